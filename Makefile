@@ -32,6 +32,7 @@ $(BUILT): $(INSTALLED) tsconfig.json $(TS_SOURCES)
 	@# drop compiled files whose source was deleted, so no stale module or test lingers
 	@if [ -d dist ]; then find dist -name '*.js' | while read -r f; do s=$${f#dist/}; s=$${s%.js}.ts; [ -f "$$s" ] || rm -f "$$f" "$${f%.js}.d.ts" "$$f.map"; done; fi
 	npx tsc -p tsconfig.json
+	@chmod +x dist/lib/bin/*.js
 	@touch $@
 
 build: $(BUILT)

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../core/env";
 import { runNotebook } from "../runner";
+import { listNotebooks } from "../tools/notebooks";
 import { codeHash, hasOutputs, hashFile, hashFiles, readStamp, snapshotTree, staleReason, writeStamp, writtenSince } from "../tools/stamps";
 
 interface Options {
@@ -37,16 +38,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 class UsageError extends Error {}
-
-export function listNotebooks(root: string): string[] {
-  const dir = path.join(root, "notebooks");
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(".ipynb") && !f.endsWith(".failed.ipynb"))
-    .sort()
-    .map((f) => path.join(dir, f));
-}
 
 async function main(argv: string[]): Promise<number> {
   let opts: Options;

@@ -56,13 +56,7 @@ async function select(): Promise<BackendName> {
 
 async function tryBackend(name: BackendName): Promise<boolean> {
   if (name === "tensorflow") {
-    // tfjs-node registers the "tensorflow" backend on require; absent here because its install
-    // script downloads libtensorflow, which only reaches users with an open network.
-    try {
-      require.resolve("@tensorflow/tfjs-node");
-    } catch {
-      return false;
-    }
+    if (!tfjsNodeInstalled()) return false;
     require("@tensorflow/tfjs-node");
   }
   if (name === "wasm") {
@@ -73,4 +67,18 @@ async function tryBackend(name: BackendName): Promise<boolean> {
   const ok = await tf.setBackend(name);
   if (ok) await tf.ready();
   return ok && tf.getBackend() === name;
+}
+
+/**
+ * True when the real tfjs-node is installed. Its install script downloads libtensorflow, which
+ * only works with an open network; here danfojs-node's dependency on it is overridden to plain
+ * tfjs, which npm may hoist under the tfjs-node name -- that alias must not count.
+ */
+export function tfjsNodeInstalled(): boolean {
+  try {
+    const pkg = require.resolve("@tensorflow/tfjs-node/package.json");
+    return (require(pkg) as { name?: string }).name === "@tensorflow/tfjs-node";
+  } catch {
+    return false;
+  }
 }
