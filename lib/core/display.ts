@@ -9,32 +9,32 @@ interface TslabDisplay {
   png(bytes: Uint8Array): void;
 }
 
-let cached: TslabDisplay | null | undefined;
-
-function tslabDisplay(): TslabDisplay | null {
-  if (cached !== undefined) return cached;
-  // Only inside the tslab kernel is there an execution to attach output to; the kernel is started
-  // by tslab's own main module, which is then in require.cache.
-  const inKernel = Object.keys(require.cache).some((f) => /[\\/]tslab[\\/]dist[\\/]main\.js$/.test(f));
-  cached = inKernel ? (require("tslab") as { display: TslabDisplay }).display : null;
-  return cached;
+/**
+ * Runs `show` with tslab's display. tslab throws "Not ready" when no cell is executing in a tslab
+ * kernel (unit tests, plain scripts): that case has nothing to show and returns false. Any other
+ * error is real and propagates.
+ */
+function withDisplay(show: (d: TslabDisplay) => void): boolean {
+  const { display } = require("tslab") as { display: TslabDisplay };
+  try {
+    show(display);
+    return true;
+  } catch (e) {
+    if (e instanceof Error && e.message === "Not ready") return false;
+    throw e;
+  }
 }
 
-/** True when running inside a tslab kernel (notebook), false in plain Node. */
-export function inNotebook(): boolean {
-  return tslabDisplay() !== null;
+export function showHtml(html: string): boolean {
+  return withDisplay((d) => d.html(html));
 }
 
-export function showHtml(html: string): void {
-  tslabDisplay()?.html(html);
+export function showMarkdown(md: string): boolean {
+  return withDisplay((d) => d.markdown(md));
 }
 
-export function showMarkdown(md: string): void {
-  tslabDisplay()?.markdown(md);
-}
-
-export function showPng(bytes: Uint8Array): void {
-  tslabDisplay()?.png(bytes);
+export function showPng(bytes: Uint8Array): boolean {
+  return withDisplay((d) => d.png(bytes));
 }
 
 /** Escapes text for inclusion in HTML. */

@@ -16,12 +16,12 @@
  * *mapbox) fail with plotly's fetch error. LaTeX in labels is shown as typed (no MathJax). WebGL
  * traces (scattergl, 3-D) render through SwiftShader, slowly (about 2 s for the first).
  */
-import * as crypto from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { launchChromium, type ChromiumSource, type LaunchedChromium } from "./browser";
+import { showPng } from "./display";
 import { studyOutputDir } from "./env";
+import { writeFileAtomic } from "./files";
 import { FIGURE_HEIGHT, FIGURE_WIDTH, PNG_SCALE, withStyle } from "./plot-style";
 
 /** A plotly figure: `data` traces and `layout` exactly as plotly.js takes them. */
@@ -311,8 +311,9 @@ export async function showFigure(study: string, name: string, fig: Figure, optio
   const dir = studyOutputDir(study);
   const { svg, png } = await render(prepared, { svg: true, png: true });
   const files = { svg: path.join(dir, `${name}.svg`), png: path.join(dir, `${name}.png`) };
-  await Promise.all([writeAtomic(files.svg, svg as string), writeAtomic(files.png, png as Buffer)]);
-  if (options.display !== false) await displayInNotebook(png as Buffer);
+  writeFileAtomic(files.svg, svg as string);
+  writeFileAtomic(files.png, png as Buffer);
+  if (options.display !== false) showPng(png as Buffer);
   return files;
 }
 
@@ -337,28 +338,3 @@ export function figureBrowser(): { pid: number | undefined; executable: string; 
 }
 
 /** Readers never see a half-written figure: write beside it, then rename over it. */
-async function writeAtomic(file: string, content: string | Buffer): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
-  try {
-    await fs.promises.writeFile(tmp, content);
-    await fs.promises.rename(tmp, file);
-  } catch (e) {
-    await fs.promises.rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-/**
- * tslab's display throws "Not ready" when no cell is executing in a tslab kernel (unit tests,
- * plain scripts); that case just has nothing to show. Any other error is real and propagates.
- */
-async function displayInNotebook(png: Buffer): Promise<boolean> {
-  const { display } = await import("tslab");
-  try {
-    display.png(png);
-    return true;
-  } catch (e) {
-    if (e instanceof Error && e.message === "Not ready") return false;
-    throw e;
-  }
-}
