@@ -80,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       output: nb,
       scale: "full",
       outputDir: figures,
+      failedOutput: path.join(root, "build", "failed", path.basename(nb)),
       ...(opts.timeoutSeconds !== undefined ? { cellTimeoutMs: opts.timeoutSeconds * 1000 } : {}),
       log: (line) => process.stderr.write(line + "\n"),
     });
