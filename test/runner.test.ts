@@ -14,12 +14,12 @@ import { after, before, describe, it } from "node:test";
 import { repoRoot } from "../lib/core/env";
 import { runNotebook, RunOptions, RunResult } from "../lib/runner";
 import { Notebook, parseNotebook, serializeNotebook } from "../lib/runner/nbformat";
+import { installKernelSpec } from "../lib/tools/kernelspec";
 
 const ROOT = repoRoot();
 const FIXTURES = path.join(ROOT, "test", "fixtures", "notebooks");
 const KERNELS = path.join(ROOT, "test", "fixtures", "kernels");
 const CLI = path.join(ROOT, "dist", "lib", "bin", "run-notebook.js");
-const TSLAB = path.join(path.dirname(require.resolve("tslab/package.json", { paths: [ROOT] })), "bin", "tslab");
 
 /**
  * Scratch space inside the repository (under the git-ignored dist/): a notebook copied there can
@@ -367,12 +367,8 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     }
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "ls-jupyter-"));
     try {
-      const spec = path.join(home, "kernels", "ls-runner-tslab");
-      fs.mkdirSync(spec, { recursive: true });
-      fs.writeFileSync(
-        path.join(spec, "kernel.json"),
-        JSON.stringify({ argv: [process.execPath, TSLAB, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" }),
-      );
+      // the kernelspec `make kernel` installs, so this also checks that Jupyter can start it
+      installKernelSpec(repoRoot(), home, "ls-runner-tslab");
       const env = { ...process.env, JUPYTER_PATH: home, JUPYTER_RUNTIME_DIR: path.join(home, "runtime") };
       const converted = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
         const child = spawn(
