@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "../core/env";
+import { repoRoot, Scale } from "../core/env";
 import { CellRun, KernelSession } from "./cells";
 import { registerCleanup } from "./cleanup";
 import { RunFiles } from "./connection";
@@ -17,7 +17,7 @@ import { Fault, loadedFiles } from "./probe";
 import { delay, secondsSince } from "./timing";
 import { isObject } from "./wire";
 
-export type Scale = "smoke" | "full";
+export type { Scale };
 
 export const DEFAULT_CELL_TIMEOUT_MS = 900_000;
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
