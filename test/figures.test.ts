@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { findChromium, launchChromium } from "../lib/core/browser";
-import { closeFigures, figureBrowser, renderPng, renderSvg, showFigure, withGaps, type Figure } from "../lib/core/figures";
+import { closeFigures, figureBrowser, figureFiles, renderPng, renderSvg, showFigure, withGaps, type Figure } from "../lib/core/figures";
 import { fade, methodColor, PNG_SCALE, withStyle } from "../lib/core/plot-style";
 
 const FIGURES_JS = path.join(__dirname, "..", "lib", "core", "figures.js");
@@ -203,7 +203,8 @@ describe("showFigure", () => {
   });
 
   test("writes svg and png atomically and returns their paths (no display outside a kernel)", async () => {
-    const files = await showFigure("figures-test", "band", band);
+    assert.equal(await showFigure("figures-test", "band", band), undefined);
+    const files = figureFiles("figures-test", "band");
     const dir = path.join(scratch, "figures-test");
     assert.deepEqual(files, { svg: path.join(dir, "band.svg"), png: path.join(dir, "band.png") });
     assert.deepEqual(fs.readdirSync(dir).sort(), ["band.png", "band.svg"], "no temp files left");
@@ -214,7 +215,8 @@ describe("showFigure", () => {
   test("inside a kernel the PNG is displayed; display errors other than 'Not ready' propagate", async () => {
     const shown: { data: Record<string, string> }[] = [];
     jupyter.lastWriteDisplayData = (msg: { data: Record<string, string> }) => shown.push(msg);
-    const files = await showFigure("figures-test", "scatter", scatter);
+    await showFigure("figures-test", "scatter", scatter);
+    const files = figureFiles("figures-test", "scatter");
     assert.equal(shown.length, 1);
     assert.deepEqual(Object.keys(shown[0].data), ["image/png"]);
     assert.equal(shown[0].data["image/png"], fs.readFileSync(files.png).toString("base64"));

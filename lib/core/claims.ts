@@ -193,11 +193,14 @@ export class Claims {
     return VERDICTS.map((v) => `${this.records.filter((c) => c.verdict === v).length} ${v}`).join(", ");
   }
 
-  /** Shows the table in the notebook and writes claims.json; returns the file's path. */
-  report(): string {
+  /**
+   * Shows the table in the notebook, prints the verdict counts and writes claims.json. Returns
+   * nothing, so a cell ending in it prints no machine-specific path.
+   */
+  report(): void {
     showHtml(this.tableHtml());
+    this.write();
     console.log(`${this.study}: ${this.summary()}`);
-    return this.write();
   }
 
   /** Writes `<outputs>/<study>/claims.json` (atomically). */

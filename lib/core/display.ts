@@ -11,30 +11,28 @@ interface TslabDisplay {
 
 /**
  * Runs `show` with tslab's display. tslab throws "Not ready" when no cell is executing in a tslab
- * kernel (unit tests, plain scripts): that case has nothing to show and returns false. Any other
- * error is real and propagates.
+ * kernel (unit tests, plain scripts): that case has nothing to show. Any other error is real and
+ * propagates. The show* functions return nothing so that a cell ending in one prints nothing.
  */
-function withDisplay(show: (d: TslabDisplay) => void): boolean {
+function withDisplay(show: (d: TslabDisplay) => void): void {
   const { display } = require("tslab") as { display: TslabDisplay };
   try {
     show(display);
-    return true;
   } catch (e) {
-    if (e instanceof Error && e.message === "Not ready") return false;
-    throw e;
+    if (!(e instanceof Error && e.message === "Not ready")) throw e;
   }
 }
 
-export function showHtml(html: string): boolean {
-  return withDisplay((d) => d.html(html));
+export function showHtml(html: string): void {
+  withDisplay((d) => d.html(html));
 }
 
-export function showMarkdown(md: string): boolean {
-  return withDisplay((d) => d.markdown(md));
+export function showMarkdown(md: string): void {
+  withDisplay((d) => d.markdown(md));
 }
 
-export function showPng(bytes: Uint8Array): boolean {
-  return withDisplay((d) => d.png(bytes));
+export function showPng(bytes: Uint8Array): void {
+  withDisplay((d) => d.png(bytes));
 }
 
 /** Escapes text for inclusion in HTML. */

@@ -303,18 +303,25 @@ export async function renderPng(fig: Figure): Promise<Buffer> {
  * Renders `fig`, writes `<studyOutputDir(study)>/<name>.svg` and `.png`, shows the PNG when running
  * in a tslab kernel, and returns the two paths. `name` is lower-case letters, digits, - and _.
  */
-export async function showFigure(study: string, name: string, fig: Figure, options: ShowOptions = {}): Promise<FigureFiles> {
-  if (!FIGURE_NAME.test(name)) {
-    throw new Error(`figure name ${JSON.stringify(name)} must be 1-80 lower-case letters, digits, - or _ (it becomes a file name)`);
-  }
+export async function showFigure(study: string, name: string, fig: Figure, options: ShowOptions = {}): Promise<void> {
   const prepared = prepare(fig);
-  const dir = studyOutputDir(study);
+  const files = figureFiles(study, name);
   const { svg, png } = await render(prepared, { svg: true, png: true });
-  const files = { svg: path.join(dir, `${name}.svg`), png: path.join(dir, `${name}.png`) };
   writeFileAtomic(files.svg, svg as string);
   writeFileAtomic(files.png, png as Buffer);
   if (options.display !== false) showPng(png as Buffer);
-  return files;
+}
+
+/**
+ * Where showFigure writes `name` for `study`. (showFigure itself returns nothing, so a notebook
+ * cell ending in it prints no machine-specific paths into the committed output.)
+ */
+export function figureFiles(study: string, name: string): FigureFiles {
+  if (!FIGURE_NAME.test(name)) {
+    throw new Error(`figure name ${JSON.stringify(name)} must be 1-80 lower-case letters, digits, - or _ (it becomes a file name)`);
+  }
+  const dir = studyOutputDir(study);
+  return { svg: path.join(dir, `${name}.svg`), png: path.join(dir, `${name}.png`) };
 }
 
 /** Closes the browser now; the next figure launches a new one. Safe to call at any time. */
