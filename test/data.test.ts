@@ -59,6 +59,9 @@ test("Fashion-MNIST test split loads as [0,1] pixels with 1000 images per class"
   for (const l of f.labels) counts[l]++;
   assert.deepEqual(counts, new Array(10).fill(1000));
   assert.ok(f.images.every((v) => v >= 0 && v <= 1));
+  const train = loadFashionMnist("train-first20000");
+  assert.equal(train.n, 20000);
+  assert.equal(train.images.length, 20000 * 784);
 });
 
 test("missing, unlisted and corrupt files give errors that say how to fix them", () => {

@@ -156,11 +156,18 @@ export function parseIdx(buf: Buffer, name: string): IdxArray {
   return { shape, data: new Uint8Array(buf.buffer, buf.byteOffset + headerBytes, size) };
 }
 
-/** Fashion-MNIST split as float pixels in [0, 1] (N x 784, row-major) and labels. */
-export function loadFashionMnist(split: "t10k" | "train"): { images: Float32Array; labels: Int32Array; n: number } {
+/**
+ * Fashion-MNIST split as float pixels in [0, 1] (N x 784, row-major) and labels. `t10k` is the
+ * official test split; `train-first20000` the first 20,000 rows of the official training split
+ * (the whole file is over the repository's 20 MB limit; derivation in data/PROVENANCE.md).
+ */
+export function loadFashionMnist(split: "t10k" | "train-first20000"): { images: Float32Array; labels: Int32Array; n: number } {
   const images = readIdx(`fashion-mnist/${split}-images-idx3-ubyte.gz`);
   const labels = readIdx(`fashion-mnist/${split}-labels-idx1-ubyte.gz`);
   const n = images.shape[0]!;
+  if (images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28) {
+    throw new Error(`fashion-mnist ${split}: expected n x 28 x 28 images, got ${images.shape.join(" x ")}`);
+  }
   if (labels.shape[0] !== n) throw new Error(`fashion-mnist ${split}: ${n} images but ${labels.shape[0]} labels`);
   const pixels = new Float32Array(images.data.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;

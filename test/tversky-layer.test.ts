@@ -1,0 +1,142 @@
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { initTf, tf } from "../lib/core/tf";
+import { Rng } from "../lib/core/rng";
+import {
+  BatchedAdam, TverskyProjection, initMatrix, linearAsPrototypes, linearParams, mlpParams, officialMnistNet, orthogonal,
+  paramCount, sharedBankParams, sharingModels, stepEveryReduction, tverskyParams, tverskySimilarity,
+} from "../lib/tversky/index";
+
+before(async () => {
+  await initTf({ quiet: true });
+});
+
+test("parameter formulas (notes §2): linear p·d + p, Tversky p·d + K·d + 3, shared banks, GPT-2 tying gap", () => {
+  assert.equal(linearParams(64, 10), 650);
+  assert.deepEqual([1, 16, 64].map((K) => tverskyParams(64, 10, K)), [707, 1667, 4739]);
+  assert.equal(paramCount("tversky", 36, 10, 36), 1659);
+  assert.equal(paramCount("linear", 36, 10), 370);
+  assert.equal(sharedBankParams(64, [64, 64], 32), 2 * (64 * 64 + 3) + 32 * 64);
+  assert.equal(tverskyParams(768, 50257, 64, { tiedPrototypes: true, sharedBank: true }), 3);
+  assert.equal(mlpParams([16, 44, 10]), 1198);
+  assert.equal(163_037_184 - 124_439_808, 50_257 * 768);
+  assert.throws(() => tverskyParams(0, 10, 4), /d must be a positive integer/);
+  assert.throws(() => paramCount("tversky", 4, 2), /needs K/);
+});
+
+test("the official MNIST test network counts 10,935 parameters in tfjs", () => {
+  const m = officialMnistNet(1);
+  assert.equal(m.countParams(), 10_935);
+  m.dispose();
+});
+
+test("TverskyProjection: forward equals the functional core, 3-D inputs, output shape and count", () => {
+  const layer = new TverskyProjection({ units: 3, featureCount: 5, seed: 9, difference: "substractmatch" });
+  const rng = new Rng(1);
+  const x = tf.tensor3d(rng.normals(2 * 4 * 6), [2, 4, 6]);
+  const y = layer.apply(x) as tf.Tensor;
+  assert.deepEqual(y.shape, [2, 4, 3]);
+  const want = tf.tidy(() => tverskySimilarity(tf.reshape(x, [8, 6]), layer.prototypes(), layer.featureBank(), 1, 0.5, 0.5, { difference: "substractmatch" }));
+  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.reshape(y, [8, 3]), want))).dataSync()[0]!);
+  assert.ok(diff <= 1e-6, `layer vs functional: ${diff}`);
+  assert.equal(layer.countParams(), 3 * 6 + 5 * 6 + 3);
+  assert.deepEqual(layer.computeOutputShape([null, 4, 6]), [null, 4, 3]);
+  assert.deepEqual(layer.scalars(), { theta: 1, alpha: 0.5, beta: 0.5 });
+  const cfg = layer.getConfig();
+  assert.equal(cfg.units, 3);
+  assert.equal(cfg.difference, "substractmatch");
+  tf.dispose([x, y, want]);
+  layer.dispose();
+});
+
+test("initialisations: official U(0,1), zero-centred U(±√(3/d)), seeded and reproducible", () => {
+  const make = (init: "uniform" | "symmetric", seed: number) => {
+    const l = new TverskyProjection({ units: 4, featureCount: 7, seed, init });
+    l.apply(tf.zeros([1, 12]));
+    const w = { P: Array.from(l.prototypes().dataSync()), F: Array.from(l.featureBank().dataSync()) };
+    l.dispose();
+    return w;
+  };
+  const u = make("uniform", 3);
+  assert.ok([...u.P, ...u.F].every((v) => v >= 0 && v < 1));
+  const s = make("symmetric", 3), a = Math.sqrt(3 / 12);
+  assert.ok([...s.P, ...s.F].every((v) => v >= -a && v < a));
+  assert.ok(Math.min(...s.F) < 0 && Math.max(...s.F) > 0);
+  assert.deepEqual(make("symmetric", 3), s);
+  assert.notDeepEqual(make("symmetric", 4), s);
+  assert.throws(() => new TverskyProjection({ units: 2, featureCount: 3 } as never), /seed must be an integer/);
+  assert.throws(() => new TverskyProjection({ units: 2, seed: 1 }), /featureCount \(K\) must be a positive integer/);
+  assert.throws(() => new TverskyProjection({ units: 2, featureCount: 3, seed: 1, init: "xavier" as never }), /unknown init/);
+});
+
+test("orthogonal init: orthonormal columns (tall) or rows (wide), as torch.nn.init.orthogonal_", () => {
+  const rng = new Rng(2);
+  for (const [r, c] of [[6, 2], [2, 2], [1, 2], [2, 5]]) {
+    const q = orthogonal(r!, c!, rng);
+    const tall = r! >= c!;
+    const k = tall ? c! : r!;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let t = 0; t < (tall ? r! : c!); t++) s += tall ? q[t * c! + i]! * q[t * c! + j]! : q[i * c! + t]! * q[j * c! + t]!;
+      assert.ok(Math.abs(s - (i === j ? 1 : 0)) <= 1e-6, `[${r}, ${c}] gram[${i}][${j}] = ${s}`);
+    }
+  }
+  assert.equal(initMatrix("normal", 3, 3, new Rng(1)).length, 9);
+});
+
+test("feature-bank sharing: counted once, gradients from both layers add up, one update per step", () => {
+  const d = 6, K = 4;
+  const first = new TverskyProjection({ units: d, featureCount: K, seed: 1 });
+  const second = new TverskyProjection({ units: 3, seed: 2, featureBankFrom: first });
+  const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [d] }), first, second] });
+  assert.equal(model.countParams(), (d * d + 3) + (3 * d + 3) + K * d);
+  const names = model.trainableWeights.map((w) => w.originalName);
+  assert.equal(names.filter((n) => n.endsWith("feature_bank")).length, 1);
+  assert.ok(!second.ownsBank() && first.ownsBank());
+  const rng = new Rng(3);
+  const x = tf.tensor2d(rng.normals(5 * d), [5, d]);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const bank = first.bankVariable().read() as tf.Variable;
+  const loss = () => tf.sum(tf.square(model.apply(x) as tf.Tensor)) as tf.Scalar;
+  // reference: the same network written with the functional core and an explicit shared bank
+  const g = tf.tidy(() => {
+    const viaModel = tf.variableGrads(loss, [bank]).grads[bank.name]!;
+    const ref = tf.grad((F: tf.Tensor) => {
+      const h = tverskySimilarity(x, first.prototypes(), F, 1, 0.5, 0.5);
+      return tf.sum(tf.square(tverskySimilarity(h, second.prototypes(), F, 1, 0.5, 0.5)));
+    })(first.featureBank());
+    return tf.max(tf.abs(tf.sub(viaModel, ref))).dataSync()[0]! / Math.max(1e-6, tf.max(tf.abs(ref)).dataSync()[0]!);
+  });
+  assert.ok(g <= 1e-4, `bank gradient through the model vs two explicit uses: relative ${g}`);
+  const before = bank.dataSync().slice();
+  const adam = new BatchedAdam(vars, { lr: 0.01 });
+  const { grads, value } = tf.variableGrads(loss, vars);
+  adam.step(vars.map((v) => grads[v.name]!));
+  tf.dispose([value, ...Object.values(grads)]);
+  // Adam's first step moves each entry by lr·g/(|g| + eps) ≤ lr: a second update would show as 2·lr
+  const moved = Math.max(...Array.from(bank.dataSync(), (v, i) => Math.abs(v - before[i]!)));
+  assert.ok(moved > 0.009 && moved <= 0.01 * (1 + 1e-4), `bank moved by ${moved}`);
+  adam.dispose();
+  x.dispose();
+  model.dispose();
+  assert.deepEqual(sharingModels(8, 5, 1), { separate: 2 * (64 + 3) + 2 * 40, shared: 2 * (64 + 3) + 40, linear: 2 * 72 });
+});
+
+test("one Adam step through the layer for every reduction pair: runs, finite gradients, loss changes", () => {
+  const before = tf.memory().numTensors;
+  const steps = stepEveryReduction(5);
+  assert.equal(steps.length, 40);
+  for (const s of steps) assert.deepEqual([s.error, s.finite, s.changed], [null, true, true], `${s.intersection}+${s.difference}`);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test("linearAsPrototypes: the rows of Wᵀ give the dense layer's logits as dot products", () => {
+  const dense = tf.layers.dense({ units: 3, useBias: false, inputShape: [4], kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 5 }) });
+  const x = tf.tensor2d([[1, 2, 3, 4]]);
+  const y = dense.apply(x) as tf.Tensor;
+  const P = linearAsPrototypes(dense);
+  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(y, tf.matMul(x, P, false, true)))).dataSync()[0]!);
+  assert.ok(diff <= 1e-6);
+  tf.dispose([x, y, P]);
+  dense.dispose();
+});
