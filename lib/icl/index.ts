@@ -1,6 +1,6 @@
 /**
  * In-context learning with linear self-attention: the shared library of the ICL studies
- * (notes: /work/shared/papers/icl-linear-regression.md). Import from here in notebooks:
+ * (notes: docs/notes/icl-linear-regression.md). Import from here in notebooks:
  * `import { ... } from "../dist/lib/icl/index"`.
  */
 export * from "./linalg";

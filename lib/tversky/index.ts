@@ -1,6 +1,6 @@
 /**
  * Tversky projection layers (Doumbouya, Jurafsky, Manning, arXiv 2506.11035; notes
- * /work/shared/papers/tversky.md). Import from here in notebooks:
+ * docs/notes/tversky.md). Import from here in notebooks:
  * `import { ... } from "../dist/lib/tversky/index"`.
  */
 export * from "./types";
