@@ -1,0 +1,50 @@
+/**
+ * Small float64 linear algebra for the synthetic generators and their Bayes classifiers: row-major
+ * matrices as number[][] (d ≤ 32 here, so clarity beats speed).
+ */
+import { Rng } from "../core/rng";
+
+export type Matrix = number[][];
+
+/** A Haar-random orthogonal d×d matrix: QR of a Gaussian matrix with R's diagonal made positive. */
+export function randomOrthogonal(rng: Rng, d: number): Matrix {
+  const a: Matrix = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal()));
+  // modified Gram-Schmidt on columns
+  const q: Matrix = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (let j = 0; j < d; j++) {
+    const v = a.map((row) => row[j]!);
+    for (let k = 0; k < j; k++) {
+      let dot = 0;
+      for (let i = 0; i < d; i++) dot += q[i]![k]! * v[i]!;
+      for (let i = 0; i < d; i++) v[i]! -= dot * q[i]![k]!;
+    }
+    const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    if (!(norm > 1e-12)) throw new Error("randomOrthogonal: degenerate Gaussian draw");
+    for (let i = 0; i < d; i++) q[i]![j] = v[i]! / norm;
+  }
+  return q;
+}
+
+/** n values evenly spaced from a to b inclusive. */
+export function linspace(a: number, b: number, n: number): number[] {
+  if (n === 1) return [a];
+  return Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
+}
+
+/** Q·diag(e)·Qᵀ. */
+export function fromEigen(q: Matrix, e: number[]): Matrix {
+  const d = e.length;
+  const out: Matrix = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += q[i]![k]! * e[k]! * q[j]![k]!;
+    out[i]![j] = s;
+  }
+  return out;
+}
+
+export function maxAbsDiff(a: Matrix, b: Matrix): number {
+  let m = 0;
+  a.forEach((row, i) => row.forEach((v, j) => (m = Math.max(m, Math.abs(v - b[i]![j]!)))));
+  return m;
+}
