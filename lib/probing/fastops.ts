@@ -4,27 +4,11 @@
  * slower than a plain matmul, because they transpose large tensors element by element; tfjs'
  * built-in gradients of matMul and of a bias add use exactly those. Here every gradient is a plain
  * matmul after transposing only the small operand, and bias gradients are ones-row matmuls.
- * Tested against tf.matMul and its autodiff in test/probing-ops.test.ts.
+ * Tested against tf.matMul and its autodiff in test/probing-parts.test.ts.
  */
 import { tf } from "../core/tf";
 
-const mm2 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
-    },
-  };
-});
-
-/** a·b for 2-D a [M,K], b [K,N]. */
-export function matmul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) throw new Error(`matmul2d: shapes [${a.shape}] and [${b.shape}] do not chain`);
-  return mm2(a, b) as tf.Tensor2D;
-}
+export { matmul2d } from "../core/matmul";
 
 const biasAdd = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, b] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];

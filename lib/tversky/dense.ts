@@ -6,22 +6,10 @@
  * batched here, digits, are small). For a layer that reads constant data (the input batch), the
  * caller can pass xᵀ, built on the host, so the weight gradient xᵀ·dy needs no transpose at all.
  */
+import { matmul2d } from "../core/matmul";
 import { tf } from "../core/tf";
 
 type Save = tf.GradSaveFunc;
-
-/** x [B, n] · W [n, m]; gradients for both operands via untransposed matmuls. */
-const matMulFast = tf.customGrad(((...args: (tf.Tensor | Save)[]) => {
-  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, Save];
-  save([x, w]);
-  return {
-    value: tf.matMul(x, w),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy as tf.Tensor2D)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** x [B, n] (constant, with xᵀ given) · W [n, m]; only W gets a gradient, xᵀ·dy. */
 const matMulConstInput = tf.customGrad(((...args: (tf.Tensor | Save)[]) => {
@@ -42,7 +30,7 @@ export function runMatMul(x: tf.Tensor3D, w: tf.Tensor3D, xT?: tf.Tensor2D): tf.
   const m = w.shape[2];
   const x2 = tf.reshape(x, [B, n]) as tf.Tensor2D;
   const w2 = tf.reshape(w, [n, m]) as tf.Tensor2D;
-  const y = (xT !== undefined ? matMulConstInput(x2, xT, w2) : matMulFast(x2, w2)) as tf.Tensor2D;
+  const y = (xT !== undefined ? matMulConstInput(x2, xT, w2) : matmul2d(x2, w2)) as tf.Tensor2D;
   return tf.reshape(y, [1, B, m]);
 }
 
