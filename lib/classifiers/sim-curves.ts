@@ -95,19 +95,33 @@ function validate(s: SimSettings): void {
   if (new Set(s.models.map((x) => x.name)).size !== s.models.length) throw new Error("simulation: model names must be distinct");
 }
 
+/**
+ * What both protocols share: the paper's simulation at (n, K), its Bayes error, the m grid and
+ * the common test set. The test set is drawn first from the seed (or from `testSeed`), so `rng`
+ * continues exactly where each protocol expects.
+ */
+function simulationSetup(s: SimSettings) {
+  const { n, K } = s;
+  const sim = makePaperSimulation(n, K);
+  const rng = new Rng(s.seed);
+  const test = sim.sampleBalanced(s.testPerClass ?? Math.floor(10000 / K), s.testSeed !== undefined ? new Rng(s.testSeed) : rng.split());
+  return {
+    eps: s.eps ?? 0.01,
+    sim,
+    bayes: paperBayesError(n, K),
+    step: simStep(n),
+    mMax: s.mMax ?? 100 * n,
+    rng,
+    testError: testEvaluator(test),
+  };
+}
+
 /** Notes §5.4 protocol: mean over `repeats` fresh samples per grid point. */
 export function simulationMStar(s: SimSettings & { repeats: number }): MStarResult {
   validate(s);
   const { n, K, repeats } = s;
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`simulationMStar: repeats must be a positive integer, got ${repeats}`);
-  const eps = s.eps ?? 0.01;
-  const sim = makePaperSimulation(n, K);
-  const bayes = paperBayesError(n, K);
-  const step = simStep(n);
-  const mMax = s.mMax ?? 100 * n;
-  const rng = new Rng(s.seed);
-  const test = sim.sampleBalanced(s.testPerClass ?? Math.floor(10000 / K), s.testSeed !== undefined ? new Rng(s.testSeed) : rng.split());
-  const testError = testEvaluator(test);
+  const { eps, sim, bayes, step, mMax, rng, testError } = simulationSetup(s);
   const trainRng = rng.split();
   const slots = s.models.map(() => Array.from({ length: repeats }, () => null as Model | null));
   const mStar: Record<string, number | null> = {};
@@ -164,14 +178,7 @@ export interface PaperRunsResult {
 export function paperRuns(s: SimSettings & { runs: number; quiet?: boolean }): PaperRunsResult {
   validate(s);
   const { n, K, runs } = s;
-  const eps = s.eps ?? 0.01;
-  const sim = makePaperSimulation(n, K);
-  const bayes = paperBayesError(n, K);
-  const step = simStep(n);
-  const mMax = s.mMax ?? 100 * n;
-  const rng = new Rng(s.seed);
-  const test = sim.sampleBalanced(s.testPerClass ?? Math.floor(10000 / K), s.testSeed !== undefined ? new Rng(s.testSeed) : rng.split());
-  const testError = testEvaluator(test);
+  const { eps, sim, bayes, step, mMax, rng, testError } = simulationSetup(s);
   const mStar: Record<string, (number | null)[]> = {};
   const curves: Record<string, { m: number[]; err: number[] }[]> = {};
   const work: Record<string, number> = {};

@@ -132,8 +132,9 @@ interface PageGlobals {
 }
 
 /**
- * Runs inside the page before plotly.js loads. mulberry32 is enough here: the numbers only have
- * to be repeatable, not good.
+ * Runs inside the headless page (never in Node) before plotly.js loads, replacing the page's
+ * Math.random so plotly's element ids repeat. mulberry32 is enough here: the numbers only have to
+ * be repeatable, not good.
  */
 function installSeededRandom(): void {
   let state = 0;

@@ -150,14 +150,20 @@ export function randomFeatureTokens(patches: Float32Array, n: number, activation
   return out;
 }
 
-/** Indices of k random samples per class for training; the rest are the test set. */
-export function kShotSplit(y: ArrayLike<number>, k: number, rng: Rng): { train: number[]; test: number[] } {
+/** Sample indices grouped by class label. */
+function indicesByClass(y: ArrayLike<number>): Map<number, number[]> {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < y.length; i++) {
     const list = byClass.get(y[i]!) ?? [];
     list.push(i);
     byClass.set(y[i]!, list);
   }
+  return byClass;
+}
+
+/** Indices of k random samples per class for training; the rest are the test set. */
+export function kShotSplit(y: ArrayLike<number>, k: number, rng: Rng): { train: number[]; test: number[] } {
+  const byClass = indicesByClass(y);
   const train: number[] = [];
   for (const [c, idx] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
     if (idx.length < k) throw new Error(`kShotSplit: class ${c} has ${idx.length} samples, fewer than k = ${k}`);
@@ -172,12 +178,7 @@ export function kShotSplit(y: ArrayLike<number>, k: number, rng: Rng): { train: 
 /** A stratified split: a fraction `testFraction` of every class goes to test. */
 export function stratifiedSplit(y: ArrayLike<number>, testFraction: number, rng: Rng): { train: number[]; test: number[] } {
   if (!(testFraction > 0 && testFraction < 1)) throw new Error(`stratifiedSplit: testFraction must be in (0, 1), got ${testFraction}`);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < y.length; i++) {
-    const list = byClass.get(y[i]!) ?? [];
-    list.push(i);
-    byClass.set(y[i]!, list);
-  }
+  const byClass = indicesByClass(y);
   const train: number[] = [];
   const test: number[] = [];
   for (const [, idx] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
