@@ -10,7 +10,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE ?= node
 TS_SOURCES := $(shell find lib test bench -name '*.ts' 2>/dev/null)
-TEST_FILES := $(patsubst %.ts,dist/%.js,$(sort $(wildcard test/*.test.ts)))
+# tests live in test/core, test/topics/<topic>, test/studies/<slug> (and the runner's own package)
+TEST_FILES := $(patsubst %.ts,dist/%.js,$(sort $(shell find test -name '*.test.ts' -not -path '*/fixtures/*')))
 BENCH_FILES := $(patsubst %.ts,dist/%.js,$(sort $(wildcard bench/*.ts)))
 INSTALLED := node_modules/.install-stamp
 BUILT := dist/.build-stamp
