@@ -215,3 +215,30 @@ test("schedule, probing (timm) form: warmup from warmupStart, cosine to an absol
   assert.throws(() => learningRate(0, { base: 1, total: 10, min: 0, finalFraction: 0 }), /either as finalFraction/);
   assert.throws(() => learningRate(-1, s), /step must be an integer ≥ 0/);
 });
+
+test("schedule is bit-identical to both former formulas (transcribed) over a grid of steps", () => {
+  // lib/icl/adam.ts learningRate(step, total, {lr, schedule, warmup, final})
+  const icl = (step: number, total: number, lr: number, schedule: "constant" | "cosine", warmup: number, final: number) => {
+    if (warmup > 0 && step < warmup) return (lr * (step + 1)) / warmup;
+    if (schedule === "constant") return lr;
+    const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
+    return lr * (final + (1 - final) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+  };
+  // lib/probing/optim.ts cosineWithWarmup(step, total, warmup, base, 1e-7, 1e-8)
+  const probing = (step: number, total: number, warmup: number, base: number, warmupStart = 1e-7, min = 1e-8) => {
+    if (warmup > 0 && step < warmup) return warmupStart + ((base - warmupStart) * step) / warmup;
+    const t = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
+    return min + 0.5 * (base - min) * (1 + Math.cos(Math.PI * t));
+  };
+  for (const total of [1, 7, 1000]) {
+    for (const warmup of [0, 3, 100]) {
+      for (let step = 0; step <= total + 2; step += total > 100 ? 37 : 1) {
+        for (const schedule of ["constant", "cosine"] as const) {
+          assert.equal(learningRate(step, { base: 3e-3, total, warmup, warmupOffset: 1, decay: schedule, finalFraction: 0.07 }), icl(step, total, 3e-3, schedule, warmup, 0.07));
+        }
+        assert.equal(learningRate(step, { base: 3e-3, total, warmup, warmupOffset: 1, finalFraction: 0 }), icl(step, total, 3e-3, "cosine", warmup, 0));
+        assert.equal(learningRate(step, { base: 5e-4, total, warmup, warmupStart: 1e-7, min: 1e-8 }), probing(step, total, warmup, 5e-4));
+      }
+    }
+  }
+});
