@@ -7,19 +7,44 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../core/env";
-import { runNotebook } from "../runner";
-import { listNotebooks } from "../tools/notebooks";
-import { codeHash, hasOutputs, hashFile, hashFiles, readStamp, snapshotTree, staleReason, writeStamp, writtenSince } from "../tools/stamps";
+import { runNotebook } from "@linear-studies/notebook-runner";
+import { writeFileAtomic } from "../core/files";
+import { listNotebooks } from "./notebooks";
+import { projectRunOptions } from "./project";
+import { codeHash, hasOutputs, hashFile, hashFiles, readStamp, snapshotTree, staleReason, writeStamp, writtenSince } from "./stamps";
 
 interface Options {
   force: boolean;
   timeoutSeconds?: number;
+  stallSeconds?: number;
   notebooks: string[];
 }
 
-const USAGE = `usage: reproduce [--force] [--timeout <seconds per cell>] [notebook.ipynb ...]
+const USAGE = `usage: reproduce [--force] [--timeout <seconds per cell>] [--stall-timeout <seconds>] [notebook.ipynb ...]
 Runs the notebooks (default: all of notebooks/*.ipynb) at full scale in place and writes figures/.
-A notebook is skipped when nothing it depends on changed since its last run here; --force runs all.`;
+A notebook is skipped when nothing it depends on changed since its last run here; --force runs all.
+The limits catch hangs, not slowness: by default a cell may run 6 h, and 20 min without printing
+anything (the runner's defaults); raise them on a very slow machine.`;
+
+/**
+ * Wall time of a full run of each notebook on a quiet 2-core machine, for the ETA of a first run
+ * (later runs use the times measured here, in build/timings.json). About 15 minutes in all.
+ */
+const FIRST_RUN_ESTIMATE_S: Record<string, number> = { "gen-vs-disc": 330, "moment-probing": 300, "one-step-gd": 120, tversky: 150 };
+const DEFAULT_ESTIMATE_S = 240;
+
+function readTimings(file: string): Record<string, number> {
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    return value !== null && typeof value === "object" ? (value as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function minutes(s: number): string {
+  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
+}
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { force: false, notebooks: [] };
@@ -30,6 +55,10 @@ function parseArgs(argv: string[]): Options {
       const v = Number(argv[++i]);
       if (!(v > 0)) throw new UsageError(`--timeout needs a positive number of seconds, got ${argv[i]}`);
       o.timeoutSeconds = v;
+    } else if (a === "--stall-timeout") {
+      const v = Number(argv[++i]);
+      if (!(v > 0)) throw new UsageError(`--stall-timeout needs a positive number of seconds, got ${argv[i]}`);
+      o.stallSeconds = v;
     } else if (a === "--help" || a === "-h") throw new UsageError("");
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else o.notebooks.push(a);
@@ -56,9 +85,17 @@ async function main(argv: string[]): Promise<number> {
   const failures: string[] = [];
   let ran = 0;
   const t0 = Date.now();
-  for (const nb of notebooks) {
+  const timingsFile = path.join(root, "build", "timings.json");
+  const timings = readTimings(timingsFile);
+  const estimate = (nb: string) => {
+    const slug = path.basename(nb, ".ipynb");
+    return timings[slug] ?? FIRST_RUN_ESTIMATE_S[slug] ?? DEFAULT_ESTIMATE_S;
+  };
+  // What will run is only known per notebook (stamps); the ETA assumes the rest all run.
+  for (const [index, nb] of notebooks.entries()) {
     const rel = path.relative(root, nb);
-    const stampFile = path.join(root, "build", "stamps", path.basename(nb, ".ipynb") + ".json");
+    const slug = path.basename(nb, ".ipynb");
+    const stampFile = path.join(root, "build", "stamps", slug + ".json");
     const text = fs.readFileSync(nb, "utf8");
     let code: string;
     try {
@@ -73,18 +110,28 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${rel}: up to date, skipped\n`);
       continue;
     }
-    process.stderr.write(`${rel}: running (${reason})\n`);
+    const rest = notebooks.slice(index).reduce((sum, n) => sum + estimate(n), 0);
+    const measured = timings[slug] !== undefined ? "last run here" : "first run: estimate for a quiet 2-core machine";
+    process.stderr.write(
+      `[${index + 1}/${notebooks.length}] ${rel}: running (${reason}); ~${minutes(estimate(nb))} for this notebook (${measured}), ` +
+        `ETA ~${minutes(rest)} for the rest, elapsed ${minutes((Date.now() - t0) / 1000)}\n`,
+    );
     const before = snapshotTree(figures);
     const result = await runNotebook({
+      ...projectRunOptions("full", figures),
       input: nb,
       output: nb,
-      scale: "full",
-      outputDir: figures,
       failedOutput: path.join(root, "build", "failed", path.basename(nb)),
       ...(opts.timeoutSeconds !== undefined ? { cellTimeoutMs: opts.timeoutSeconds * 1000 } : {}),
+      ...(opts.stallSeconds !== undefined ? { stallTimeoutMs: opts.stallSeconds * 1000 } : {}),
+      limitHint: "make reproduce TIMEOUT=<s per cell> STALL=<s without output>",
       log: (line) => process.stderr.write(line + "\n"),
     });
     ran++;
+    if (result.ok) {
+      timings[slug] = Math.round(result.seconds);
+      writeFileAtomic(timingsFile, JSON.stringify(timings, null, 1) + "\n");
+    }
     if (!result.ok) {
       failures.push(result.message ?? `${rel} failed`);
       fs.rmSync(stampFile, { force: true });

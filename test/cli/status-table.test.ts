@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { repoRoot } from "../lib/core/env";
-import { BEGIN, collectClaims, END, renderStatus, withStatus } from "../lib/tools/status-table";
-import { StudyClaims } from "../lib/core/claims";
+import { repoRoot } from "../../lib/core/env";
+import { BEGIN, collectClaims, END, renderStatus, withStatus } from "../../lib/cli/status-table";
+import { StudyClaims } from "../../lib/core/claims";
 
 const study = (name: string, verdicts: StudyClaims["claims"][number]["verdict"][]): StudyClaims => ({
   study: name,
