@@ -152,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
   let serverLog = "";
   const server = spawn(
     jupyter as string,
-    ["--no-browser", `--port=${port}`, "--port-retries=0", "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${root}`, "--NotebookApp.open_browser=False"],
+    [...(process.getuid?.() === 0 ? ["--allow-root"] : []), "--no-browser", `--port=${port}`, "--port-retries=0", "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${root}`, "--NotebookApp.open_browser=False"],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   server.stdout?.on("data", (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-20000)));
@@ -187,6 +187,8 @@ async function main(argv: string[]): Promise<number> {
           problems.push("opening the notebook and starting its kernel marked it modified (kernelspec or language_info metadata differ from the registered kernel's)");
         }
         await page.evaluate("Jupyter.notebook.set_autosave_interval(0)");
+        // Clear the committed outputs first, so what is checked below comes from this run only.
+        await page.evaluate("Jupyter.notebook.clear_all_output()");
         // Kernel > Restart & Run All, then confirm, as a user does.
         await page.click("#kernellink");
         await page.click("#restart_run_all");
