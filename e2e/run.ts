@@ -213,6 +213,8 @@ async function main(argv: string[]): Promise<number> {
         if (report.cells.length > 0 && !/SMOKE RUN \(LS_SCALE=smoke\)/.test(report.cells[0].text)) problems.push("the first code cell's output has no smoke banner");
         if (report.images.total === 0) problems.push("no figure image in the outputs");
         if (report.images.broken > 0) problems.push(`${report.images.broken} of ${report.images.total} images did not load (naturalWidth 0)`);
+        // The notebook scrolls inside #site; let it grow so the screenshot shows every cell.
+        await page.evaluate(`(() => { const s = document.getElementById("site"); if (s) { s.style.height = "auto"; s.style.overflow = "visible"; } window.scrollTo(0, 0); })()`);
         await page.screenshot({ path: path.join(shots, `${slug}.png`), fullPage: true });
         process.stderr.write(
           `e2e: ${rel}: ${report.cells.length} code cells executed in ${runSeconds.toFixed(1)} s, ${report.images.total} images loaded, ` +
