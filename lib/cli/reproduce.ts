@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../core/env";
 import { runNotebook } from "@linear-studies/notebook-runner";
-import { writeFileAtomic } from "../core/files";
+import { progressLine, readTimings, writeTimings } from "./eta";
 import { listNotebooks } from "./notebooks";
 import { projectRunOptions } from "./project";
 import { codeHash, hasOutputs, hashFile, hashFiles, readStamp, snapshotTree, staleReason, writeStamp, writtenSince } from "./stamps";
@@ -25,26 +25,6 @@ Runs the notebooks (default: all of notebooks/*.ipynb) at full scale in place an
 A notebook is skipped when nothing it depends on changed since its last run here; --force runs all.
 The limits catch hangs, not slowness: by default a cell may run 6 h, and 20 min without printing
 anything (the runner's defaults); raise them on a very slow machine.`;
-
-/**
- * Wall time of a full run of each notebook on a quiet 2-core machine, for the ETA of a first run
- * (later runs use the times measured here, in build/timings.json). About 15 minutes in all.
- */
-const FIRST_RUN_ESTIMATE_S: Record<string, number> = { "gen-vs-disc": 330, "moment-probing": 300, "one-step-gd": 120, tversky: 150 };
-const DEFAULT_ESTIMATE_S = 240;
-
-function readTimings(file: string): Record<string, number> {
-  try {
-    const value: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
-    return value !== null && typeof value === "object" ? (value as Record<string, number>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function minutes(s: number): string {
-  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
-}
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { force: false, notebooks: [] };
@@ -87,10 +67,7 @@ async function main(argv: string[]): Promise<number> {
   const t0 = Date.now();
   const timingsFile = path.join(root, "build", "timings.json");
   const timings = readTimings(timingsFile);
-  const estimate = (nb: string) => {
-    const slug = path.basename(nb, ".ipynb");
-    return timings[slug] ?? FIRST_RUN_ESTIMATE_S[slug] ?? DEFAULT_ESTIMATE_S;
-  };
+  const slugs = notebooks.map((n) => path.basename(n, ".ipynb"));
   // What will run is only known per notebook (stamps); the ETA assumes the rest all run.
   for (const [index, nb] of notebooks.entries()) {
     const rel = path.relative(root, nb);
@@ -110,12 +87,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${rel}: up to date, skipped\n`);
       continue;
     }
-    const rest = notebooks.slice(index).reduce((sum, n) => sum + estimate(n), 0);
-    const measured = timings[slug] !== undefined ? "last run here" : "first run: estimate for a quiet 2-core machine";
-    process.stderr.write(
-      `[${index + 1}/${notebooks.length}] ${rel}: running (${reason}); ~${minutes(estimate(nb))} for this notebook (${measured}), ` +
-        `ETA ~${minutes(rest)} for the rest, elapsed ${minutes((Date.now() - t0) / 1000)}\n`,
-    );
+    process.stderr.write(progressLine({ index, slugs, rel, reason, timings, elapsedSeconds: (Date.now() - t0) / 1000 }) + "\n");
     const before = snapshotTree(figures);
     const result = await runNotebook({
       ...projectRunOptions("full", figures),
@@ -130,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     ran++;
     if (result.ok) {
       timings[slug] = Math.round(result.seconds);
-      writeFileAtomic(timingsFile, JSON.stringify(timings, null, 1) + "\n");
+      writeTimings(timingsFile, timings);
     }
     if (!result.ok) {
       failures.push(result.message ?? `${rel} failed`);

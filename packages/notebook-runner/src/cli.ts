@@ -46,7 +46,7 @@ function parseSeconds(flag: string, value: string): number {
 const minutes = (ms: number) => (ms >= 3600_000 ? `${ms / 3600_000} h` : ms >= 120_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
 export function helpText(s: CliSettings): string {
-  const scale = s.scale === undefined ? "" : `  --scale ${s.scale.values.join("|")}${" ".repeat(Math.max(1, 21 - s.scale.values.join("|").length - 8))}${s.scale.help ?? `sets ${s.scale.variable} for the notebook`}\n`;
+  const scale = s.scale === undefined ? "" : `  --scale ${s.scale.values.join("|")}${" ".repeat(Math.max(1, 23 - 8 - s.scale.values.join("|").length))}${s.scale.help ?? `sets ${s.scale.variable} for the notebook`}\n`;
   const out = s.outputDir === undefined ? "" : `  --outputs-dir <dir>    ${s.outputDir.help ?? `sets ${s.outputDir.variable}: where the notebook writes its files`}\n`;
   return `Usage: ${s.program} <notebook.ipynb> (--output <path> | --inplace) [options]
 
