@@ -23,7 +23,8 @@ import { isObject } from "./wire";
  */
 export const DEFAULT_CELL_TIMEOUT_MS = 6 * 3600_000;
 export const DEFAULT_STALL_TIMEOUT_MS = 20 * 60_000;
-export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+/** Generous: a busy machine can take a minute or more to start tslab (TypeScript compiler load). */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 300_000;
 const DEFAULT_INTERRUPT_GRACE_MS = 8_000;
 /** tslab aborts requests that arrive within 200 ms after a failed one (its issue #19). */
 const TSLAB_ABORT_WINDOW_MS = 300;
@@ -82,7 +83,7 @@ export interface RunOptions {
   stallTimeoutMs?: number;
   /** How to change the limits, appended to a timeout message (e.g. "--timeout <s>"). */
   limitHint?: string;
-  /** Default 60 s. */
+  /** Default 300 s. */
   startupTimeoutMs?: number;
   /** Receives progress and failure lines (no trailing newline). Default: silent. */
   log?: (line: string) => void;

@@ -278,10 +278,10 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
   for (const signal of ["SIGINT", "SIGTERM"] as const)
   it(`kills the kernel, removes its files and says where it stopped when the runner gets ${signal}`, async () => {
     const out = path.join(scratch, `${signal}.ipynb`);
-    const runner = spawn(process.execPath, [CLI, fixture("fail-timeout.ipynb"), "-o", out], { stdio: ["ignore", "ignore", "pipe"] });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => runner.on("exit", (code, signal) => resolve({ code, signal })));
+    const runner = spawn(process.execPath, [CLI, fixture("interrupt-me.ipynb"), "-o", out], { stdio: ["ignore", "ignore", "pipe"] });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => runner.on("close", (code, signal) => resolve({ code, signal })));
     let stderr = "";
-    // Cell 1 is done, so cell 2 (an endless loop) is running.
+    // Cell 1 is done, so cell 2 (an endless loop, no limit of its own) is running.
     await new Promise<void>((resolve, reject) => {
       runner.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
@@ -299,7 +299,7 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     assert.ok(fs.existsSync(tempDir));
     runner.kill(signal);
     assert.deepEqual(await exited, { code: null, signal });
-    assert.match(stderr, new RegExp(`tslab-run: interrupted by ${signal} at cell 2/3 of .*fail-timeout\\.ipynb, after [\\d.]+ s; the kernel was stopped; nothing was written; .*${signal}\\.ipynb was not created`));
+    assert.match(stderr, new RegExp(`tslab-run: interrupted by ${signal} at cell 2/3 of .*interrupt-me\\.ipynb, after [\\d.]+ s; the kernel was stopped; nothing was written; .*${signal}\\.ipynb was not created`));
     assert.ok(!fs.existsSync(out));
     for (let waited = 0; children.some((c) => isRunning(c.pid)) && waited < 3000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     for (const c of children) assert.equal(isRunning(c.pid), false, `still running: ${c.args}`);
@@ -440,7 +440,7 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     const output = path.join(scratch, "fail-late-earlier.out.ipynb");
     const result = await runNotebook({ input, output });
     assert.equal(result.ok, false);
-    assert.equal(result.failedCell, 1);
+    assert.equal(result.failedCell, 1, result.message);
     assert.match(result.message ?? "", /fail-late-earlier\.ipynb: cell 1\/3 failed: unhandled promise rejection from a promise or timer cell 1 started and left running; it surfaced while cell 2 was running/);
     assert.ok((result.message ?? "").includes("late rejection started in cell 1"));
     const partial = readNb(output);
