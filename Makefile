@@ -6,6 +6,7 @@
 #   make run NB=notebooks/x.ipynb [SCALE=smoke] [TIMEOUT=s] [STALL=s]   execute one notebook (in place at
 #                    full scale; at another scale into build/<scale>/notebooks/, figures into build/<scale>/)
 #   make e2e [E2E_NB=one-step-gd]   real browser: Jupyter Notebook + headless Chromium, Restart & Run All
+#   make lint        formatter and linter (Biome) check; `make format` rewrites the files
 # FORCE=1 makes `make reproduce` re-run every notebook even when nothing changed.
 
 SHELL := /bin/bash
@@ -20,10 +21,10 @@ BENCH_FILES := $(patsubst %.ts,dist/%.js,$(sort $(wildcard bench/*.ts)))
 INSTALLED := node_modules/.install-stamp
 BUILT := dist/.build-stamp
 
-.PHONY: help install build test reproduce kernel bench readme run e2e clean
+.PHONY: help install build test reproduce kernel bench readme run e2e lint format clean
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # npm ci uses only the npm registry: package.json's overrides keep danfojs-node off its
 # tfjs-node and CDN-hosted xlsx dependencies.
@@ -69,6 +70,13 @@ kernel: $(BUILT)
 # Real browser: Debian's jupyter-notebook + chromium (see README); E2E_NB=<slug> limits it to one notebook.
 e2e: $(BUILT)
 	$(NODE) dist/e2e/run.js $(E2E_NB)
+
+# Biome (one npm package: formatter + linter); configuration in biome.json
+lint: $(INSTALLED)
+	npx --no-install biome ci .
+
+format: $(INSTALLED)
+	npx --no-install biome check --write .
 
 bench: $(BUILT)
 	@for f in $(BENCH_FILES); do $(NODE) "$$f" || exit 1; done
