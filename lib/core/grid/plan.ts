@@ -35,7 +35,7 @@ export function planText(grid: Grid, options: { workers?: number; root?: string 
   }
   if (groups.size > 0) {
     const gw = Math.max(5, ...[...groups.keys()].map((k) => k.length));
-    out.push(`  per ${"group".padEnd(gw - 4)}  ${"estimated".padStart(14)}  done     measured`);
+    out.push(`  ${"group".padEnd(gw)}  ${"estimated".padStart(14)}  done     measured`);
     for (const [k, g] of groups) out.push(`  ${k.padEnd(gw)}  ${hours(g.cost).padStart(14)}  ${`${g.done}/${g.n}`.padEnd(7)}  ${g.done > 0 ? hours(g.cpu) : ""}`.trimEnd());
   }
   const total = grid.jobs.reduce((s, j) => s + j.cost, 0);

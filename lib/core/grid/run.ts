@@ -87,7 +87,8 @@ export async function runGrid<S extends SpecBase, R>(grid: Grid<S, R>, options: 
       }
       const problem = checkRecord(g, job, outcome.record);
       if (problem !== undefined) return this.fail(job, problem, n, exec);
-      const put = g.store.put(job.key, outcome.record, { cpuSeconds: outcome.cpuSeconds, wallSeconds: outcome.wallSeconds, attempts: n, executor: exec, cpuClock: outcome.cpuClock, node: process.version });
+      const ms = (x: number) => Math.round(x * 1000) / 1000;
+      const put = g.store.put(job.key, outcome.record, { cpuSeconds: ms(outcome.cpuSeconds), wallSeconds: ms(outcome.wallSeconds), attempts: n, executor: exec, cpuClock: outcome.cpuClock, node: process.version });
       handled.add(job.key);
       if (put === "stored") {
         summary.stored++;
