@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { canonicalJson, cachedGrid, codeVersion, importClosure, openGrid, planText, runGrid } from "../../lib/core/grid";
+import { checkBuilt } from "../../lib/core/grid/code-version";
 import { crc32, gzipDeterministic } from "../../lib/core/grid/gzip";
 import { GridStore } from "../../lib/core/grid/store";
 import { tinyResult, type TinyResult, type TinySpec } from "../fixtures/grid-study/grids";
@@ -65,6 +66,17 @@ test("code version: the closure of relative imports, blind to comments and layou
   assert.notEqual(v3, v2, "the lockfile counts");
   assert.notEqual(codeVersion(entry, root, ["data/in.csv"]).version, v3, "declared inputs count");
   assert.throws(() => codeVersion(entry, root, ["data/none.csv"]), /grid input data\/none\.csv .* is missing/);
+  // compiled code older than its source is refused (results would be keyed by code that did not run)
+  const files = Object.keys(codeVersion(entry, root).files);
+  assert.throws(() => checkBuilt(files, root), /dist\/ is older than lib\/core\/b\.ts, .*run `make build`/);
+  for (const f of files) w(path.join("dist", f.replace(/\.ts$/, ".js")), "");
+  const ago = (s: number) => new Date(Date.now() - s * 1000);
+  fs.utimesSync(path.join(root, "dist/lib/core/b.js"), ago(60), ago(60));
+  fs.utimesSync(path.join(root, "lib/core/b.ts"), ago(30), ago(30));
+  assert.throws(() => checkBuilt(files, root), /dist\/ is older than lib\/core\/b\.ts:/);
+  w("dist/.build-stamp", "");
+  fs.utimesSync(path.join(root, "dist/.build-stamp"), ago(10), ago(10));
+  checkBuilt(files, root);
   w("lib/x/index.ts", 'export { b } from "../core/gone";\n');
   assert.throws(() => codeVersion(entry, root), /lib\/x\/index\.ts imports "\.\.\/core\/gone", which resolves to no/);
 });

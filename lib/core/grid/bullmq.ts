@@ -14,7 +14,7 @@
 import * as os from "node:os";
 import type { Job, Queue as QueueType, Worker as WorkerType } from "bullmq";
 import { repoRoot } from "../env";
-import { codeVersion } from "./code-version";
+import { checkBuilt, codeVersion } from "./code-version";
 import type { JobOutcome, JobTask } from "./execute";
 import type { Grid, GridJob } from "./grid";
 import { gridOf, loadGridModule, refToModule, checkModuleRef } from "./module";
@@ -196,7 +196,9 @@ export async function startGridWorker(opts: GridWorkerOptions): Promise<RunningW
     if (v === undefined) {
       const mod = refToModule(ref);
       const def = gridOf(loadGridModule(mod), mod, gridName);
-      v = codeVersion(mod.source, repoRoot(), def.inputs ?? []).version;
+      const cv = codeVersion(mod.source, repoRoot(), def.inputs ?? []);
+      checkBuilt(Object.keys(cv.files), repoRoot());
+      v = cv.version;
       versions.set(id, v);
     }
     return v;

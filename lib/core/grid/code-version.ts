@@ -114,3 +114,23 @@ export function codeVersion(entry: string, root: string, inputs: readonly string
   const version = shortHash(canonicalJson({ files, lock, inputs: inputHashes }));
   return { version, files, lock, inputs: inputHashes };
 }
+
+/**
+ * Throws when a compiled module in dist/ may be older than its source: the code version is computed
+ * from the sources, so running stale compiled code would store results under a key that names other
+ * code. A source counts as built when its .js exists and the .js, or the last build (Makefile stamp,
+ * tsc's build info; an incremental build does not rewrite unchanged outputs), is newer than it.
+ */
+export function checkBuilt(files: readonly string[], root: string): void {
+  const mtime = (f: string) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : -Infinity);
+  const lastBuild = Math.max(mtime(path.join(root, "dist", ".build-stamp")), mtime(path.join(root, "dist", ".tsbuildinfo")));
+  const stale: string[] = [];
+  for (const rel of files) {
+    if (!rel.endsWith(".ts")) continue;
+    const js = path.join(root, "dist", rel.replace(/\.ts$/, ".js"));
+    if (!fs.existsSync(js) || Math.max(mtime(js), lastBuild) < mtime(path.join(root, rel))) stale.push(rel);
+  }
+  if (stale.length > 0) {
+    throw new Error(`dist/ is older than ${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ` and ${stale.length - 3} more` : ""}: run \`make build\` first (results must come from the code their key names)`);
+  }
+}

@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import { repoRoot, scale as currentScale, type Scale } from "../env";
 import { canonicalJson, shortHash } from "./canonical";
-import { codeVersion, type CodeVersion } from "./code-version";
+import { checkBuilt, codeVersion, type CodeVersion } from "./code-version";
 import type { GridDefinition, GridRecord, SpecBase } from "./definition";
 import { gridOf, loadGridModule, locateGridModule, type GridModuleRef } from "./module";
 import { GridStore } from "./store";
@@ -161,6 +161,7 @@ export function openGrid<S extends SpecBase = SpecBase, R = unknown>(options: Op
   const def = gridOf(m, mod, options.grid) as GridDefinition<S, R>;
   const scale = options.scale ?? currentScale();
   const code = codeVersion(mod.source, root, def.inputs ?? []);
+  checkBuilt(Object.keys(code.files), root);
   if (options.codeVersion !== undefined) code.version = options.codeVersion;
   const base = options.resultsDir ?? (process.env.LS_RESULTS_DIR || path.join(root, scale === "full" ? "results" : path.join("build", "results")));
   return new Grid<S, R>(mod, options.grid, def, scale, code, base);
