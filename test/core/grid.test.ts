@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { canonicalJson, cachedGrid, codeVersion, importClosure, openGrid, planText, runGrid } from "../../lib/core/grid";
+import { canonicalJson, cachedGrid, codeVersion, importClosure, mapJobs, openGrid, planText, runGrid } from "../../lib/core/grid";
 import { checkBuilt } from "../../lib/core/grid/code-version";
 import { crc32, gzipDeterministic } from "../../lib/core/grid/gzip";
 import { GridStore } from "../../lib/core/grid/store";
@@ -185,4 +185,21 @@ test("cachedGrid: computes everything at smoke scale, nothing at full scale by d
   assert.match(full.summary, /0\/8 jobs stored.*\n  missing: 8 job\(s\), estimated 100\.3 CPU-s; compute them with `make grid MODULE=test\/fixtures\/grid-study\/grids\.ts GRID=tiny`/);
   const budget = await cachedGrid<TinySpec, TinyResult>({ module: FIXTURE, grid: "tiny", scale: "full", resultsDir: tmpDir("cached-budget"), compute: { maxCpuSeconds: 1 }, log: quiet });
   assert.deepEqual(budget.missing.map((j) => j.index), [0], "the budget takes every job but the 100-second one");
+});
+
+test("mapJobs: any specs through a grid's run, on 1 or 2 threads, results in spec order, nothing stored", async () => {
+  const specs: TinySpec[] = [5, 1, 9, 3].map((i) => ({ i, seed: 70 + i, draws: 1000 * (i + 1) }));
+  const lines: string[] = [];
+  const orig = console.log;
+  console.log = (l: string) => lines.push(l);
+  try {
+    for (const workers of [1, 2]) {
+      const out = await mapJobs<TinySpec, TinyResult>({ module: FIXTURE, grid: "tiny", specs, workers, label: "demo" });
+      assert.deepEqual(out, specs.map(tinyResult));
+    }
+  } finally {
+    console.log = orig;
+  }
+  assert.deepEqual(lines.slice(0, 4), ["demo: 1/4", "demo: 2/4", "demo: 3/4", "demo: 4/4"]);
+  await assert.rejects(mapJobs({ module: FIXTURE, grid: "faulty", specs: [{ i: 0, seed: 1, draws: 1, fail: "always" }], workers: 2, quiet: true }), /i=0 failed: .*always fails/);
 });

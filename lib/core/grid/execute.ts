@@ -19,10 +19,12 @@ export interface JobTask {
   code: string;
   attempt: number;
   label: string;
+  /** Return the result itself (structured clone) instead of a record: `mapJobs`, nothing stored. */
+  raw?: boolean;
 }
 
 export type JobOutcome =
-  | { ok: true; record: string; cpuSeconds: number; wallSeconds: number; cpuClock: "thread" | "process" }
+  | { ok: true; record: string; value?: unknown; cpuSeconds: number; wallSeconds: number; cpuClock: "thread" | "process" }
   | { ok: false; error: string; cpuSeconds: number; wallSeconds: number; cpuClock: "thread" | "process" };
 
 let clkTck: number | undefined;
@@ -78,13 +80,14 @@ export async function executeJob(def: GridDefinition<SpecBase, unknown>, task: J
   };
   const cpu0 = threadCpu();
   const wall0 = performance.now();
-  const done = (o: { ok: true; record: string } | { ok: false; error: string }): JobOutcome => {
+  const done = (o: { ok: true; record: string; value?: unknown } | { ok: false; error: string }): JobOutcome => {
     const cpu1 = threadCpu();
     return { ...o, cpuSeconds: Math.max(0, cpu1.seconds - cpu0.seconds), wallSeconds: (performance.now() - wall0) / 1000, cpuClock: cpu1.clock };
   };
   try {
     const result = await def.run(task.spec, ctx);
     if (result === undefined) throw new Error(`run() returned undefined; return the job's result as plain JSON`);
+    if (task.raw) return done({ ok: true, record: "", value: result });
     return done({ ok: true, record: recordText(task, result, report) });
   } catch (err) {
     const e = err as Error;

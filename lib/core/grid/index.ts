@@ -27,4 +27,5 @@ export { GridStore } from "./store";
 export { runGrid, DEFAULT_QUEUE, type GridRunSummary, type RunGridOptions } from "./run";
 export { cachedGrid, type CachedGrid, type CachedGridOptions } from "./cached";
 export { planText } from "./plan";
+export { mapJobs, type MapJobsOptions } from "./map";
 export { fmtCpu } from "./progress";
