@@ -3,6 +3,7 @@
  * Grid commands (see lib/core/grid):
  *   grid run   (--study <slug> | --module <path>) --grid <name> [--scale full|smoke]
  *              [--executor local|bullmq] [--workers n] [--redis redis://host:port] [--queue q] [--attempts n]
+ *              [--only "<group or label>,…"]   only those jobs, in that order of priority
  *   grid plan  … prints every job's estimated cost and state, subtotals, the total in CPU-hours
  *   grid prune … deletes stale results (other specs or code) from the grid's folder
  * `make grid`, `make grid-plan`, `make grid-prune` call these. Exit status of run: 0 when every job
@@ -13,7 +14,8 @@ import { SCALES, type Scale } from "../core/env";
 import { fmtCpu, openGrid, planText, runGrid } from "../core/grid";
 
 const USAGE = `usage: grid <run|plan|prune> (--study <slug> | --module <path>) --grid <name> [--scale full|smoke]
-       [--executor local|bullmq] [--workers n] [--redis redis://host:port] [--queue name] [--attempts n]`;
+       [--executor local|bullmq] [--workers n] [--redis redis://host:port] [--queue name] [--attempts n]
+       [--only "<group or job label>,…"]  (run: only those, in that order of priority)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -29,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
       redis: { type: "string" },
       queue: { type: "string" },
       attempts: { type: "string" },
+      only: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -74,12 +77,24 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const attempts = int("attempts", values.attempts);
+  // --only "K=3 n=1000,K=5 n=400": jobs whose group or label is listed, the first listed first
+  const only = values.only ? values.only.split(",").map((x) => x.trim()).filter(Boolean) : undefined;
+  if (only) {
+    const known = new Set(grid.jobs.flatMap((j) => [j.label, ...(j.group !== undefined ? [j.group] : [])]));
+    const unknown = only.filter((x) => !known.has(x));
+    if (unknown.length > 0) throw new Error(`--only: ${unknown.map((x) => JSON.stringify(x)).join(", ")} name no group or job of ${grid.id}; \`make grid-plan\` lists them`);
+  }
+  const rankOf = (j: { label: string; group?: string }) => {
+    const r = only!.findIndex((x) => x === j.label || x === j.group);
+    return r < 0 ? Infinity : r;
+  };
   const s = await runGrid(grid, {
     executor,
     clock: true,
     signal: abort.signal,
     ...(workers !== undefined ? { workers } : {}),
     ...(attempts !== undefined ? { attempts } : {}),
+    ...(only ? { only: (j) => rankOf(j) !== Infinity, rank: rankOf } : {}),
     ...(values.redis ? { redis: values.redis } : {}),
     ...(values.queue ? { queue: values.queue } : {}),
   });

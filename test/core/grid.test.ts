@@ -203,3 +203,21 @@ test("mapJobs: any specs through a grid's run, on 1 or 2 threads, results in spe
   assert.deepEqual(lines.slice(0, 4), ["demo: 1/4", "demo: 2/4", "demo: 3/4", "demo: 4/4"]);
   await assert.rejects(mapJobs({ module: FIXTURE, grid: "faulty", specs: [{ i: 0, seed: 1, draws: 1, fail: "always" }], workers: 2, quiet: true }), /i=0 failed: .*always fails/);
 });
+
+test("only and rank: a subset of the missing jobs, in the given order of priority", async () => {
+  const grid = openGrid<TinySpec, TinyResult>({ module: FIXTURE, grid: "tiny", scale: "full", resultsDir: tmpDir("only") });
+  const order: number[] = [];
+  const s = await runGrid(grid, {
+    workers: 1,
+    log: () => undefined,
+    only: (j) => j.group === "odd" || j.index === 2,
+    rank: (j) => (j.index === 2 ? 0 : 1), // job 2 first, then the odd ones largest first
+  });
+  for (const j of grid.jobs) if (grid.store.has(j.key)) order.push(j.index);
+  assert.deepEqual([s.stored, s.skipped], [5, 3]);
+  assert.deepEqual(order, [1, 2, 3, 5, 7]);
+  assert.deepEqual(grid.status().missing.map((j) => j.index), [0, 4, 6]);
+  // the order in which they ran: the run files are written in completion order (one thread)
+  const mtimes = [2, 7, 5, 3, 1].map((i) => fs.statSync(grid.store.recordFile(grid.jobs[i]!.key)).mtimeMs);
+  assert.deepEqual([...mtimes].sort((a, b) => a - b), mtimes);
+});

@@ -30,6 +30,11 @@ export interface RunGridOptions {
   log?: (line: string) => void;
   /** Runs only the missing jobs this accepts (e.g. a budget); the others stay missing. */
   only?: (job: GridJob) => boolean;
+  /**
+   * Scheduling rank, lower first (default: all equal); within a rank the largest estimated cost
+   * starts first. `--only` on the command line ranks by the order of the groups it lists.
+   */
+  rank?: (job: GridJob) => number;
   /** Stops starting jobs; running local jobs are abandoned (nothing half-stored). */
   signal?: AbortSignal;
 }
@@ -71,7 +76,8 @@ export async function runGrid<S extends SpecBase, R>(grid: Grid<S, R>, options: 
   if (!Number.isInteger(attempts) || attempts < 1) throw new Error(`attempts must be a positive integer, got ${attempts}`);
   const st = g.status();
   // largest first: the long jobs start early, so the grid does not end waiting on one of them
-  const missing = [...st.missing].sort((a, b) => b.cost - a.cost || a.index - b.index);
+  const rank = options.rank ?? (() => 0);
+  const missing = [...st.missing].sort((a, b) => rank(a) - rank(b) || b.cost - a.cost || a.index - b.index);
   const toRun = options.only ? missing.filter(options.only) : missing;
   const workers = executor === "local" ? Math.max(1, Math.min(options.workers ?? os.availableParallelism(), toRun.length || 1)) : 1;
   const progress = new GridProgress(g.id, g.jobs.length, st.done.length, toRun, { clock: options.clock ?? false, log: options.log, workers });
