@@ -153,8 +153,13 @@ async function addJobs(queue: QueueType, grid: Grid, add: GridJob[], all: GridJo
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
+    const wake = () => {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", wake);
+      resolve();
+    };
+    const t = setTimeout(wake, ms);
+    signal?.addEventListener("abort", wake, { once: true });
   });
 }
 
