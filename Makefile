@@ -7,6 +7,9 @@
 #                    full scale; at another scale into build/<scale>/notebooks/, figures into build/<scale>/)
 #   make e2e [E2E_NB=one-step-gd]   real browser: Jupyter Notebook + headless Chromium, Restart & Run All
 #   make lint        formatter and linter (Biome) check; `make format` rewrites the files
+#   make grid STUDY=<slug> GRID=<name> [EXECUTOR=bullmq REDIS_URL=redis://host:port] [WORKERS=n]
+#                    run or resume a job grid (grid-plan: costs first; grid-prune: drop stale results)
+#   make worker REDIS_URL=redis://host:port [WORKERS=n]   a grid worker for BullMQ grids, on any machine
 # FORCE=1 makes `make reproduce` re-run every notebook even when nothing changed.
 
 SHELL := /bin/bash
@@ -21,10 +24,10 @@ BENCH_FILES := $(patsubst %.ts,dist/%.js,$(sort $(wildcard bench/*.ts)))
 INSTALLED := node_modules/.install-stamp
 BUILT := dist/.build-stamp
 
-.PHONY: help install build test reproduce kernel bench readme run e2e lint format clean
+.PHONY: help install build test reproduce kernel bench readme run e2e lint format clean grid grid-plan grid-prune grid-check worker
 
 help:
-	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,14p' Makefile | sed 's/^# \{0,1\}//'
 
 # npm ci uses only the npm registry: package.json's overrides keep danfojs-node off its
 # tfjs-node and CDN-hosted xlsx dependencies.
@@ -80,6 +83,25 @@ format: $(INSTALLED)
 
 bench: $(BUILT)
 	@for f in $(BENCH_FILES); do $(NODE) "$$f" || exit 1; done
+
+# grids (lib/core/grid): STUDY=<slug> names lib/studies/<slug>/grids.ts, MODULE=<path> any grid module
+GRID_USAGE := usage: make grid|grid-plan|grid-prune STUDY=<slug> GRID=<name> [SCALE=full|smoke] [EXECUTOR=local|bullmq] [REDIS_URL=redis://host:port] [WORKERS=n] [ONLY="<group>,..."]
+GRID_ARGS = $(if $(STUDY),--study $(STUDY)) $(if $(MODULE),--module $(MODULE)) --grid $(GRID) $(if $(SCALE),--scale $(SCALE))
+grid-check:
+	@test -n "$(GRID)" -a -n "$(STUDY)$(MODULE)" || { echo "$(GRID_USAGE)"; exit 2; }
+
+grid: grid-check $(BUILT)
+	$(NODE) dist/lib/cli/grid.js run $(GRID_ARGS) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(REDIS_URL),--redis $(REDIS_URL)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(ONLY),--only "$(ONLY)")
+
+grid-plan: grid-check $(BUILT)
+	@$(NODE) dist/lib/cli/grid.js plan $(GRID_ARGS) $(if $(WORKERS),--workers $(WORKERS))
+
+grid-prune: grid-check $(BUILT)
+	$(NODE) dist/lib/cli/grid.js prune $(GRID_ARGS)
+
+worker: $(BUILT)
+	@test -n "$(REDIS_URL)" || { echo "usage: make worker REDIS_URL=redis://host:port [WORKERS=n]"; exit 2; }
+	$(NODE) dist/lib/cli/worker.js --redis $(REDIS_URL) $(if $(WORKERS),--concurrency $(WORKERS))
 
 clean:
 	rm -rf dist build $(RUNNER)/dist
