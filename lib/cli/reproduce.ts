@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * `reproduce [--force] [--timeout <s>] [notebook...]`: executes every notebook in notebooks/ at
+ * full scale, in place, regenerating figures/ -- skipping those whose stamp says nothing they
+ * depend on changed. Used by `make reproduce`; stamps live in build/stamps/.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "../core/env";
+import { runNotebook } from "@linear-studies/notebook-runner";
+import { progressLine, readTimings, writeTimings } from "./eta";
+import { listNotebooks } from "./notebooks";
+import { projectRunOptions } from "./project";
+import { codeHash, hasOutputs, hashFile, hashFiles, readStamp, snapshotTree, staleReason, writeStamp, writtenSince } from "./stamps";
+
+interface Options {
+  force: boolean;
+  timeoutSeconds?: number;
+  stallSeconds?: number;
+  notebooks: string[];
+}
+
+const USAGE = `usage: reproduce [--force] [--timeout <seconds per cell>] [--stall-timeout <seconds>] [notebook.ipynb ...]
+Runs the notebooks (default: all of notebooks/*.ipynb) at full scale in place and writes figures/.
+A notebook is skipped when nothing it depends on changed since its last run here; --force runs all.
+The limits catch hangs, not slowness: by default a cell may run 6 h, and 20 min without printing
+anything (the runner's defaults); raise them on a very slow machine.`;
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { force: false, notebooks: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--force") o.force = true;
+    else if (a === "--timeout") {
+      const v = Number(argv[++i]);
+      if (!(v > 0)) throw new UsageError(`--timeout needs a positive number of seconds, got ${argv[i]}`);
+      o.timeoutSeconds = v;
+    } else if (a === "--stall-timeout") {
+      const v = Number(argv[++i]);
+      if (!(v > 0)) throw new UsageError(`--stall-timeout needs a positive number of seconds, got ${argv[i]}`);
+      o.stallSeconds = v;
+    } else if (a === "--help" || a === "-h") throw new UsageError("");
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    else o.notebooks.push(a);
+  }
+  return o;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  let opts: Options;
+  try {
+    opts = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write((err.message ? err.message + "\n" : "") + USAGE + "\n");
+    return err.message ? 2 : 0;
+  }
+  const root = repoRoot();
+  const figures = path.join(root, "figures");
+  const notebooks = opts.notebooks.length ? opts.notebooks.map((n) => path.resolve(n)) : listNotebooks(root);
+  for (const nb of notebooks) if (!fs.existsSync(nb)) { process.stderr.write(`reproduce: no such notebook: ${nb}\n`); return 2; }
+  const lock = hashFile(path.join(root, "package-lock.json")) ?? "none";
+  const failures: string[] = [];
+  let ran = 0;
+  const t0 = Date.now();
+  const timingsFile = path.join(root, "build", "timings.json");
+  const timings = readTimings(timingsFile);
+  const slugs = notebooks.map((n) => path.basename(n, ".ipynb"));
+  // What will run is only known per notebook (stamps); the ETA assumes the rest all run.
+  for (const [index, nb] of notebooks.entries()) {
+    const rel = path.relative(root, nb);
+    const slug = path.basename(nb, ".ipynb");
+    const stampFile = path.join(root, "build", "stamps", slug + ".json");
+    const text = fs.readFileSync(nb, "utf8");
+    let code: string;
+    try {
+      code = codeHash(text);
+    } catch (err) {
+      failures.push(`${rel}: not a readable notebook (${(err as Error).message})`);
+      continue;
+    }
+    const current = { scale: "full", code, lock, notebookHasOutputs: hasOutputs(text) };
+    const reason = opts.force ? "--force" : staleReason(root, readStamp(stampFile), current);
+    if (reason === undefined) {
+      process.stderr.write(`${rel}: up to date, skipped\n`);
+      continue;
+    }
+    process.stderr.write(progressLine({ index, slugs, rel, reason, timings, elapsedSeconds: (Date.now() - t0) / 1000 }) + "\n");
+    const before = snapshotTree(figures);
+    const result = await runNotebook({
+      ...projectRunOptions("full", figures),
+      input: nb,
+      output: nb,
+      failedOutput: path.join(root, "build", "failed", path.basename(nb)),
+      ...(opts.timeoutSeconds !== undefined ? { cellTimeoutMs: opts.timeoutSeconds * 1000 } : {}),
+      ...(opts.stallSeconds !== undefined ? { stallTimeoutMs: opts.stallSeconds * 1000 } : {}),
+      limitHint: "make reproduce TIMEOUT=<s per cell> STALL=<s without output>",
+      log: (line) => process.stderr.write(line + "\n"),
+    });
+    ran++;
+    if (result.ok) {
+      timings[slug] = Math.round(result.seconds);
+      writeTimings(timingsFile, timings);
+    }
+    if (!result.ok) {
+      failures.push(result.message ?? `${rel} failed`);
+      fs.rmSync(stampFile, { force: true });
+      continue;
+    }
+    const written = writtenSince(before, snapshotTree(figures));
+    writeStamp(stampFile, {
+      scale: current.scale,
+      code: current.code,
+      lock: current.lock,
+      inputs: hashFiles(root, [...result.loadedFiles, ...result.dataFiles]),
+      outputs: hashFiles(root, written),
+    });
+  }
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  if (failures.length) {
+    process.stderr.write(`\nreproduce: ${failures.length} notebook(s) failed (${secs} s):\n${failures.map((f) => "  - " + f).join("\n")}\n`);
+    return 1;
+  }
+  process.stderr.write(`reproduce: ${ran} of ${notebooks.length} notebook(s) executed, the rest up to date (${secs} s)\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    process.stderr.write(`reproduce: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  },
+);
