@@ -5,7 +5,7 @@
  */
 import { assertMatrix, choleskySolveInPlace, type Matrix } from "./linalg";
 import { reducedPredict, type Reduction } from "./reduce";
-import { computeStats } from "./stats";
+import { computeStats } from "./task-stats";
 import type { TaskBatch } from "./tasks";
 
 export type Predictor = (batch: TaskBatch) => Float64Array;

@@ -1,11 +1,14 @@
 /**
  * Plotly specs of the one-step-GD figures (pure functions of result objects; the notebook renders
- * them with core/figures' showFigure).
+ * them with core/figures' showFigure). Each `fooBarFigure` is written to figures/one-step-gd/foo-bar.*.
  */
-import type { Figure } from "../core/figures";
-import { fade, methodColor } from "../core/plot-style";
-import { diagOf, type Matrix } from "./linalg";
-import type { NonlinearStudy, PreconditionerStudy, SigmaRow, TrainedLsa } from "./experiments";
+import type { Figure } from "../../core/figures";
+import { fade, methodColor } from "../../core/plot-style";
+import type { TrainedLsa } from "../../topics/icl/evaluate";
+import { diagOf, type Matrix } from "../../topics/icl/linalg";
+import type { NoiseSweepResult } from "./experiments/noise-sweep";
+import type { NonlinearResult } from "./experiments/nonlinear";
+import type { PreconditionerResult } from "./experiments/preconditioner";
 
 const round = (v: number, digits = 3) => Number(v.toFixed(digits));
 
@@ -13,7 +16,7 @@ const round = (v: number, digits = 3) => Number(v.toFixed(digits));
 const LOG_TICKS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 2, 3, 5, 10];
 
 /** Learned Γ_eff beside η*·I on one colour scale, values printed in the cells. */
-export function gammaHeatmapFigure(gammaEff: Matrix, etaStar: number, title: string): Figure {
+export function gammaEffHeatmapFigure(gammaEff: Matrix, etaStar: number, title: string): Figure {
   const d = gammaEff.length;
   const target = gammaEff.map((r, i) => r.map((_, j) => (i === j ? etaStar : 0)));
   const labels = Array.from({ length: d }, (_, i) => `${i + 1}`);
@@ -83,7 +86,8 @@ export function lossCurvesFigure(runs: TrainedLsa[], baselines: { name: string; 
 }
 
 /** Step size against σ²: closed form (line), ratio-formula Monte Carlo (±2 SE) and trained layers. */
-export function stepVsSigmaFigure(rows: SigmaRow[], closedForm: (sigma2: number) => number, title: string): Figure {
+export function stepVsNoiseFigure(sweep: NoiseSweepResult, closedForm: (sigma2: number) => number, title: string): Figure {
+  const rows = sweep.rows;
   const maxS = Math.max(...rows.map((r) => r.sigma2));
   const grid = Array.from({ length: 81 }, (_, k) => (maxS * k) / 80);
   const trained = rows.flatMap((r) => r.trained.map((t) => ({ s: r.sigma2, v: t.step, seed: t.seed })));
@@ -118,7 +122,7 @@ export function stepVsSigmaFigure(rows: SigmaRow[], closedForm: (sigma2: number)
 }
 
 /** Diagonal of the preconditioner against Σ_jj, one panel per prior, both theories drawn. */
-export function preconditionerFigure(studies: PreconditionerStudy[], title: string): Figure {
+export function preconditionerFigure(studies: PreconditionerResult[], title: string): Figure {
   const data: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = { title: { text: title }, annotations: [], legend: { orientation: "h", y: -0.2 } };
   const gap = 0.08;
@@ -176,9 +180,9 @@ export function preconditionerFigure(studies: PreconditionerStudy[], title: stri
 }
 
 /** Nonlinear teachers: MSE of the trained layer vs GD(η*_MC) and the zero predictor; diag Γ_eff / η*_MC. */
-export function nonlinearFigure(studies: NonlinearStudy[], title: string): Figure {
+export function nonlinearTeacherFigure(studies: NonlinearResult[], title: string): Figure {
   const names = studies.map((s) => s.name);
-  const meanRisk = (s: NonlinearStudy, f: (t: TrainedLsa) => number) => s.trained.reduce((a, t) => a + f(t), 0) / s.trained.length;
+  const meanRisk = (s: NonlinearResult, f: (t: TrainedLsa) => number) => s.trained.reduce((a, t) => a + f(t), 0) / s.trained.length;
   const data: Record<string, unknown>[] = [
     { type: "bar", name: "zero predictor", x: names, y: studies.map((s) => round(s.zeroRisk, 5)), marker: { color: methodColor(7) }, xaxis: "x", yaxis: "y" },
     { type: "bar", name: "GD with Monte Carlo η*", x: names, y: studies.map((s) => round(meanRisk(s, (t) => t.risk.reference.mse), 5)), marker: { color: methodColor(1) }, xaxis: "x", yaxis: "y" },

@@ -9,7 +9,7 @@
  * ZIGNOR ziggurat (128 layers; the layer index and the uniform come from disjoint bits of the
  * draw, the fix Doornik (2005) gives for the correlation in Marsaglia-Tsang's original).
  */
-import type { Rng } from "../core/rng";
+import type { Rng } from "../../core/rng";
 
 const ZIG_C = 128;
 const ZIG_R = 3.442619855899;

@@ -5,8 +5,8 @@
  * Batches are flat typed arrays (row-major, task-major) so the per-task statistics and the Monte
  * Carlo estimators can stream over millions of tasks; `batchTensors` wraps them for tfjs.
  */
-import type { Rng } from "../core/rng";
-import { tf } from "../core/tf";
+import type { Rng } from "../../core/rng";
+import { tf } from "../../core/tf";
 import { asCovariance, cholesky, inverse, transpose, type Matrix } from "./linalg";
 import { NormalStream } from "./normal";
 import { applyTeacher, teacherParamCount, validateTeacher, type TeacherSpec } from "./teachers";

@@ -1,5 +1,5 @@
 /**
- * LSA training throughput (lib/icl) on the selected tfjs backend, for (d, n, batch) = (5, 20, 2048)
+ * LSA training throughput (lib/topics/icl) on the selected tfjs backend, for (d, n, batch) = (5, 20, 2048)
  * and (10, 10, 2048):
  *   end-to-end    trainLSA: fresh tasks sampled, per-task statistics, reduced loss + gradient, Adam
  *   model only    the tfjs part of a step (upload statistics, loss, gradient, Adam, read the loss)
@@ -12,13 +12,13 @@
  */
 import { describeBackend, initTf, tf } from "../lib/core/tf";
 import { Rng } from "../lib/core/rng";
-import { FlatAdam } from "../lib/icl/adam";
-import { buildTokens, lsaForward, paramsToTensors, disposeLsaTensors } from "../lib/icl/lsa";
-import { NormalStream } from "../lib/icl/normal";
-import { reducedLossAndGrads } from "../lib/icl/reducedLoss";
-import { computeStats, disposeStatsTensors, statsTensors } from "../lib/icl/stats";
-import { batchTensors, prepareSpec, sampleTasks, type TaskSpec } from "../lib/icl/tasks";
-import { initParams, trainLSA, trainLSADirect } from "../lib/icl/train";
+import { FlatAdam } from "../lib/topics/icl/adam";
+import { buildTokens, lsaForward, paramsToTensors, disposeLsaTensors } from "../lib/topics/icl/lsa";
+import { NormalStream } from "../lib/topics/icl/normal";
+import { reducedLossAndGrads } from "../lib/topics/icl/reduced-loss";
+import { computeStats, disposeStatsTensors, statsTensors } from "../lib/topics/icl/task-stats";
+import { batchTensors, prepareSpec, sampleTasks, type TaskSpec } from "../lib/topics/icl/tasks";
+import { initParams, trainLSA, trainLSADirect } from "../lib/topics/icl/train";
 
 /** Wall-clock and CPU (user + system) milliseconds of `work`, best of `repeats` runs by wall time. */
 function timeIt(work: () => void, repeats = 3): { wall: number; cpu: number } {

@@ -10,7 +10,7 @@
  */
 import { zeros, type Matrix } from "./linalg";
 import { mergeParams, resolveOptions, tokenDim, type LsaOptions, type LsaParams } from "./lsa";
-import type { TaskStats } from "./stats";
+import type { TaskStats } from "./task-stats";
 
 export interface HeadReduction {
   /** a ∈ R^{d+1}. */

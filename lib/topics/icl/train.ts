@@ -8,17 +8,17 @@
  * fraction of the cost. Readout "plus" and normalization "n" (Zhang's layer); keys/values with or
  * without the query.
  */
-import { fmt } from "../core/claims";
-import { progress } from "../core/progress";
-import type { Rng } from "../core/rng";
-import { tf } from "../core/tf";
+import { fmt } from "../../core/claims";
+import { progress } from "../../core/progress";
+import type { Rng } from "../../core/rng";
+import { tf } from "../../core/tf";
 import { FlatAdam, learningRate, type AdamConfig } from "./adam";
 import { zeros, type Matrix } from "./linalg";
 import { buildTokens, lsaForward, paramsToTensors, type LsaOptions, type LsaParams, type LsaTensors, type MergedParams } from "./lsa";
 import { NormalStream } from "./normal";
 import { reduceLSA, type Reduction } from "./reduce";
-import { reducedForward, reducedLossAndGrads, type LossScale } from "./reducedLoss";
-import { computeStats, disposeStatsTensors, statsTensors, type StatsTensors } from "./stats";
+import { reducedForward, reducedLossAndGrads, type LossScale } from "./reduced-loss";
+import { computeStats, disposeStatsTensors, statsTensors, type StatsTensors } from "./task-stats";
 import { batchTensors, prepareSpec, sampleTasks, type TaskSpec } from "./tasks";
 
 export type InitSpec =

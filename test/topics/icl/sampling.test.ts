@@ -5,10 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../lib/core/rng";
-import { NormalStream } from "../lib/icl/normal";
-import { normalsPerTask, prepareSpec, sampleTasks, sliceBatch, type TaskSpec } from "../lib/icl/tasks";
-import { inverse } from "../lib/icl/linalg";
+import { Rng } from "../../../lib/core/rng";
+import { NormalStream } from "../../../lib/topics/icl/normal";
+import { normalsPerTask, prepareSpec, sampleTasks, sliceBatch, type TaskSpec } from "../../../lib/topics/icl/tasks";
+import { inverse } from "../../../lib/topics/icl/linalg";
 
 function close(actual: number, expected: number, tol: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);

@@ -9,8 +9,8 @@
  * This is what makes a training step cheap (the token formulation needs batched (n+1) x (d+1)
  * products); tests check it against lsaForward, tf.grad and finite differences.
  */
-import { tf } from "../core/tf";
-import type { StatsTensors } from "./stats";
+import { tf } from "../../core/tf";
+import type { StatsTensors } from "./task-stats";
 
 export type LossScale = "half" | "mse";
 

@@ -5,7 +5,7 @@
  *   θ ← θ − lr · m̂ / (√v̂ + ε),   m̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ),
  * identical to tf.train.adam and torch.optim.Adam (checked in the tests).
  */
-import { tf } from "../core/tf";
+import { tf } from "../../core/tf";
 
 export interface AdamConfig {
   beta1?: number;

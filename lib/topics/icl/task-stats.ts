@@ -6,7 +6,7 @@
  * and x_q; so ŷ = aᵀ C B x_q. Computing C once per task turns every training step into a few
  * 2-D matmuls over the batch instead of batched (d+1) x (n+1) token products.
  */
-import { tf } from "../core/tf";
+import { tf } from "../../core/tf";
 import type { TaskBatch } from "./tasks";
 
 export interface TaskStats {

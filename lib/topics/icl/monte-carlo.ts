@@ -7,7 +7,7 @@
  * Standard errors: batch means over `groups` equal groups of tasks for the fitted quantities (no
  * homoscedasticity assumed), the sample standard deviation for the MSE.
  */
-import type { Rng } from "../core/rng";
+import type { Rng } from "../../core/rng";
 import { inverse, matVec, type Matrix } from "./linalg";
 import { NormalStream } from "./normal";
 import type { Predictor } from "./predictors";

@@ -10,7 +10,7 @@
  * where E_kv holds the context tokens, plus the query token when `includeQuery`.
  * Separate parameters (von Oswald): W_KQ = W_Kᵀ W_Q, W_PV = P W_V. Several heads add their updates.
  */
-import { tf } from "../core/tf";
+import { tf } from "../../core/tf";
 import { assertMatrix, matMul, transpose, type Matrix } from "./linalg";
 
 /** Merged parameters, both (d+1) x (d+1) (Zhang). */

@@ -6,18 +6,18 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../lib/core/rng";
-import { initTf, tf } from "../lib/core/tf";
-import { FlatAdam } from "../lib/icl/adam";
-import { constructGD } from "../lib/icl/construct";
-import { diagMatrix, maxAbsDiff, type Matrix } from "../lib/icl/linalg";
-import { buildTokens, disposeLsaTensors, lsaForward, mergeParams, paramsToTensors, type LsaOptions, type LsaParams, type MergedParams } from "../lib/icl/lsa";
-import { gdPredictor } from "../lib/icl/predictors";
-import { decomposePrediction, reducedPredict, reduceLSA } from "../lib/icl/reduce";
-import { reducedForward, reducedLossAndGrads } from "../lib/icl/reducedLoss";
-import { computeStats, disposeStatsTensors, statsTensors } from "../lib/icl/stats";
-import { batchTensors, sampleTasks, type TaskBatch, type TaskSpec } from "../lib/icl/tasks";
-import { initParams, trainLSA, trainLSADirect } from "../lib/icl/train";
+import { Rng } from "../../../lib/core/rng";
+import { initTf, tf } from "../../../lib/core/tf";
+import { FlatAdam } from "../../../lib/topics/icl/adam";
+import { constructGD } from "../../../lib/topics/icl/construct";
+import { diagMatrix, maxAbsDiff, type Matrix } from "../../../lib/topics/icl/linalg";
+import { buildTokens, disposeLsaTensors, lsaForward, mergeParams, paramsToTensors, type LsaOptions, type LsaParams, type MergedParams } from "../../../lib/topics/icl/lsa";
+import { gdPredictor } from "../../../lib/topics/icl/predictors";
+import { decomposePrediction, reducedPredict, reduceLSA } from "../../../lib/topics/icl/reduce";
+import { reducedForward, reducedLossAndGrads } from "../../../lib/topics/icl/reduced-loss";
+import { computeStats, disposeStatsTensors, statsTensors } from "../../../lib/topics/icl/task-stats";
+import { batchTensors, sampleTasks, type TaskBatch, type TaskSpec } from "../../../lib/topics/icl/tasks";
+import { initParams, trainLSA, trainLSADirect } from "../../../lib/topics/icl/train";
 
 before(async () => {
   await initTf({ quiet: true });
