@@ -12,9 +12,9 @@
  */
 import { describeBackend, initTf, tf } from "../lib/core/tf";
 import { Rng } from "../lib/core/rng";
-import { FlatAdam } from "../lib/topics/icl/adam";
+import { Adam } from "../lib/core/optim";
 import { buildTokens, lsaForward, paramsToTensors, disposeLsaTensors } from "../lib/topics/icl/lsa";
-import { NormalStream } from "../lib/topics/icl/normal";
+import { NormalStream } from "../lib/core/normal";
 import { reducedLossAndGrads } from "../lib/topics/icl/reduced-loss";
 import { computeStats, disposeStatsTensors, statsTensors } from "../lib/topics/icl/task-stats";
 import { batchTensors, prepareSpec, sampleTasks, type TaskSpec } from "../lib/topics/icl/tasks";
@@ -71,14 +71,14 @@ function bench(d: number, n: number, batch: number): Row[] {
   const init = tf.tensor1d(new Rng(4).normals(D + d * D, 0, 0.1));
   const phi = tf.variable(init, true);
   init.dispose();
-  const adam = new FlatAdam(D + d * D);
+  const adam = new Adam([phi], { arithmetic: "textbook" });
   const modelStep = (k: number) => {
     const st = statsTensors(pool[k % pool.length]!);
     const loss = tf.tidy(() => {
       const a = tf.reshape(tf.slice(phi, 0, D), [D, 1]) as tf.Tensor2D;
       const BT = tf.reshape(tf.slice(phi, D, d * D), [d, D]) as tf.Tensor2D;
       const r = reducedLossAndGrads(a, BT, st);
-      adam.step(phi, tf.concat([tf.reshape(r.ga, [-1]), tf.reshape(r.gBT, [-1])]) as tf.Tensor1D, 1e-3);
+      adam.step([tf.concat([tf.reshape(r.ga, [-1]), tf.reshape(r.gBT, [-1])])], 1e-3);
       return r.loss;
     });
     loss.dataSync();

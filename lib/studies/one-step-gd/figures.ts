@@ -5,7 +5,7 @@
 import type { Figure } from "../../core/figures";
 import { fade, methodColor } from "../../core/plot-style";
 import type { TrainedLsa } from "../../topics/icl/evaluate";
-import { diagOf, type Matrix } from "../../topics/icl/linalg";
+import { diagOf, type Matrix } from "../../core/linalg";
 import type { NoiseSweepResult } from "./experiments/noise-sweep";
 import type { NonlinearResult } from "./experiments/nonlinear";
 import type { PreconditionerResult } from "./experiments/preconditioner";

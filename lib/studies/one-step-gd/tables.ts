@@ -4,7 +4,7 @@
  * core's table display and records the sweeps in results.csv.
  */
 import type { TrainedLsa } from "../../topics/icl/evaluate";
-import { diagOf, type Matrix } from "../../topics/icl/linalg";
+import { diagOf, type Matrix } from "../../core/linalg";
 import { offDiagRel } from "../../topics/icl/metrics";
 import type { ConstructionResult } from "./experiments/construction";
 import type { NoiseSweepResult } from "./experiments/noise-sweep";

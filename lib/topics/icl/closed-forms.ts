@@ -7,7 +7,7 @@
  * by name because swapping n and d changes the value without any error.
  * Exact (rational) values and the symbolic check of η* are in exact.ts.
  */
-import { add, asCovariance, diagMatrix, eye, inverse, matMul, scaleMatrix, trace, transpose, type Matrix } from "./linalg";
+import { add, asCovariance, diagMatrix, eye, inverse, matMul, scaleMatrix, trace, transpose, type Matrix } from "../../core/linalg";
 
 function checkN(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${what}: context length n must be a positive integer, got ${String(n)}`);

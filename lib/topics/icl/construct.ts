@@ -7,7 +7,7 @@
  * every token gets e_j ← (x_j, y_j − ΔW x_j) and ŷ = (W₀ + ΔW) x_q, ΔW = (η/N) Σ (y_i − W₀x_i) x_iᵀ.
  * Generalised here to a preconditioner G (W_Q's block is G): ŷ = W₀x_q + (1/N) Σ (y_i − W₀x_i) x_iᵀ G x_q.
  */
-import { assertMatrix, eye, zeros, type Matrix } from "./linalg";
+import { assertMatrix, eye, zeros, type Matrix } from "../../core/linalg";
 import type { LsaOptions, SeparateParams } from "./lsa";
 
 export interface GDConstruction {

@@ -4,7 +4,7 @@
  * notes §1.1), and its MSE paired with a reference predictor on shared fresh tasks.
  */
 import { Rng } from "../../core/rng";
-import { diagOf, maxAbsOffDiag, type Matrix } from "./linalg";
+import { diagOf, maxAbsOffDiag, type Matrix } from "../../core/linalg";
 import { riskMC, type RiskEstimate } from "./monte-carlo";
 import { lsaPredictor, type Predictor } from "./predictors";
 import { decomposePrediction, reduceLSA, type Reduction } from "./reduce";

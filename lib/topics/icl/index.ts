@@ -5,8 +5,8 @@
  */
 
 // tasks: sampling prompts (covariates, weight priors, teachers)
-export * from "./linalg";
-export * from "./normal";
+export * from "../../core/linalg";
+export * from "../../core/normal";
 export * from "./teachers";
 export * from "./tasks";
 
@@ -25,8 +25,7 @@ export * from "./predictors";
 export * from "./monte-carlo";
 export * from "./metrics";
 
-// training: reduced loss, Adam, the training loop, train-then-evaluate
+// training: reduced loss, the training loop (core Adam), train-then-evaluate
 export * from "./reduced-loss";
-export * from "./adam";
 export * from "./train";
 export * from "./evaluate";

@@ -11,7 +11,7 @@
  * Separate parameters (von Oswald): W_KQ = W_Kᵀ W_Q, W_PV = P W_V. Several heads add their updates.
  */
 import { tf } from "../../core/tf";
-import { assertMatrix, matMul, transpose, type Matrix } from "./linalg";
+import { assertMatrix, matMul, transpose, type Matrix } from "../../core/linalg";
 
 /** Merged parameters, both (d+1) x (d+1) (Zhang). */
 export interface MergedParams {

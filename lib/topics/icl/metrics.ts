@@ -3,7 +3,7 @@
  * with preconditioner Γ_eff). The verdicts of the preconditioner claims are decided by these, so
  * each is scale-free and tested on hand-worked matrices.
  */
-import { assertMatrix, diagOf, type Matrix } from "./linalg";
+import { assertMatrix, diagOf, type Matrix } from "../../core/linalg";
 
 function checkSquarePair(G: Matrix, target: Matrix, what: string): void {
   assertMatrix(G, `${what} G`);

@@ -8,8 +8,8 @@
  * homoscedasticity assumed), the sample standard deviation for the MSE.
  */
 import type { Rng } from "../../core/rng";
-import { inverse, matVec, type Matrix } from "./linalg";
-import { NormalStream } from "./normal";
+import { inverse, matVec, type Matrix } from "../../core/linalg";
+import { NormalStream } from "../../core/normal";
 import type { Predictor } from "./predictors";
 import { prepareSpec, sampleTasks, type TaskBatch, type TaskSpec } from "./tasks";
 

@@ -3,7 +3,7 @@
  * ridge, the zero predictor, and an LSA layer through its reduction. Each maps a TaskBatch to one
  * prediction of y_q per task, so Monte Carlo risks of different predictors can share tasks.
  */
-import { assertMatrix, choleskySolveInPlace, type Matrix } from "./linalg";
+import { assertMatrix, choleskySolveInPlace, type Matrix } from "../../core/linalg";
 import { reducedPredict, type Reduction } from "./reduce";
 import { computeStats } from "./task-stats";
 import type { TaskBatch } from "./tasks";

@@ -8,7 +8,7 @@
  *   y² term        a_y syy (b_yᵀ x_q), syy = (1/n) Σ y_i²
  * so the layer is one preconditioned GD step, G = Γ_eff, exactly when a_x = 0 and b_y = 0.
  */
-import { zeros, type Matrix } from "./linalg";
+import { zeros, type Matrix } from "../../core/linalg";
 import { mergeParams, resolveOptions, tokenDim, type LsaOptions, type LsaParams } from "./lsa";
 import type { TaskStats } from "./task-stats";
 

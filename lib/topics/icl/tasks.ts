@@ -7,8 +7,8 @@
  */
 import type { Rng } from "../../core/rng";
 import { tf } from "../../core/tf";
-import { asCovariance, cholesky, inverse, transpose, type Matrix } from "./linalg";
-import { NormalStream } from "./normal";
+import { asCovariance, cholesky, inverse, transpose, type Matrix } from "../../core/linalg";
+import { NormalStream } from "../../core/normal";
 import { applyTeacher, teacherParamCount, validateTeacher, type TeacherSpec } from "./teachers";
 
 /** Distribution of every covariate vector, context and query alike. */
@@ -174,8 +174,8 @@ export function sampleTasks(spec: TaskSpec | PreparedSpec, B: number, source: Rn
 
   // covariates: draw standard, then shape
   if (x.kind === "uniform") {
-    stream.fillUniform(X, -x.halfWidth, x.halfWidth);
-    stream.fillUniform(xq, -x.halfWidth, x.halfWidth);
+    stream.fillUniform(X, { lo: -x.halfWidth, hi: x.halfWidth });
+    stream.fillUniform(xq, { lo: -x.halfWidth, hi: x.halfWidth });
   } else {
     stream.fillNormal(X);
     stream.fillNormal(xq);
@@ -207,7 +207,7 @@ export function sampleTasks(spec: TaskSpec | PreparedSpec, B: number, source: Rn
   if (wSpec.kind === "fixed") {
     for (let b = 0; b < B; b++) for (let j = 0; j < d; j++) w[b * d + j] = wSpec.w[j]!;
   } else {
-    stream.fillNormal(w, 0, w.length, tau);
+    stream.fillNormal(w, { std: tau });
     if (wSpec.kind === "invCov") {
       if (x.kind === "gaussDiagRandom") {
         for (let k = 0; k < w.length; k++) w[k]! /= Math.sqrt(lambda![k]!);
@@ -230,7 +230,7 @@ export function sampleTasks(spec: TaskSpec | PreparedSpec, B: number, source: Rn
   const yq = new Float32Array(B);
   if (sigma > 0) {
     const noise = new Float32Array(B * n + B);
-    stream.fillNormal(noise, 0, noise.length, sigma);
+    stream.fillNormal(noise, { std: sigma });
     for (let k = 0; k < B * n; k++) y[k]! += noise[k]!;
     for (let b = 0; b < B; b++) yq[b] = fq[b]! + noise[B * n + b]!;
   } else {

@@ -6,7 +6,7 @@
  *   relu2: f(x) = Σ_k v_k relu(u_kᵀx),  u_k ~ N(0, I/d),  v_k ~ N(0, 2τ²/K)   (fresh per task)
  * (relu2 is scaled so Var f(x) ≈ τ² for isotropic unit-variance x.)
  */
-import type { NormalStream } from "./normal";
+import type { NormalStream } from "../../core/normal";
 
 export type TeacherSpec =
   | { kind: "linear" }
@@ -75,8 +75,8 @@ export function applyTeacher(t: TeacherSpec, ctx: TeacherContext): void {
   const K = t.hidden;
   const U = new Float32Array(B * K * d);
   const v = new Float32Array(B * K);
-  ctx.stream.fillNormal(U, 0, U.length, 1 / Math.sqrt(d));
-  ctx.stream.fillNormal(v, 0, v.length, ctx.tau * Math.sqrt(2 / K));
+  ctx.stream.fillNormal(U, { std: 1 / Math.sqrt(d) });
+  ctx.stream.fillNormal(v, { std: ctx.tau * Math.sqrt(2 / K) });
   w.fill(0);
   const x = new Float64Array(d);
   for (let b = 0; b < B; b++) {

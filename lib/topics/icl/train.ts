@@ -12,10 +12,10 @@ import { fmt } from "../../core/claims";
 import { progress } from "../../core/progress";
 import type { Rng } from "../../core/rng";
 import { tf } from "../../core/tf";
-import { FlatAdam, learningRate, type AdamConfig } from "./adam";
-import { zeros, type Matrix } from "./linalg";
+import { Adam, learningRate } from "../../core/optim";
+import { zeros, type Matrix } from "../../core/linalg";
 import { buildTokens, lsaForward, paramsToTensors, type LsaOptions, type LsaParams, type LsaTensors, type MergedParams } from "./lsa";
-import { NormalStream } from "./normal";
+import { NormalStream } from "../../core/normal";
 import { reduceLSA, type Reduction } from "./reduce";
 import { reducedForward, reducedLossAndGrads, type LossScale } from "./reduced-loss";
 import { computeStats, disposeStatsTensors, statsTensors, type StatsTensors } from "./task-stats";
@@ -29,13 +29,19 @@ export type InitSpec =
   /** Given merged matrices. */
   | { kind: "params"; params: MergedParams };
 
-export interface TrainOptions extends AdamConfig {
+export interface TrainOptions {
   spec: TaskSpec;
   steps: number;
   batch: number;
   /** All randomness: data stream, evaluation tasks, initialisation (in that order of splits). */
   rng: Rng;
   lr?: number;
+  /** Adam's β₁, β₂, ε (0.9, 0.999, 1e-8 by default, as torch). */
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** Rescale the gradient to this global L2 norm when it is larger (von Oswald's code clips). */
+  clipGlobalNorm?: number;
   schedule?: "constant" | "cosine";
   warmup?: number;
   /** Final learning rate as a fraction of lr (cosine). */
@@ -139,7 +145,8 @@ export function trainLSA(o: TrainOptions): TrainResult {
   const phiInit = tf.tensor1d(phi0);
   const phi = tf.variable(phiInit, true);
   phiInit.dispose();
-  const adam = new FlatAdam(phi0.length, o);
+  // "textbook" is the float32 op order this trainer always used (core/optim names the three)
+  const adam = new Adam([phi], { beta1: o.beta1, beta2: o.beta2, eps: o.eps, clipGlobalNorm: o.clipGlobalNorm, arithmetic: "textbook" });
   const evalSt: StatsTensors | undefined = evalTasks > 0 ? statsTensors(computeStats(sampleTasks(prepared, evalTasks, evalRng), { includeQuery })) : undefined;
   const c = lossScale === "half" ? 0.5 : 1;
 
@@ -179,7 +186,7 @@ export function trainLSA(o: TrainOptions): TrainResult {
         const BT = tf.reshape(tf.slice(phi, D, d * D), [d, D]) as tf.Tensor2D;
         const { loss, ga, gBT } = reducedLossAndGrads(a, BT, st, lossScale);
         const g = tf.concat([tf.reshape(ga, [-1]), tf.reshape(gBT, [-1])]) as tf.Tensor1D;
-        adam.step(phi, g, learningRate(step, o.steps, { lr, schedule: o.schedule, warmup: o.warmup, final: o.lrFinal }));
+        adam.step([g], learningRate(step, { base: lr, total: o.steps, warmup: o.warmup, warmupOffset: 1, decay: o.schedule ?? "constant", finalFraction: o.lrFinal ?? 0 }));
         return loss;
       });
       trainLoss[step] = loss.dataSync()[0]!;

@@ -21,7 +21,7 @@ import {
   riskStar,
   uniformMoments,
 } from "../../../lib/topics/icl/closed-forms";
-import { diagMatrix, eye, inverse, maxAbsDiff } from "../../../lib/topics/icl/linalg";
+import { diagMatrix, eye, inverse, maxAbsDiff } from "../../../lib/core/linalg";
 import { etaStarMC, fitPreconditionerMC, riskMC } from "../../../lib/topics/icl/monte-carlo";
 import { gdPredictor, olsPredictor, ridgePredictor, zeroPredictor } from "../../../lib/topics/icl/predictors";
 import type { TaskSpec } from "../../../lib/topics/icl/tasks";

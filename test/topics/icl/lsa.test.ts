@@ -8,9 +8,8 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
 import { initTf, tf } from "../../../lib/core/tf";
-import { FlatAdam } from "../../../lib/topics/icl/adam";
 import { constructGD } from "../../../lib/topics/icl/construct";
-import { diagMatrix, maxAbsDiff, type Matrix } from "../../../lib/topics/icl/linalg";
+import { diagMatrix, maxAbsDiff, type Matrix } from "../../../lib/core/linalg";
 import { buildTokens, disposeLsaTensors, lsaForward, mergeParams, paramsToTensors, type LsaOptions, type LsaParams, type MergedParams } from "../../../lib/topics/icl/lsa";
 import { gdPredictor } from "../../../lib/topics/icl/predictors";
 import { decomposePrediction, reducedPredict, reduceLSA } from "../../../lib/topics/icl/reduce";
@@ -232,30 +231,6 @@ test("reduced loss = token-formulation loss; its gradient = tf.grad of the token
     disposeStatsTensors(st);
   }
   assert.throws(() => reducedLossAndGrads(tf.zeros([3, 1]) as tf.Tensor2D, tf.zeros([3, 4]) as tf.Tensor2D, { B: 1, d: 3 } as never), /a must be \[4, 1\]/);
-});
-
-test("FlatAdam = tf.train.adam step by step", () => {
-  const target = tf.tensor1d([1, -2, 3, 0.5]);
-  const x0 = [0.3, 0.1, -0.4, 2];
-  const init = tf.tensor1d(x0);
-  const mine = tf.variable(init);
-  const ref = tf.variable(init);
-  init.dispose();
-  const adam = new FlatAdam(4, { beta1: 0.8, beta2: 0.95, eps: 1e-6 });
-  const opt = tf.train.adam(0.05, 0.8, 0.95, 1e-6);
-  for (let s = 0; s < 25; s++) {
-    const g = tf.tidy(() => tf.mul(tf.sub(mine, target), tf.tensor1d([1, 10, 0.1, 3]))) as tf.Tensor1D;
-    adam.step(mine, g, 0.05);
-    g.dispose();
-    opt.minimize(() => tf.sum(tf.mul(tf.mul(tf.square(tf.sub(ref, target)), tf.tensor1d([1, 10, 0.1, 3])), 0.5)) as tf.Scalar);
-  }
-  const a = mine.dataSync();
-  const b = ref.dataSync();
-  for (let i = 0; i < 4; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-5, `coordinate ${i}: ${a[i]} vs ${b[i]}`);
-  tf.dispose([mine, ref, target]);
-  opt.dispose();
-  adam.dispose();
-  assert.throws(() => new FlatAdam(2, { beta1: 1 }), /beta1 must be in \[0, 1\)/);
 });
 
 test("trainLSA (reduced) follows the same trajectory as trainLSADirect (tokens, full matrices)", () => {

@@ -6,68 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
-import { NormalStream } from "../../../lib/topics/icl/normal";
 import { normalsPerTask, prepareSpec, sampleTasks, sliceBatch, type TaskSpec } from "../../../lib/topics/icl/tasks";
-import { inverse } from "../../../lib/topics/icl/linalg";
+import { inverse } from "../../../lib/core/linalg";
 
 function close(actual: number, expected: number, tol: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);
 }
-
-/** Standard normal CDF (Abramowitz-Stegun 7.1.26 via erf; error < 1.5e-7). */
-function phi(x: number): number {
-  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp((-x * x) / 2);
-  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
-}
-
-test("NormalStream: moments, tails and Kolmogorov-Smirnov distance of N(0,1)", () => {
-  const n = 1_000_000;
-  const z = new Float64Array(n);
-  new NormalStream(new Rng(11)).fillNormal(z);
-  let m1 = 0;
-  let m2 = 0;
-  let m4 = 0;
-  let tail3 = 0;
-  for (const v of z) {
-    m1 += v;
-    m2 += v * v;
-    m4 += v ** 4;
-    if (Math.abs(v) > 3) tail3++;
-  }
-  close(m1 / n, 0, 5 / Math.sqrt(n), "mean"); // se 1e-3
-  close(m2 / n, 1, 5 * Math.sqrt(2 / n), "variance"); // se 1.4e-3
-  close(m4 / n, 3, 5 * Math.sqrt(96 / n), "fourth moment"); // var(z⁴) = 105 − 9
-  const p3 = 2 * (1 - phi(3));
-  close(tail3 / n, p3, 5 * Math.sqrt(p3 / n), "P(|z| > 3)"); // exercises the ziggurat tail strip
-  const sorted = Float64Array.from(z.subarray(0, 200_000)).sort();
-  let ks = 0;
-  sorted.forEach((v, i) => (ks = Math.max(ks, Math.abs(phi(v) - (i + 0.5) / sorted.length))));
-  assert.ok(ks < 1.95 / Math.sqrt(sorted.length), `KS distance ${ks} (1.95/√n is the 0.1% critical value)`);
-});
-
-test("NormalStream: seeded and deterministic; uniform fill covers [lo, hi) evenly", () => {
-  const a = new Float32Array(1000);
-  const b = new Float32Array(1000);
-  new NormalStream(new Rng(5)).fillNormal(a);
-  new NormalStream(new Rng(5)).fillNormal(b);
-  assert.deepEqual(a, b);
-  new NormalStream(new Rng(6)).fillNormal(b);
-  assert.notDeepEqual(a, b);
-  const u = new Float64Array(200_000);
-  new NormalStream(new Rng(7)).fillUniform(u, -2, 3);
-  let m = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of u) {
-    m += v;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  assert.ok(lo >= -2 && hi < 3);
-  close(m / u.length, 0.5, 5 * Math.sqrt(25 / 12 / u.length), "uniform mean");
-  assert.throws(() => new NormalStream(new Rng(1)).fillNormal(a, 990, 20), /outside an array of length 1000/);
-});
 
 /** Empirical covariance of rows stored [count, d]. */
 function covariance(v: Float32Array, d: number): number[][] {

@@ -6,7 +6,7 @@
 import { Rng } from "../../../core/rng";
 import { etaSigmaInverse, gammaSigma } from "../../../topics/icl/closed-forms";
 import { trainAndEvaluate, type TrainedLsa, type TrainSettings } from "../../../topics/icl/evaluate";
-import { inverse, type Matrix } from "../../../topics/icl/linalg";
+import { inverse, type Matrix } from "../../../core/linalg";
 import { fitPreconditionerMC, type PreconditionerFit } from "../../../topics/icl/monte-carlo";
 import { gdPredictor } from "../../../topics/icl/predictors";
 import type { TaskSpec } from "../../../topics/icl/tasks";

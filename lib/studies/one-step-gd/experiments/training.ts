@@ -4,7 +4,7 @@
  */
 import { etaStar, riskStar, riskOLS } from "../../../topics/icl/closed-forms";
 import { trainAndEvaluate, type TrainedLsa, type TrainSettings } from "../../../topics/icl/evaluate";
-import { diagMatrix, type Matrix } from "../../../topics/icl/linalg";
+import { diagMatrix, type Matrix } from "../../../core/linalg";
 import { gdPredictor } from "../../../topics/icl/predictors";
 import type { TaskSpec } from "../../../topics/icl/tasks";
 
