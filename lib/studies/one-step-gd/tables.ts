@@ -3,16 +3,16 @@
  * filter or pivot them and results.csv keeps full precision). The notebook shows them with
  * core's table display and records the sweeps in results.csv.
  */
+import type { Row } from "../../core/results";
 import type { TrainedLsa } from "../../topics/icl/evaluate";
 import { diagOf, type Matrix } from "../../core/linalg";
 import { offDiagRel } from "../../topics/icl/metrics";
 import type { ConstructionResult } from "./experiments/construction";
 import type { NoiseSweepResult } from "./experiments/noise-sweep";
 import type { NonlinearResult } from "./experiments/nonlinear";
-import type { OptimalStepRow } from "./experiments/optimal-step";
+import type { OptimalStepResult } from "./experiments/optimal-step";
 import type { PreconditionerResult } from "./experiments/preconditioner";
 
-export type Row = Record<string, string | number>;
 
 const vec = (v: number[], digits = 4) => `(${v.map((x) => Number(x.toPrecision(digits))).join(", ")})`;
 
@@ -30,8 +30,8 @@ export function constructionRows(c: ConstructionResult): Row[] {
 }
 
 /** M1/M2: one row per setting, exact fraction beside the float and the Monte Carlo estimate. */
-export function optimalStepRows(rows: OptimalStepRow[]): Row[] {
-  return rows.map((r) => ({
+export function optimalStepRows(result: OptimalStepResult): Row[] {
+  return result.rows.map((r) => ({
     d: r.d,
     n: r.n,
     sigma2: r.sigma2,
@@ -44,6 +44,19 @@ export function optimalStepRows(rows: OptimalStepRow[]): Row[] {
     risk_mc: r.riskMC,
     risk_mc_se: r.riskSE,
   }));
+}
+
+/** The symbolic derivation of η* (mathjs): each step's expression, Gaussian moments substituted. */
+export function derivationRows(result: OptimalStepResult): Row[] {
+  const d = result.symbolic.derivation;
+  return [
+    { step: "R(η) = E(ŷ − y_q)², ŷ = (η/n) Σ yᵢ xᵢᵀ x_q", expression: d.risk },
+    { step: "dR/dη", expression: d.derivative },
+    { step: "d²R/dη²", expression: d.curvature },
+    { step: "root −R'(0)/R'' (iid moments s, m, τ² = t, σ² = g)", expression: d.rootGeneral },
+    { step: "root, Gaussian (s = 1, m = 3, t = 1)", expression: d.root },
+    { step: "equals n/(n+d+1+σ²) exactly; R(root) equals the risk closed form", expression: `${result.symbolic.rootMatches}; ${result.symbolic.riskMatches}` },
+  ];
 }
 
 /** One row per trained layer: Γ_eff summary, nuisance share, risks against the reference. */
@@ -89,7 +102,7 @@ export function preconditionerRows(studies: PreconditionerResult[]): Row[] {
           eta_sigma_inv_ii: s.etaSigmaInv[i]![i]!,
           gamma_sigma_inv_ii: s.gammaSigmaInv[i]![i]!,
           G_ii: src.G[i]![i]!,
-          G_ii_se: src.se ? src.se[i]![i]! : "",
+          G_ii_se: src.se ? src.se[i]![i]! : null,
           rel_err_vs_theory: src.G[i]![i]! / s.theory[i]![i]! - 1,
           off_diag_rel: off,
         });
@@ -118,7 +131,7 @@ export function noiseSweepRows(sweep: NoiseSweepResult): Row[] {
 /** M7: one row per (teacher, seed), plus the fit. */
 export function nonlinearRows(studies: NonlinearResult[]): Row[] {
   return studies.flatMap((s) => [
-    { teacher: s.name, source: "MC fit", eta_mc: s.etaMC, eta_mc_se: s.etaSe, diag: vec(diagOf(s.fit.G)), mse_rel_diff: "", mse_rel_diff_se: "", zero_mse: s.zeroRisk },
+    { teacher: s.name, source: "MC fit", eta_mc: s.etaMC, eta_mc_se: s.etaSe, diag: vec(diagOf(s.fit.G)), mse_rel_diff: null, mse_rel_diff_se: null, zero_mse: s.zeroRisk },
     ...s.trained.map((t) => ({
       teacher: s.name,
       source: `trained seed ${t.seed}`,

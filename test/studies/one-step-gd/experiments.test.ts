@@ -55,15 +55,16 @@ test("runConstruction: float32 layer = GD to ~1e-7, no leaked tensors, rows carr
 });
 
 test("runOptimalStep: closed forms, exact fractions and estimates with standard errors", () => {
-  const rows = runOptimalStep([{ d: 3, n: 8, sigma2: 0.5 }], { etaTasks: 20_000, riskTasks: 20_000, seed: 2 });
-  const r = rows[0]!;
+  const result = runOptimalStep([{ d: 3, n: 8, sigma2: 0.5 }], { etaTasks: 20_000, riskTasks: 20_000, seed: 2 });
+  const r = result.rows[0]!;
+  assert.ok(result.symbolic.rootMatches && result.symbolic.riskMatches && result.symbolic.convex);
   assert.equal(r.etaClosed, etaStar({ n: 8, d: 3, sigma2: 0.5 }));
   assert.equal(r.etaExact, "16/25"); // 8/12.5
   assert.equal(r.riskExact, "79/50"); // 3·4.5/12.5 + 0.5 = 1.08 + 0.5 = 1.58
   assert.equal(r.riskClosed, riskStar({ n: 8, d: 3, sigma2: 0.5 }));
   assert.ok(Math.abs(r.etaMC - r.etaClosed) < 5 * r.etaSE);
   assert.ok(Math.abs(r.riskMC - r.riskClosed) < 5 * r.riskSE);
-  const row = optimalStepRows(rows)[0]!;
+  const row = optimalStepRows(result)[0]!;
   assert.equal(row.eta_exact, "16/25");
   assert.equal(row.eta_mc_se, r.etaSE);
 });
