@@ -1,0 +1,31 @@
+/**
+ * In-context linear regression with linear self-attention: the topic library shared by the ICL
+ * studies (one-step-gd now; Zhang/Frei/Bartlett, von Oswald, Akyürek next). Notes:
+ * docs/notes/icl-linear-regression.md. Imports only lib/core.
+ */
+
+// tasks: sampling prompts (covariates, weight priors, teachers)
+export * from "../../core/linalg";
+export * from "../../core/normal";
+export * from "./teachers";
+export * from "./tasks";
+
+// the model: tokens, the LSA layer, its reduction to (a, B), von Oswald's construction
+export * from "./lsa";
+export * from "./task-stats";
+export * from "./reduce";
+export * from "./construct";
+
+// theory: closed forms (float), exact fractions and the symbolic η* check (mathjs)
+export * from "./closed-forms";
+export * from "./exact";
+
+// predictors and Monte Carlo estimators (η*, preconditioner fit, paired risks)
+export * from "./predictors";
+export * from "./monte-carlo";
+export * from "./metrics";
+
+// training: reduced loss, the training loop (core Adam), train-then-evaluate
+export * from "./reduced-loss";
+export * from "./train";
+export * from "./evaluate";
