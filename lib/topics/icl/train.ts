@@ -8,7 +8,7 @@
  * fraction of the cost. Readout "plus" and normalization "n" (Zhang's layer); keys/values with or
  * without the query.
  */
-import { fmt } from "../../core/claims";
+import { fmt } from "../../core/format";
 import { progress } from "../../core/progress";
 import type { Rng } from "../../core/rng";
 import { tf } from "../../core/tf";
