@@ -53,7 +53,9 @@ async function main(): Promise<void> {
       await both(fig);
       times.push(performance.now() - t);
     }
-    console.log(`${name}: median ${median(times).toFixed(0)} ms for svg + png (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`);
+    console.log(
+      `${name}: median ${median(times).toFixed(0)} ms for svg + png (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`,
+    );
   }
   t = performance.now();
   await closeFigures();

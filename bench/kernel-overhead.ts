@@ -17,7 +17,7 @@ import { runNotebook } from "@linear-studies/notebook-runner";
 import { serializeNotebook } from "@linear-studies/notebook-runner";
 
 function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
+  if (sorted.length === 0) return Number.NaN;
   const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[at];
 }
@@ -75,7 +75,14 @@ async function throughRunner(cells: number): Promise<Array<[string, number[]]>> 
       nbformat: 4 as const,
       nbformat_minor: 5,
       metadata: {},
-      cells: Array.from({ length: cells }, (_, i) => ({ id: `c${i}`, cell_type: "code" as const, source: "1;", metadata: {}, outputs: [], execution_count: null })),
+      cells: Array.from({ length: cells }, (_, i) => ({
+        id: `c${i}`,
+        cell_type: "code" as const,
+        source: "1;",
+        metadata: {},
+        outputs: [],
+        execution_count: null,
+      })),
     };
     fs.writeFileSync(input, serializeNotebook(nb));
     const result = await runNotebook({ input, output: path.join(dir, "out.ipynb") });

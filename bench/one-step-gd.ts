@@ -22,7 +22,7 @@ import { initParams, trainLSA, trainLSADirect } from "../lib/topics/icl/train";
 
 /** Wall-clock and CPU (user + system) milliseconds of `work`, best of `repeats` runs by wall time. */
 function timeIt(work: () => void, repeats = 3): { wall: number; cpu: number } {
-  let best = { wall: Infinity, cpu: Infinity };
+  let best = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
   for (let r = 0; r < repeats; r++) {
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
@@ -53,7 +53,13 @@ function bench(d: number, n: number, batch: number): Row[] {
   trainLSA({ spec, steps: 20, batch, rng: new Rng(1), checkpoints: [] }); // warm-up (JIT, wasm kernels)
   const steps = 300;
   let t = timeIt(() => trainLSA({ spec, steps, batch, rng: new Rng(2), checkpoints: [] }));
-  rows.push({ config, what: "end-to-end trainLSA (fresh tasks every step)", msPerStep: t.wall / steps, cpuPerStep: t.cpu / steps, note: "" });
+  rows.push({
+    config,
+    what: "end-to-end trainLSA (fresh tasks every step)",
+    msPerStep: t.wall / steps,
+    cpuPerStep: t.cpu / steps,
+    note: "",
+  });
 
   // sampling + statistics alone
   const prepared = prepareSpec(spec);
@@ -89,7 +95,13 @@ function bench(d: number, n: number, batch: number): Row[] {
   t = timeIt(() => {
     for (let k = 0; k < steps; k++) modelStep(k);
   });
-  rows.push({ config, what: "  of which: model only (reduced loss, gradient, Adam in tfjs)", msPerStep: t.wall / steps, cpuPerStep: t.cpu / steps, note: "" });
+  rows.push({
+    config,
+    what: "  of which: model only (reduced loss, gradient, Adam in tfjs)",
+    msPerStep: t.wall / steps,
+    cpuPerStep: t.cpu / steps,
+    note: "",
+  });
   phi.dispose();
   adam.dispose();
 
@@ -114,7 +126,13 @@ function bench(d: number, n: number, batch: number): Row[] {
   trainLSADirect({ spec, steps: 2, batch, rng: new Rng(7), params: p0 });
   const slowSteps = 10;
   t = timeIt(() => trainLSADirect({ spec, steps: slowSteps, batch, rng: new Rng(8), params: p0 }), 2);
-  rows.push({ config, what: "tokens: batched token products + tf.grad + tf.train.adam", msPerStep: t.wall / slowSteps, cpuPerStep: t.cpu / slowSteps, note: `same loss: rel diff ${(Math.abs(lFast - lTok) / lTok).toExponential(1)}` });
+  rows.push({
+    config,
+    what: "tokens: batched token products + tf.grad + tf.train.adam",
+    msPerStep: t.wall / slowSteps,
+    cpuPerStep: t.cpu / slowSteps,
+    note: `same loss: rel diff ${(Math.abs(lFast - lTok) / lTok).toExponential(1)}`,
+  });
   return rows;
 }
 
@@ -128,10 +146,14 @@ async function main(): Promise<void> {
     const perStep = r.msPerStep;
     const stepsPerS = 1000 / perStep;
     const tasks = (r.what.includes("of which") ? "" : (stepsPerS * batchOf).toFixed(0)).padStart(10);
-    console.log(`${r.config.padEnd(16)} ${r.what.padEnd(62)} ${perStep.toFixed(2).padStart(7)} ${r.cpuPerStep.toFixed(2).padStart(12)} ${stepsPerS.toFixed(1).padStart(9)} ${tasks}  ${r.note}`);
+    console.log(
+      `${r.config.padEnd(16)} ${r.what.padEnd(62)} ${perStep.toFixed(2).padStart(7)} ${r.cpuPerStep.toFixed(2).padStart(12)} ${stepsPerS.toFixed(1).padStart(9)} ${tasks}  ${r.note}`,
+    );
   }
   console.log("ms/step: wall clock, best of 3 runs; CPU ms/step: user + system time of this process in that run.");
-  console.log("reference (issue): PyTorch 1.13 CPU 1 thread ≈ 3.3 ms per Adam step at (5, 20, 2048); tfjs token formulation 58 ms (cpu), 370 ms (wasm)");
+  console.log(
+    "reference (issue): PyTorch 1.13 CPU 1 thread ≈ 3.3 ms per Adam step at (5, 20, 2048); tfjs token formulation 58 ms (cpu), 370 ms (wasm)",
+  );
 }
 
 main().catch((e) => {

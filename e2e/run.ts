@@ -19,7 +19,7 @@
  * A screenshot per notebook goes to build/e2e/<slug>.png. Exit status 0 when all pass, 1 when a
  * check fails, 2 when a prerequisite (Debian packages, build) is missing.
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -119,7 +119,10 @@ async function main(argv: string[]): Promise<number> {
   const root = repoRoot();
   const wanted = argv.filter((a) => !a.startsWith("-"));
   const all = listNotebooks(root);
-  const notebooks = wanted.length === 0 ? all : wanted.map((w) => all.find((n) => path.basename(n, ".ipynb") === w.replace(/\.ipynb$/, "").replace(/^.*\//, "")) ?? w);
+  const notebooks =
+    wanted.length === 0
+      ? all
+      : wanted.map((w) => all.find((n) => path.basename(n, ".ipynb") === w.replace(/\.ipynb$/, "").replace(/^.*\//, "")) ?? w);
   for (const nb of notebooks) if (!fs.existsSync(nb)) throw new Prerequisite(`no such notebook: ${nb}`);
 
   const jupyter = which("jupyter-notebook");
@@ -128,7 +131,9 @@ async function main(argv: string[]): Promise<number> {
   if (jupyter === undefined) missing.push("jupyter-notebook");
   if (!fs.existsSync(chromiumPath)) missing.push("chromium");
   if (missing.length > 0) {
-    throw new Prerequisite(`make e2e needs Debian's ${missing.join(" and ")}: apt-get install --no-install-recommends jupyter-notebook jupyter-client chromium`);
+    throw new Prerequisite(
+      `make e2e needs Debian's ${missing.join(" and ")}: apt-get install --no-install-recommends jupyter-notebook jupyter-client chromium`,
+    );
   }
 
   const before = gitStatus(root);
@@ -152,7 +157,16 @@ async function main(argv: string[]): Promise<number> {
   let serverLog = "";
   const server = spawn(
     jupyter as string,
-    [...(process.getuid?.() === 0 ? ["--allow-root"] : []), "--no-browser", `--port=${port}`, "--port-retries=0", "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${root}`, "--NotebookApp.open_browser=False"],
+    [
+      ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+      "--no-browser",
+      `--port=${port}`,
+      "--port-retries=0",
+      "--ip=127.0.0.1",
+      `--NotebookApp.token=${token}`,
+      `--notebook-dir=${root}`,
+      "--NotebookApp.open_browser=False",
+    ],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   server.stdout?.on("data", (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-20000)));
@@ -171,7 +185,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForServer(`${base}/api/status?token=${token}`, server, () => serverLog);
-    process.stderr.write(`e2e: Jupyter Notebook on ${base}, Chromium ${browser.version()}, ${notebooks.length} notebook(s) at smoke scale\n`);
+    process.stderr.write(
+      `e2e: Jupyter Notebook on ${base}, Chromium ${browser.version()}, ${notebooks.length} notebook(s) at smoke scale\n`,
+    );
     for (const nb of notebooks) {
       const slug = path.basename(nb, ".ipynb");
       const rel = path.relative(root, nb).split(path.sep).join("/");
@@ -180,11 +196,17 @@ async function main(argv: string[]): Promise<number> {
       const problems: string[] = [];
       try {
         await page.goto(`${base}/notebooks/${rel}?token=${token}`);
-        await page.waitForFunction("window.Jupyter !== undefined && Jupyter.notebook !== undefined && Jupyter.notebook.kernel !== null && Jupyter.notebook.kernel.is_connected()", undefined, { timeout: KERNEL_READY_MS, polling: 250 });
+        await page.waitForFunction(
+          "window.Jupyter !== undefined && Jupyter.notebook !== undefined && Jupyter.notebook.kernel !== null && Jupyter.notebook.kernel.is_connected()",
+          undefined,
+          { timeout: KERNEL_READY_MS, polling: 250 },
+        );
         // The kernel_ready handler is where Jupyter rewrites metadata.kernelspec/language_info.
         await sleep(3000);
         if ((await page.evaluate("Jupyter.notebook.dirty")) === true) {
-          problems.push("opening the notebook and starting its kernel marked it modified (kernelspec or language_info metadata differ from the registered kernel's)");
+          problems.push(
+            "opening the notebook and starting its kernel marked it modified (kernelspec or language_info metadata differ from the registered kernel's)",
+          );
         }
         await page.evaluate("Jupyter.notebook.set_autosave_interval(0)");
         // Clear the committed outputs first, so what is checked below comes from this run only.
@@ -203,18 +225,26 @@ async function main(argv: string[]): Promise<number> {
         );
         const runSeconds = (Date.now() - tRun) / 1000;
         // images decode asynchronously
-        await page.waitForFunction(`Array.from(document.querySelectorAll(".output_area img")).every((i) => i.complete)`, undefined, { timeout: 30_000 }).catch(() => undefined);
+        await page
+          .waitForFunction(`Array.from(document.querySelectorAll(".output_area img")).every((i) => i.complete)`, undefined, {
+            timeout: 30_000,
+          })
+          .catch(() => undefined);
         const report = (await page.evaluate(INSPECT)) as PageReport;
         for (const c of report.cells) {
           if (typeof c.prompt !== "number") problems.push(`cell ${c.index} did not execute (prompt ${JSON.stringify(c.prompt)})`);
           for (const e of c.errors) problems.push(`cell ${c.index} has an error output: ${e}`);
           for (const s of c.stderr) problems.push(`cell ${c.index} wrote to stderr: ${s.trim().split("\n")[0]}`);
         }
-        if (report.cells.length > 0 && !/SMOKE RUN \(LS_SCALE=smoke\)/.test(report.cells[0].text)) problems.push("the first code cell's output has no smoke banner");
+        if (report.cells.length > 0 && !/SMOKE RUN \(LS_SCALE=smoke\)/.test(report.cells[0].text))
+          problems.push("the first code cell's output has no smoke banner");
         if (report.images.total === 0) problems.push("no figure image in the outputs");
-        if (report.images.broken > 0) problems.push(`${report.images.broken} of ${report.images.total} images did not load (naturalWidth 0)`);
+        if (report.images.broken > 0)
+          problems.push(`${report.images.broken} of ${report.images.total} images did not load (naturalWidth 0)`);
         // The notebook scrolls inside #site; let it grow so the screenshot shows every cell.
-        await page.evaluate(`(() => { const s = document.getElementById("site"); if (s) { s.style.height = "auto"; s.style.overflow = "visible"; } window.scrollTo(0, 0); })()`);
+        await page.evaluate(
+          `(() => { const s = document.getElementById("site"); if (s) { s.style.height = "auto"; s.style.overflow = "visible"; } window.scrollTo(0, 0); })()`,
+        );
         await page.screenshot({ path: path.join(shots, `${slug}.png`), fullPage: true });
         process.stderr.write(
           `e2e: ${rel}: ${report.cells.length} code cells executed in ${runSeconds.toFixed(1)} s, ${report.images.total} images loaded, ` +
@@ -238,7 +268,8 @@ async function main(argv: string[]): Promise<number> {
     fs.rmSync(home, { recursive: true, force: true });
   }
   const after = gitStatus(root);
-  if (after !== before) failures.push(`the repository changed (git status --porcelain):\nbefore:\n${before || "(clean)\n"}after:\n${after}`);
+  if (after !== before)
+    failures.push(`the repository changed (git status --porcelain):\nbefore:\n${before || "(clean)\n"}after:\n${after}`);
   if (failures.length > 0) {
     process.stderr.write(`\ne2e: ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join("\n")}\n`);
     return 1;

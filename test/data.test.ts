@@ -15,7 +15,7 @@ function fakeDataDir(files: Record<string, Buffer | string>, listed = Object.key
     fs.writeFileSync(path.join(dir, rel), content);
     if (listed.includes(rel)) lines.push(`    ${crypto.createHash("sha256").update(content).digest("hex")}  ${rel}`);
   }
-  fs.writeFileSync(path.join(dir, "PROVENANCE.md"), lines.join("\n") + "\n");
+  fs.writeFileSync(path.join(dir, "PROVENANCE.md"), `${lines.join("\n")}\n`);
   return dir;
 }
 
@@ -41,7 +41,10 @@ test("sklearn datasets load with the documented shapes and class balance", () =>
   assert.equal(iris.X.length, 150);
   assert.equal(iris.X[0]!.length, 4);
   assert.deepEqual(iris.X[0], [5.1, 3.5, 1.4, 0.2]);
-  assert.deepEqual([0, 1, 2].map((k) => iris.y.filter((v) => v === k).length), [50, 50, 50]);
+  assert.deepEqual(
+    [0, 1, 2].map((k) => iris.y.filter((v) => v === k).length),
+    [50, 50, 50],
+  );
   assert.deepEqual(iris.classNames, ["setosa", "versicolor", "virginica"]);
   assert.equal(loadSklearn("wine_data").X[0]!.length, 13);
   const bc = loadSklearn("breast_cancer");
@@ -86,7 +89,13 @@ test("a gzip file with the right checksum but broken content is reported", () =>
 });
 
 test("CSV parsing names the line and column of bad cells", () => {
-  assert.deepEqual(parseNumericCsv("a,b\n1,2\n3,4\n", "t", { header: true }), { header: ["a", "b"], rows: [[1, 2], [3, 4]] });
+  assert.deepEqual(parseNumericCsv("a,b\n1,2\n3,4\n", "t", { header: true }), {
+    header: ["a", "b"],
+    rows: [
+      [1, 2],
+      [3, 4],
+    ],
+  });
   assert.throws(() => parseNumericCsv("1,2\n3\n", "t.csv", { header: false }), /t.csv: line 2 has 1 fields, expected 2/);
   assert.throws(() => parseNumericCsv("1,2\n3,x\n", "t.csv", { header: false }), /line 2, column 2 is not a finite number/);
   assert.throws(() => parseNumericCsv("1,\n", "t.csv", { header: false }), /column 2/);

@@ -28,11 +28,19 @@ function pngSize(png: Buffer): { width: number; height: number } {
 }
 
 const heatmap: Figure = {
-  data: [{ type: "heatmap", z: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], x: ["a", "b", "c"], y: ["r0", "r1"] }],
+  data: [
+    {
+      type: "heatmap",
+      z: [
+        [0.1, 0.2, 0.3],
+        [0.4, 0.5, 0.6],
+      ],
+      x: ["a", "b", "c"],
+      y: ["r0", "r1"],
+    },
+  ],
   layout: {
-    annotations: [0, 1].flatMap((r) =>
-      ["a", "b", "c"].map((c, i) => ({ x: c, y: `r${r}`, text: `v${r}${i}`, showarrow: false })),
-    ),
+    annotations: [0, 1].flatMap((r) => ["a", "b", "c"].map((c, i) => ({ x: c, y: `r${r}`, text: `v${r}${i}`, showarrow: false }))),
   },
   width: 400,
   height: 300,
@@ -42,7 +50,15 @@ const x = [0, 1, 2, 3, 4];
 const band: Figure = {
   data: [
     { x, y: [0.8, 1.7, 2.6, 3.5, 4.4], mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip" },
-    { x, y: [1.2, 2.3, 3.4, 4.5, 5.6], mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: fade(methodColor(0), 0.25), showlegend: false },
+    {
+      x,
+      y: [1.2, 2.3, 3.4, 4.5, 5.6],
+      mode: "lines",
+      line: { width: 0 },
+      fill: "tonexty",
+      fillcolor: fade(methodColor(0), 0.25),
+      showlegend: false,
+    },
     { x, y: [1, 2, 3, 4, 5], mode: "lines", name: "ridge", line: { color: methodColor(0) } },
   ],
   layout: { title: { text: "loss ± 1 sd" }, xaxis: { title: { text: "step" } } },
@@ -66,11 +82,17 @@ describe("figure specs", () => {
   });
 
   test("NaN and Infinity are an error naming where they are; null is a gap", async () => {
-    await assert.rejects(renderSvg({ data: [{ y: [1, NaN, 3] }] }), /NaN at data\[0\]\.y\[1\].*null/);
-    await assert.rejects(renderSvg({ data: [{ z: [[1], [new Float32Array([Infinity])[0]]] }] }), /Infinity at data\[0\]\.z\[1\]\[0\]/);
-    await assert.rejects(renderSvg({ data: [], layout: { xaxis: { range: [0, -Infinity] } } }), /-Infinity at layout\.xaxis\.range\[1\]/);
-    assert.deepEqual(withGaps([1, NaN, Infinity, null, 2]), [1, null, null, null, 2]);
-    const svg = await renderSvg({ data: [{ y: withGaps([1, NaN, 3, 4]), mode: "lines" }] });
+    await assert.rejects(renderSvg({ data: [{ y: [1, Number.NaN, 3] }] }), /NaN at data\[0\]\.y\[1\].*null/);
+    await assert.rejects(
+      renderSvg({ data: [{ z: [[1], [new Float32Array([Number.POSITIVE_INFINITY])[0]]] }] }),
+      /Infinity at data\[0\]\.z\[1\]\[0\]/,
+    );
+    await assert.rejects(
+      renderSvg({ data: [], layout: { xaxis: { range: [0, Number.NEGATIVE_INFINITY] } } }),
+      /-Infinity at layout\.xaxis\.range\[1\]/,
+    );
+    assert.deepEqual(withGaps([1, Number.NaN, Number.POSITIVE_INFINITY, null, 2]), [1, null, null, null, 2]);
+    const svg = await renderSvg({ data: [{ y: withGaps([1, Number.NaN, 3, 4]), mode: "lines" }] });
     assert.match(svg, /class="js-line"/);
   });
 
@@ -107,8 +129,14 @@ describe("chromium discovery", () => {
   });
 
   test("errors name the problem and the fix", async () => {
-    await assert.rejects(findChromium({ LS_CHROMIUM: "/nonexistent/chrome" }), /LS_CHROMIUM=\/nonexistent\/chrome is not an executable.*"npm"/);
-    await assert.rejects(launchChromium({ PATH: "", LS_CHROMIUM: "/bin/false" }), /^Error: Chromium \/bin\/false \(from LS_CHROMIUM\) failed to start\. .*set LS_CHROMIUM/);
+    await assert.rejects(
+      findChromium({ LS_CHROMIUM: "/nonexistent/chrome" }),
+      /LS_CHROMIUM=\/nonexistent\/chrome is not an executable.*"npm"/,
+    );
+    await assert.rejects(
+      launchChromium({ PATH: "", LS_CHROMIUM: "/bin/false" }),
+      /^Error: Chromium \/bin\/false \(from LS_CHROMIUM\) failed to start\. .*set LS_CHROMIUM/,
+    );
   });
 
   test("npm Chromium: every library resolves inside its unpacked folder or to core glibc", async () => {
@@ -118,18 +146,35 @@ describe("chromium discovery", () => {
     assert.ok(fs.existsSync(path.join(npm.env.FONTCONFIG_PATH, "fonts.conf")));
     // libgcc_s comes from Debian's essential libgcc-s1, present wherever node runs
     const core = /^(linux-vdso|ld-linux-x86-64|libc|libm|libdl|libpthread|librt|libgcc_s)\.so/;
-    const objects = [npm.executable, ...fs.readdirSync(home).filter((f) => f.endsWith(".so") || f.endsWith(".so.1")).map((f) => path.join(home, f))];
-    objects.push(...fs.readdirSync(libDir).filter((f) => f.endsWith(".so") || f.endsWith(".so.1")).map((f) => path.join(libDir, f)));
-    assert.ok(objects.some((f) => f.endsWith("libGLESv2.so")), "SwiftShader unpacked next to the binary");
+    const objects = [
+      npm.executable,
+      ...fs
+        .readdirSync(home)
+        .filter((f) => f.endsWith(".so") || f.endsWith(".so.1"))
+        .map((f) => path.join(home, f)),
+    ];
+    objects.push(
+      ...fs
+        .readdirSync(libDir)
+        .filter((f) => f.endsWith(".so") || f.endsWith(".so.1"))
+        .map((f) => path.join(libDir, f)),
+    );
+    assert.ok(
+      objects.some((f) => f.endsWith("libGLESv2.so")),
+      "SwiftShader unpacked next to the binary",
+    );
     for (const object of objects) {
       const out = execFileSync("ldd", [object], { env: { ...process.env, LD_LIBRARY_PATH: npm.env.LD_LIBRARY_PATH }, encoding: "utf8" });
-      for (const line of out.trim().split("\n").map((l) => l.trim())) {
+      for (const line of out
+        .trim()
+        .split("\n")
+        .map((l) => l.trim())) {
         const [name, target] = line.split(/\s+=>\s+/);
         if (core.test(path.basename(name.split(" ")[0]))) continue;
         // NSS's soft token links the system SQLite; rendering works without it (checked with the
         // system libraries hidden), so it may be missing
         if (object.endsWith("libsoftokn3.so") && name.startsWith("libsqlite3.so")) continue;
-        assert.ok(target?.startsWith(libDir + "/"), `${path.basename(object)}: ${line} should resolve inside ${libDir}`);
+        assert.ok(target?.startsWith(`${libDir}/`), `${path.basename(object)}: ${line} should resolve inside ${libDir}`);
       }
     }
   });
@@ -319,7 +364,10 @@ function renderInChild(tail: string, env: NodeJS.ProcessEnv = {}, onReport?: (ch
     child.on("close", (code, signal) => {
       clearTimeout(guard);
       try {
-        const [report, ...more] = stdout.trim().split("\n").map((line) => JSON.parse(line));
+        const [report, ...more] = stdout
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line));
         resolve({ code, signal, stderr, report, more });
       } catch {
         reject(new Error(`child printed no report (code ${code}, signal ${signal}): ${stderr}`));
@@ -336,7 +384,11 @@ describe("process lifetime", () => {
     assert.equal(child.stderr, "");
     assert.deepEqual(await groupGone(child.report.pid), []);
     assert.equal(child.report.tempDirs.length, 2);
-    assert.deepEqual(child.report.tempDirs.filter((d) => fs.existsSync(d)), [], "a clean close leaves no temp folders");
+    assert.deepEqual(
+      child.report.tempDirs.filter((d) => fs.existsSync(d)),
+      [],
+      "a clean close leaves no temp folders",
+    );
     assert.deepEqual([child.report.svg, child.report.png], [sha(await renderSvg(band)), sha(await renderPng(band))]);
   });
 
@@ -370,6 +422,9 @@ describe("process lifetime", () => {
     assert.equal(child.report.width, 720 * PNG_SCALE);
     assert.deepEqual(child.more, [{ webglDrew: true }]);
     assert.deepEqual(await groupGone(child.report.pid), []);
-    assert.deepEqual(child.report.tempDirs.filter((d) => fs.existsSync(d)), []);
+    assert.deepEqual(
+      child.report.tempDirs.filter((d) => fs.existsSync(d)),
+      [],
+    );
   });
 });

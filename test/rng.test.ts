@@ -30,10 +30,18 @@ test("xoshiro128** matches an independent BigInt implementation", () => {
 });
 
 test("same seed gives the same stream; different seeds differ", () => {
-  const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+  const a = new Rng(42),
+    b = new Rng(42),
+    c = new Rng(43);
   const xa = Array.from({ length: 50 }, () => a.uniform());
-  assert.deepEqual(xa, Array.from({ length: 50 }, () => b.uniform()));
-  assert.notDeepEqual(xa, Array.from({ length: 50 }, () => c.uniform()));
+  assert.deepEqual(
+    xa,
+    Array.from({ length: 50 }, () => b.uniform()),
+  );
+  assert.notDeepEqual(
+    xa,
+    Array.from({ length: 50 }, () => c.uniform()),
+  );
   assert.notEqual(new Rng(2 ** 40).uniform(), new Rng(0).uniform());
 });
 
@@ -48,7 +56,7 @@ test("uniform and normal moments are within 5 standard errors", () => {
   const m = z.reduce((s, x) => s + x, 0) / n;
   const v = z.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1);
   const k = z.reduce((s, x) => s + ((x - m) / 3) ** 4, 0) / n;
-  assert.ok(Math.abs(m - 2) < 5 * 3 / Math.sqrt(n), `normal mean ${m}`);
+  assert.ok(Math.abs(m - 2) < (5 * 3) / Math.sqrt(n), `normal mean ${m}`);
   assert.ok(Math.abs(v / 9 - 1) < 5 * Math.sqrt(2 / n), `normal variance ${v}`);
   assert.ok(Math.abs(k - 3) < 5 * Math.sqrt(96 / n), `normal kurtosis ${k}`);
 });
@@ -67,8 +75,14 @@ test("int is uniform over its range (chi-square) and validates bounds", () => {
 test("shuffle, permutation, sample and choice", () => {
   const rng = new Rng(11);
   const p = rng.permutation(100);
-  assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
-  assert.notDeepEqual(p, Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    [...p].sort((a, b) => a - b),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.notDeepEqual(
+    p,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   const s = rng.sample(["a", "b", "c", "d", "e"], 3);
   assert.equal(new Set(s).size, 3);
   assert.throws(() => rng.sample([1, 2], 3), /cannot draw 3/);
@@ -80,10 +94,15 @@ test("shuffle, permutation, sample and choice", () => {
 });
 
 test("split streams are reproducible and uncorrelated with the parent", () => {
-  const a = new Rng(5), b = new Rng(5);
-  const ca = a.split(), cb = b.split();
+  const a = new Rng(5),
+    b = new Rng(5);
+  const ca = a.split(),
+    cb = b.split();
   const xs = Array.from({ length: 5000 }, () => ca.normal());
-  assert.deepEqual(xs, Array.from({ length: 5000 }, () => cb.normal()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5000 }, () => cb.normal()),
+  );
   const ys = Array.from({ length: 5000 }, () => a.normal());
   const corr = xs.reduce((s, x, i) => s + x * ys[i]!, 0) / 5000;
   assert.ok(Math.abs(corr) < 5 / Math.sqrt(5000), `correlation ${corr}`);

@@ -7,7 +7,12 @@ import * as fs from "node:fs";
 import { writeFileAtomic } from "../core/files";
 
 /** Full-scale wall time per notebook on a quiet 2-core machine (about 15 minutes in all). */
-export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = { "gen-vs-disc": 330, "moment-probing": 300, "one-step-gd": 120, tversky: 150 };
+export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
+  "gen-vs-disc": 330,
+  "moment-probing": 300,
+  "one-step-gd": 120,
+  tversky: 150,
+};
 export const DEFAULT_ESTIMATE_S = 240;
 
 export type Timings = Record<string, number>;
@@ -16,14 +21,16 @@ export function readTimings(file: string): Timings {
   try {
     const value: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
     if (value === null || typeof value !== "object") return {};
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === "number" && e[1] > 0));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === "number" && e[1] > 0),
+    );
   } catch {
     return {};
   }
 }
 
 export function writeTimings(file: string, timings: Timings): void {
-  writeFileAtomic(file, JSON.stringify(timings, null, 1) + "\n");
+  writeFileAtomic(file, `${JSON.stringify(timings, null, 1)}\n`);
 }
 
 export function estimateSeconds(slug: string, timings: Timings): number {
@@ -35,7 +42,14 @@ export function minutes(s: number): string {
 }
 
 /** `[2/4] notebooks/x.ipynb: running (why); ~5 min for this notebook (...), ETA ~12 min for the rest, elapsed 3 min`. */
-export function progressLine(opts: { index: number; slugs: readonly string[]; rel: string; reason: string; timings: Timings; elapsedSeconds: number }): string {
+export function progressLine(opts: {
+  index: number;
+  slugs: readonly string[];
+  rel: string;
+  reason: string;
+  timings: Timings;
+  elapsedSeconds: number;
+}): string {
   const slug = opts.slugs[opts.index];
   const own = estimateSeconds(slug, opts.timings);
   const rest = opts.slugs.slice(opts.index).reduce((sum, s) => sum + estimateSeconds(s, opts.timings), 0);

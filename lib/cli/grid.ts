@@ -40,9 +40,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!["run", "plan", "prune"].includes(cmd) || positionals.length > 1) throw new Error(`unknown command ${positionals.join(" ")}\n${USAGE}`);
+  if (!["run", "plan", "prune"].includes(cmd) || positionals.length > 1)
+    throw new Error(`unknown command ${positionals.join(" ")}\n${USAGE}`);
   if (!values.grid) throw new Error(`--grid <name> is missing (GRID=<name> with make)\n${USAGE}`);
-  if (values.scale !== undefined && !SCALES.includes(values.scale as Scale)) throw new Error(`--scale must be one of ${SCALES.join(", ")}, got ${values.scale}`);
+  if (values.scale !== undefined && !SCALES.includes(values.scale as Scale))
+    throw new Error(`--scale must be one of ${SCALES.join(", ")}, got ${values.scale}`);
   const int = (name: string, v: string | undefined) => {
     if (v === undefined || v === "") return undefined;
     const n = Number(v);
@@ -62,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === "prune") {
     const removed = grid.prune();
-    console.log(`grid ${grid.id}: removed ${removed.length} stale result(s) from ${grid.store.dir}${removed.length ? ` (${removed.join(", ")})` : ""}; commit the deletion with git`);
+    console.log(
+      `grid ${grid.id}: removed ${removed.length} stale result(s) from ${grid.store.dir}${removed.length ? ` (${removed.join(", ")})` : ""}; commit the deletion with git`,
+    );
     return 0;
   }
   const executor = (values.executor || (values.redis ? "bullmq" : "local")) as "local" | "bullmq";
@@ -71,22 +75,32 @@ async function main(argv: string[]): Promise<number> {
   let signals = 0;
   const onSignal = () => {
     if (++signals > 1) process.exit(130);
-    console.log(`grid ${grid.id}: interrupting (results stored so far are kept; run the same command to resume; Ctrl-C again to quit at once)`);
+    console.log(
+      `grid ${grid.id}: interrupting (results stored so far are kept; run the same command to resume; Ctrl-C again to quit at once)`,
+    );
     abort.abort();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const attempts = int("attempts", values.attempts);
   // --only "K=3 n=1000,K=5 n=400": jobs whose group or label is listed, the first listed first
-  const only = values.only ? values.only.split(",").map((x) => x.trim()).filter(Boolean) : undefined;
+  const only = values.only
+    ? values.only
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
   if (only) {
     const known = new Set(grid.jobs.flatMap((j) => [j.label, ...(j.group !== undefined ? [j.group] : [])]));
     const unknown = only.filter((x) => !known.has(x));
-    if (unknown.length > 0) throw new Error(`--only: ${unknown.map((x) => JSON.stringify(x)).join(", ")} name no group or job of ${grid.id}; \`make grid-plan\` lists them`);
+    if (unknown.length > 0)
+      throw new Error(
+        `--only: ${unknown.map((x) => JSON.stringify(x)).join(", ")} name no group or job of ${grid.id}; \`make grid-plan\` lists them`,
+      );
   }
   const rankOf = (j: { label: string; group?: string }) => {
     const r = only!.findIndex((x) => x === j.label || x === j.group);
-    return r < 0 ? Infinity : r;
+    return r < 0 ? Number.POSITIVE_INFINITY : r;
   };
   const s = await runGrid(grid, {
     executor,
@@ -94,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
     signal: abort.signal,
     ...(workers !== undefined ? { workers } : {}),
     ...(attempts !== undefined ? { attempts } : {}),
-    ...(only ? { only: (j) => rankOf(j) !== Infinity, rank: rankOf } : {}),
+    ...(only ? { only: (j) => rankOf(j) !== Number.POSITIVE_INFINITY, rank: rankOf } : {}),
     ...(values.redis ? { redis: values.redis } : {}),
     ...(values.queue ? { queue: values.queue } : {}),
   });
@@ -102,7 +116,8 @@ async function main(argv: string[]): Promise<number> {
     `grid ${s.id}: ${s.done}/${s.total} done; this run stored ${s.stored} (${fmtCpu(s.cpuSeconds)})` +
       `${s.duplicates ? `, ignored ${s.duplicates} duplicate result(s)` : ""}, ${s.failed.length} failed${s.skipped ? `, ${s.skipped} not run` : ""}; results in ${grid.store.dir}`,
   );
-  for (const f of s.failed) console.log(`  failed: ${f.label} after ${f.attempts} attempt(s): ${f.error.split("\n")[0]} (details: ${grid.store.errorFile(f.key)})`);
+  for (const f of s.failed)
+    console.log(`  failed: ${f.label} after ${f.attempts} attempt(s): ${f.error.split("\n")[0]} (details: ${grid.store.errorFile(f.key)})`);
   if (s.interrupted) return 130;
   return s.failed.length > 0 ? 1 : 0;
 }

@@ -9,6 +9,5 @@ const i = argv.indexOf("--prefix");
 const dataDir = i >= 0 && argv[i + 1] ? argv[i + 1]! : userJupyterDataDir();
 const file = installKernelSpec(repoRoot(), dataDir);
 process.stdout.write(
-  `Registered the "${KERNEL_NAME}" kernel ("${PROJECT_KERNELSPEC.display_name}": this project's tslab, ${process.execPath}) in ${file}\n` +
-    `Open the notebooks with: jupyter lab notebooks/   (or jupyter notebook notebooks/)\n`,
+  `Registered the "${KERNEL_NAME}" kernel ("${PROJECT_KERNELSPEC.display_name}": this project's tslab, ${process.execPath}) in ${file}\nOpen the notebooks with: jupyter lab notebooks/   (or jupyter notebook notebooks/)\n`,
 );

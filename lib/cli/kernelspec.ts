@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { kernelspecJson, KernelJson } from "@linear-studies/notebook-runner";
+import { kernelspecJson, type KernelJson } from "@linear-studies/notebook-runner";
 import { writeFileAtomic } from "../core/files";
 import { PROJECT_KERNELSPEC } from "./project";
 
@@ -31,6 +31,6 @@ export function userJupyterDataDir(): string {
 /** Writes `<dataDir>/kernels/<name>/kernel.json`; returns its path. */
 export function installKernelSpec(root: string, dataDir: string, name = KERNEL_NAME): string {
   const file = path.join(dataDir, "kernels", name, "kernel.json");
-  writeFileAtomic(file, JSON.stringify(kernelSpec(root), null, 1) + "\n");
+  writeFileAtomic(file, `${JSON.stringify(kernelSpec(root), null, 1)}\n`);
   return file;
 }

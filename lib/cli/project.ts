@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import type { CliSettings, Kernelspec, RunOptions } from "@linear-studies/notebook-runner";
-import { repoRoot, Scale, SCALES } from "../core/env";
+import { repoRoot, type Scale, SCALES } from "../core/env";
 
 /**
  * The one kernelspec: written into notebooks by the runner, registered by `make kernel`, and the
@@ -38,7 +38,12 @@ export function cliSettings(): CliSettings {
   const root = repoRoot();
   return {
     program: "run-notebook",
-    defaults: { projectRoot: root, kernelspec: PROJECT_KERNELSPEC, depsFileVariable: "LS_DEPS_FILE", limitHint: "run-notebook --timeout <s> / --stall-timeout <s>, or make run TIMEOUT=<s>" },
+    defaults: {
+      projectRoot: root,
+      kernelspec: PROJECT_KERNELSPEC,
+      depsFileVariable: "LS_DEPS_FILE",
+      limitHint: "run-notebook --timeout <s> / --stall-timeout <s>, or make run TIMEOUT=<s>",
+    },
     scale: { variable: "LS_SCALE", values: SCALES, help: "sets LS_SCALE (default: LS_SCALE from the environment, else full)" },
     outputDir: {
       variable: "LS_OUTPUT_DIR",

@@ -33,9 +33,7 @@ function main(): void {
   const problems = nonFullClaims(path.join(repoRoot(), "figures"));
   if (problems.length > 0) {
     process.stderr.write(
-      `readme: refusing to publish claims that are not a full-scale reproduction:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
-        `Only a full run writes figures/ (smoke runs go to build/<scale>/). Restore the committed files ` +
-        `(git checkout -- figures/) or re-run at full scale (make reproduce).\n`,
+      `readme: refusing to publish claims that are not a full-scale reproduction:\n${problems.map((p) => `  - ${p}`).join("\n")}\nOnly a full run writes figures/ (smoke runs go to build/<scale>/). Restore the committed files (git checkout -- figures/) or re-run at full scale (make reproduce).\n`,
     );
     process.exitCode = 1;
     return;

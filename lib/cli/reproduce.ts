@@ -54,13 +54,17 @@ async function main(argv: string[]): Promise<number> {
     opts = parseArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write((err.message ? err.message + "\n" : "") + USAGE + "\n");
+    process.stderr.write(`${(err.message ? `${err.message}\n` : "") + USAGE}\n`);
     return err.message ? 2 : 0;
   }
   const root = repoRoot();
   const figures = path.join(root, "figures");
   const notebooks = opts.notebooks.length ? opts.notebooks.map((n) => path.resolve(n)) : listNotebooks(root);
-  for (const nb of notebooks) if (!fs.existsSync(nb)) { process.stderr.write(`reproduce: no such notebook: ${nb}\n`); return 2; }
+  for (const nb of notebooks)
+    if (!fs.existsSync(nb)) {
+      process.stderr.write(`reproduce: no such notebook: ${nb}\n`);
+      return 2;
+    }
   const lock = hashFile(path.join(root, "package-lock.json")) ?? "none";
   const failures: string[] = [];
   let ran = 0;
@@ -72,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   for (const [index, nb] of notebooks.entries()) {
     const rel = path.relative(root, nb);
     const slug = path.basename(nb, ".ipynb");
-    const stampFile = path.join(root, "build", "stamps", slug + ".json");
+    const stampFile = path.join(root, "build", "stamps", `${slug}.json`);
     const text = fs.readFileSync(nb, "utf8");
     let code: string;
     try {
@@ -87,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${rel}: up to date, skipped\n`);
       continue;
     }
-    process.stderr.write(progressLine({ index, slugs, rel, reason, timings, elapsedSeconds: (Date.now() - t0) / 1000 }) + "\n");
+    process.stderr.write(`${progressLine({ index, slugs, rel, reason, timings, elapsedSeconds: (Date.now() - t0) / 1000 })}\n`);
     const before = snapshotTree(figures);
     const result = await runNotebook({
       ...projectRunOptions("full", figures),
@@ -97,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       ...(opts.timeoutSeconds !== undefined ? { cellTimeoutMs: opts.timeoutSeconds * 1000 } : {}),
       ...(opts.stallSeconds !== undefined ? { stallTimeoutMs: opts.stallSeconds * 1000 } : {}),
       limitHint: "make reproduce TIMEOUT=<s per cell> STALL=<s without output>",
-      log: (line) => process.stderr.write(line + "\n"),
+      log: (line) => process.stderr.write(`${line}\n`),
     });
     ran++;
     if (result.ok) {
@@ -120,7 +124,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (failures.length) {
-    process.stderr.write(`\nreproduce: ${failures.length} notebook(s) failed (${secs} s):\n${failures.map((f) => "  - " + f).join("\n")}\n`);
+    process.stderr.write(
+      `\nreproduce: ${failures.length} notebook(s) failed (${secs} s):\n${failures.map((f) => `  - ${f}`).join("\n")}\n`,
+    );
     return 1;
   }
   process.stderr.write(`reproduce: ${ran} of ${notebooks.length} notebook(s) executed, the rest up to date (${secs} s)\n`);

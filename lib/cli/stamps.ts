@@ -84,11 +84,15 @@ export function readStamp(file: string): Stamp | undefined {
 }
 
 export function writeStamp(file: string, stamp: Stamp): void {
-  writeFileAtomic(file, JSON.stringify(stamp, null, 2) + "\n");
+  writeFileAtomic(file, `${JSON.stringify(stamp, null, 2)}\n`);
 }
 
 /** Why the notebook must run again, or undefined when the stamp is current. */
-export function staleReason(root: string, stamp: Stamp | undefined, current: { scale: string; code: string; lock: string; notebookHasOutputs: boolean }): string | undefined {
+export function staleReason(
+  root: string,
+  stamp: Stamp | undefined,
+  current: { scale: string; code: string; lock: string; notebookHasOutputs: boolean },
+): string | undefined {
   if (!stamp) return "never run here";
   if (stamp.scale !== current.scale) return `scale changed (${stamp.scale} -> ${current.scale})`;
   if (stamp.code !== current.code) return "its code cells changed";

@@ -228,12 +228,12 @@ function fontsConf(target: string): string {
   return [
     `<?xml version="1.0"?>`,
     `<!DOCTYPE fontconfig SYSTEM "fonts.dtd">`,
-    `<fontconfig>`,
+    "<fontconfig>",
     `  <dir>${dir}/fonts</dir>`,
     `  <cachedir>${dir}/cache</cachedir>`,
     `  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>`,
-    `</fontconfig>`,
-    ``,
+    "</fontconfig>",
+    "",
   ].join("\n");
 }
 
@@ -248,7 +248,7 @@ function untar(archive: Buffer, dest: string, keep: (name: string) => boolean = 
     const posix = archive.toString("latin1", at + 257, at + 263) === "ustar\0";
     const prefix = posix ? text(345, 155, at) : "";
     const name = (prefix ? `${prefix}/` : "") + text(0, 100, at);
-    const size = parseInt(text(124, 12, at).trim() || "0", 8);
+    const size = Number.parseInt(text(124, 12, at).trim() || "0", 8);
     const type = String.fromCharCode(archive[at + 156] || 48);
     const rel = path.normalize(name);
     if (path.isAbsolute(rel) || rel.split(path.sep).includes("..")) throw new Error(`unsafe path in tar: ${name}`);
@@ -258,7 +258,7 @@ function untar(archive: Buffer, dest: string, keep: (name: string) => boolean = 
     } else if (type === "0") {
       if (keep(rel)) {
         fs.mkdirSync(path.dirname(out), { recursive: true });
-        const mode = parseInt(text(100, 8, at).trim() || "644", 8) & 0o777;
+        const mode = Number.parseInt(text(100, 8, at).trim() || "644", 8) & 0o777;
         fs.writeFileSync(out, archive.subarray(at + 512, at + 512 + size), { mode });
       }
     } else {

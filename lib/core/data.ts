@@ -18,7 +18,9 @@ export function dataDir(): string {
 export function readProvenance(dir: string = dataDir()): Map<string, string> {
   const file = path.join(dir, "PROVENANCE.md");
   if (!fs.existsSync(file)) {
-    throw new Error(`${file} is missing: it records the SHA-256 of every data file; restore it with \`git checkout -- data/PROVENANCE.md\``);
+    throw new Error(
+      `${file} is missing: it records the SHA-256 of every data file; restore it with \`git checkout -- data/PROVENANCE.md\``,
+    );
   }
   const hashes = new Map<string, string>();
   for (const line of fs.readFileSync(file, "utf8").split("\n")) {
@@ -34,15 +36,21 @@ export function readDataFile(rel: string): Buffer {
   const file = path.join(dir, rel);
   const expected = readProvenance(dir).get(rel);
   if (expected === undefined) {
-    throw new Error(`data file ${rel} is not listed in data/PROVENANCE.md; add its origin, licence and \`sha256sum\` line there before using it`);
+    throw new Error(
+      `data file ${rel} is not listed in data/PROVENANCE.md; add its origin, licence and \`sha256sum\` line there before using it`,
+    );
   }
   if (!fs.existsSync(file)) {
-    throw new Error(`data file ${file} is missing; restore it with \`git checkout -- data/${rel}\` (see data/PROVENANCE.md for its origin)`);
+    throw new Error(
+      `data file ${file} is missing; restore it with \`git checkout -- data/${rel}\` (see data/PROVENANCE.md for its origin)`,
+    );
   }
   const raw = fs.readFileSync(file);
   const actual = crypto.createHash("sha256").update(raw).digest("hex");
   if (actual !== expected) {
-    throw new Error(`data file ${file} is corrupt or changed: SHA-256 ${actual} but data/PROVENANCE.md records ${expected}; restore it with \`git checkout -- data/${rel}\``);
+    throw new Error(
+      `data file ${file} is corrupt or changed: SHA-256 ${actual} but data/PROVENANCE.md records ${expected}; restore it with \`git checkout -- data/${rel}\``,
+    );
   }
   recordDependency(file);
   if (!rel.endsWith(".gz")) return raw;
@@ -62,7 +70,12 @@ export interface NumericTable {
 /** Parses a numeric CSV (comma-separated, no quoting). Every row must have the same width. */
 export function parseNumericCsv(text: string, name: string, options: { header: boolean }): NumericTable {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  const header = options.header ? lines.shift()!.split(",").map((s) => s.trim()) : undefined;
+  const header = options.header
+    ? lines
+        .shift()!
+        .split(",")
+        .map((s) => s.trim())
+    : undefined;
   const rows: number[][] = [];
   let width = -1;
   lines.forEach((line, i) => {
@@ -114,11 +127,7 @@ export function loadSklearn(name: "iris" | "wine_data" | "breast_cancer" | "digi
   return { X, y, classNames };
 }
 
-function parseNumericCsvWithSklearnHeader(
-  text: string,
-  rel: string,
-  hasHeader: boolean,
-): { rows: number[][]; classNames?: string[] } {
+function parseNumericCsvWithSklearnHeader(text: string, rel: string, hasHeader: boolean): { rows: number[][]; classNames?: string[] } {
   if (!hasHeader) return { rows: parseNumericCsv(text, rel, { header: false }).rows };
   const newline = text.indexOf("\n");
   const head = text.slice(0, newline).trim().split(",");
@@ -197,7 +206,8 @@ export function loadDigits(): FlatDataset {
   const { X, y } = loadSklearn("digits");
   const nSamples = X.length;
   const nFeatures = 64;
-  if (nSamples !== 1797) throw new Error(`digits: expected 1797 samples, got ${nSamples}; restore data/sklearn/digits.csv.gz with git checkout`);
+  if (nSamples !== 1797)
+    throw new Error(`digits: expected 1797 samples, got ${nSamples}; restore data/sklearn/digits.csv.gz with git checkout`);
   const flat = new Float32Array(nSamples * nFeatures);
   X.forEach((row, i) => {
     if (row.length !== nFeatures) throw new Error(`digits row ${i} has ${row.length} pixels, expected ${nFeatures}`);

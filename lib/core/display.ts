@@ -43,8 +43,6 @@ export function escapeHtml(s: string): string {
 /** A plain HTML table (renders in JupyterLab and in GitHub's sanitised notebook preview). */
 export function htmlTable(columns: string[], rows: (string | number)[][]): string {
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
-  const body = rows
-    .map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(String(v))}</td>`).join("")}</tr>`)
-    .join("\n");
+  const body = rows.map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(String(v))}</td>`).join("")}</tr>`).join("\n");
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }

@@ -107,7 +107,7 @@ export function scaleBanner(): string {
   const lines = [
     `${s.toUpperCase()} RUN (LS_SCALE=${s}): tiny settings to check that the code runs. NOT A REPRODUCTION:`,
     `the numbers and verdicts below do not test the paper's claims. Figures and claims.json go to ${where}/, not figures/.`,
-    `Reproduce at full scale with \`make reproduce\` (or unset LS_SCALE and restart the kernel).`,
+    "Reproduce at full scale with `make reproduce` (or unset LS_SCALE and restart the kernel).",
   ];
   const width = Math.max(...lines.map((l) => l.length));
   const rule = "=".repeat(width);
@@ -129,7 +129,7 @@ function announceScale(): void {
 /** Records that the current run read `file` (see LS_DEPS_FILE above). */
 export function recordDependency(file: string): void {
   const log = process.env.LS_DEPS_FILE;
-  if (log) fs.appendFileSync(log, path.resolve(file) + "\n");
+  if (log) fs.appendFileSync(log, `${path.resolve(file)}\n`);
 }
 
 announceScale();

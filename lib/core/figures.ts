@@ -157,9 +157,17 @@ function installSeededRandom(): void {
  */
 function installCanonicalSvg(): void {
   // the lib compiles without DOM types, so describe the few DOM calls used here
-  interface Attr { name: string }
-  interface El { attributes: ArrayLike<Attr>; removeAttributeNode(a: Attr): void; setAttributeNode(a: Attr): void }
-  interface Doc { querySelectorAll(selector: string): ArrayLike<El> }
+  interface Attr {
+    name: string;
+  }
+  interface El {
+    attributes: ArrayLike<Attr>;
+    removeAttributeNode(a: Attr): void;
+    setAttributeNode(a: Attr): void;
+  }
+  interface Doc {
+    querySelectorAll(selector: string): ArrayLike<El>;
+  }
   const g = globalThis as unknown as {
     DOMParser: new () => { parseFromString(text: string, type: string): Doc };
     XMLSerializer: new () => { serializeToString(doc: Doc): string };

@@ -103,7 +103,13 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsOptions =
   let gradInf = infNorm(g);
   let iterations = 0;
   const done = (status: LbfgsStatus): LbfgsResult => ({
-    x, f, gradInf, iterations, evaluations, status, converged: status === "gtol" || status === "ftol",
+    x,
+    f,
+    gradInf,
+    iterations,
+    evaluations,
+    status,
+    converged: status === "gtol" || status === "ftol",
   });
   if (gradInf <= gtol) return done("gtol");
   if (maxIter === 0) return done("maxIter");
@@ -151,7 +157,7 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsOptions =
         for (let i = 0; i < dim; i++) xTrial[i] = xCur[i]! + stp * d[i]!;
         const ft = fg(xTrial, gTrial);
         evaluations++;
-        return { f: Number.isFinite(ft) ? ft : Infinity, g: dot(gTrial, d) };
+        return { f: Number.isFinite(ft) ? ft : Number.POSITIVE_INFINITY, g: dot(gTrial, d) };
       },
       { f0: f, g0: gd, stp0 },
       { ...LBFGSB_LINE_SEARCH, maxEvals: budget },

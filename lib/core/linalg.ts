@@ -254,10 +254,11 @@ export function randomOrthogonal(rng: Rng, o: RandomOrthogonalOptions): Matrix {
     vecs.push(v);
   }
   const Q = zeros(rows, cols);
-  for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) {
-    if (tall) Q[i]![j] = vecs[j]![i]!;
-    else Q[j]![i] = vecs[j]![i]!;
-  }
+  for (let j = 0; j < k; j++)
+    for (let i = 0; i < n; i++) {
+      if (tall) Q[i]![j] = vecs[j]![i]!;
+      else Q[j]![i] = vecs[j]![i]!;
+    }
   return Q;
 }
 
@@ -266,11 +267,12 @@ export function fromEigen(Q: Matrix, e: readonly number[]): Matrix {
   const d = e.length;
   if (Q.length !== d || Q.some((r) => r.length !== d)) throw new Error(`fromEigen: Q must be ${d}x${d} for ${d} eigenvalues`);
   const out = zeros(d, d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += Q[i]![k]! * e[k]! * Q[j]![k]!;
-    out[i]![j] = s;
-  }
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += Q[i]![k]! * e[k]! * Q[j]![k]!;
+      out[i]![j] = s;
+    }
   return out;
 }
 

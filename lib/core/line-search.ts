@@ -54,7 +54,8 @@ const XTRAPU = 4.0;
 export function moreThuente(phi: LinePhi, start: LineSearchStart, o: LineSearchOptions = LBFGSB_LINE_SEARCH): LineSearchResult {
   const { f0, g0, stp0 } = start;
   if (!(g0 < 0)) throw new Error(`moreThuente: initial directional derivative must be negative (descent direction), got ${g0}`);
-  if (!(stp0 > 0) || stp0 < o.stpmin || stp0 > o.stpmax) throw new Error(`moreThuente: initial step ${stp0} outside [${o.stpmin}, ${o.stpmax}]`);
+  if (!(stp0 > 0) || stp0 < o.stpmin || stp0 > o.stpmax)
+    throw new Error(`moreThuente: initial step ${stp0} outside [${o.stpmin}, ${o.stpmax}]`);
   let stp = stp0;
   let brackt = false;
   let stage = 1;
@@ -75,7 +76,8 @@ export function moreThuente(phi: LinePhi, start: LineSearchStart, o: LineSearchO
     if (stage === 1 && f <= ftest && g >= 0) stage = 2;
     // convergence is tested first: in dcsrch it overrides any warning
     if (f <= ftest && Math.abs(g) <= o.gtol * -ginit) return { stp, f, g, evals, status: "converged", message: "strong Wolfe" };
-    if (brackt && (stp <= stmin || stp >= stmax)) return { stp, f, g, evals, status: "warning", message: "rounding errors prevent progress" };
+    if (brackt && (stp <= stmin || stp >= stmax))
+      return { stp, f, g, evals, status: "warning", message: "rounding errors prevent progress" };
     if (brackt && stmax - stmin <= o.xtol * stmax) return { stp, f, g, evals, status: "warning", message: "xtol test satisfied" };
     if (stp === o.stpmax && f <= ftest && g <= gtest) return { stp, f, g, evals, status: "warning", message: "stp = stpmax" };
     if (stp === o.stpmin && (f > ftest || g >= gtest)) return { stp, f, g, evals, status: "warning", message: "stp = stpmin" };
@@ -84,11 +86,23 @@ export function moreThuente(phi: LinePhi, start: LineSearchStart, o: LineSearchO
     st.brackt = brackt;
     if (stage === 1 && f <= st.fx && f > ftest) {
       // modified function psi(stp) = phi(stp) - phi(0) - stp*gtest while no point is known to satisfy both tests
-      const mod: Interval = { stx: st.stx, fx: st.fx - st.stx * gtest, gx: st.gx - gtest, sty: st.sty, fy: st.fy - st.sty * gtest, gy: st.gy - gtest, brackt };
+      const mod: Interval = {
+        stx: st.stx,
+        fx: st.fx - st.stx * gtest,
+        gx: st.gx - gtest,
+        sty: st.sty,
+        fy: st.fy - st.sty * gtest,
+        gy: st.gy - gtest,
+        brackt,
+      };
       stp = dcstep(mod, stp, f - stp * gtest, g - gtest, stmin, stmax);
-      st.stx = mod.stx; st.sty = mod.sty; brackt = mod.brackt;
-      st.fx = mod.fx + mod.stx * gtest; st.fy = mod.fy + mod.sty * gtest;
-      st.gx = mod.gx + gtest; st.gy = mod.gy + gtest;
+      st.stx = mod.stx;
+      st.sty = mod.sty;
+      brackt = mod.brackt;
+      st.fx = mod.fx + mod.stx * gtest;
+      st.fy = mod.fy + mod.sty * gtest;
+      st.gx = mod.gx + gtest;
+      st.gy = mod.gy + gtest;
     } else {
       stp = dcstep(st, stp, f, g, stmin, stmax);
       brackt = st.brackt;
@@ -111,8 +125,12 @@ export function moreThuente(phi: LinePhi, start: LineSearchStart, o: LineSearchO
 }
 
 interface Interval {
-  stx: number; fx: number; gx: number;
-  sty: number; fy: number; gy: number;
+  stx: number;
+  fx: number;
+  gx: number;
+  sty: number;
+  fy: number;
+  gy: number;
   brackt: boolean;
 }
 
@@ -184,12 +202,18 @@ function dcstep(s: Interval, stp: number, fp: number, dp: number, stpmin: number
     stpf = stp > stx ? stpmax : stpmin;
   }
   if (fp > fx) {
-    s.sty = stp; s.fy = fp; s.gy = dp;
+    s.sty = stp;
+    s.fy = fp;
+    s.gy = dp;
   } else {
     if (sgnd < 0) {
-      s.sty = stx; s.fy = fx; s.gy = dx;
+      s.sty = stx;
+      s.fy = fx;
+      s.gy = dx;
     }
-    s.stx = stp; s.fx = fp; s.gx = dp;
+    s.stx = stp;
+    s.fx = fp;
+    s.gx = dp;
   }
   return stpf;
 }

@@ -20,6 +20,7 @@ const mm2 = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 
 /** a·b for 2-D a [M,K], b [K,N], with plain-matmul gradients (see above). */
 export function matmul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) throw new Error(`matmul2d: shapes [${a.shape}] and [${b.shape}] do not chain`);
+  if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0])
+    throw new Error(`matmul2d: shapes [${a.shape}] and [${b.shape}] do not chain`);
   return mm2(a, b) as tf.Tensor2D;
 }

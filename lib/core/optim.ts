@@ -60,7 +60,10 @@ export class Adam {
   private readonly decayMask: tf.Tensor1D | undefined;
   private t = 0;
 
-  constructor(readonly vars: tf.Variable[], o: AdamOptions = {}) {
+  constructor(
+    readonly vars: tf.Variable[],
+    o: AdamOptions = {},
+  ) {
     if (vars.length === 0) throw new Error("Adam needs at least one variable to optimise");
     this.beta1 = o.beta1 ?? 0.9;
     this.beta2 = o.beta2 ?? 0.999;
@@ -69,13 +72,18 @@ export class Adam {
     this.clip = o.clipGlobalNorm;
     this.weightDecay = o.weightDecay ?? 0;
     this.arithmetic = o.arithmetic ?? "textbook";
-    for (const [k, b] of [["beta1", this.beta1], ["beta2", this.beta2]] as const) {
+    for (const [k, b] of [
+      ["beta1", this.beta1],
+      ["beta2", this.beta2],
+    ] as const) {
       if (!(b >= 0 && b < 1)) throw new Error(`Adam ${k} must be in [0, 1), got ${b}`);
     }
     if (!(this.eps > 0)) throw new Error(`Adam eps must be positive, got ${this.eps}`);
     if (this.lr !== undefined) checkLr(this.lr);
-    if (this.clip !== undefined && !(this.clip > 0)) throw new Error(`Adam clipGlobalNorm must be positive, got ${this.clip}; omit it for no clipping`);
-    if (!(this.weightDecay >= 0 && Number.isFinite(this.weightDecay))) throw new Error(`Adam weightDecay must be a finite number ≥ 0, got ${this.weightDecay}`);
+    if (this.clip !== undefined && !(this.clip > 0))
+      throw new Error(`Adam clipGlobalNorm must be positive, got ${this.clip}; omit it for no clipping`);
+    if (!(this.weightDecay >= 0 && Number.isFinite(this.weightDecay)))
+      throw new Error(`Adam weightDecay must be a finite number ≥ 0, got ${this.weightDecay}`);
     if (!["textbook", "reciprocal", "folded"].includes(this.arithmetic)) {
       throw new Error(`Adam arithmetic must be "textbook", "reciprocal" or "folded", got ${String(this.arithmetic)}`);
     }

@@ -37,7 +37,8 @@ export function definePaper(p: Paper): Paper {
   if (!p.title.trim()) throw new Error(`paper ${p.slug}: title is empty`);
   if (p.authors.length === 0) throw new Error(`paper ${p.slug}: list at least one author`);
   if (!p.venue.trim()) throw new Error(`paper ${p.slug}: venue is empty (e.g. "ICLR 2024" or "arXiv 2506.11035")`);
-  if (p.notes !== `docs/notes/${p.slug}.md`) throw new Error(`paper ${p.slug}: notes must be docs/notes/${p.slug}.md (one slug names everything), got ${p.notes}`);
+  if (p.notes !== `docs/notes/${p.slug}.md`)
+    throw new Error(`paper ${p.slug}: notes must be docs/notes/${p.slug}.md (one slug names everything), got ${p.notes}`);
   return p;
 }
 

@@ -39,7 +39,7 @@ export function fade(hex: string, alpha: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
   if (!m) throw new Error(`fade expects a #rrggbb colour, got ${JSON.stringify(hex)}`);
   if (!(alpha >= 0 && alpha <= 1)) throw new Error(`fade alpha must be in [0, 1], got ${alpha}`);
-  const [r, g, b] = m.slice(1).map((h) => parseInt(h, 16));
+  const [r, g, b] = m.slice(1).map((h) => Number.parseInt(h, 16));
   return `rgba(${r},${g},${b},${alpha})`;
 }
 

@@ -37,7 +37,13 @@ function showCell(v: Cell | undefined): string {
 export function showTable(rows: readonly Row[], options: { columns?: string[]; caption?: string } = {}): void {
   const columns = options.columns ?? columnsOf(rows);
   const caption = options.caption ? `<p><b>${options.caption.replace(/</g, "&lt;")}</b></p>` : "";
-  showHtml(caption + htmlTable(columns, rows.map((r) => columns.map((c) => showCell(r[c])))));
+  showHtml(
+    caption +
+      htmlTable(
+        columns,
+        rows.map((r) => columns.map((c) => showCell(r[c]))),
+      ),
+  );
 }
 
 /** A DataFrame of rows with the union of their columns (missing cells are null). */
@@ -55,7 +61,7 @@ export function toFrame(rows: readonly Row[]): DataFrame {
 export function toCsv(rows: readonly Row[], columns = columnsOf(rows)): string {
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const cell = (v: Cell | undefined) => (v === null || v === undefined ? "" : typeof v === "number" ? String(v) : quote(String(v)));
-  return [columns.map(quote).join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+  return `${[columns.map(quote).join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n")}\n`;
 }
 
 export class Results {
@@ -65,22 +71,30 @@ export class Results {
 
   /** Records the rows of one experiment (a sweep, a table); an experiment is recorded once. */
   add(experiment: string, rows: readonly Row[]): readonly Row[] {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(experiment)) throw new Error(`experiment name ${JSON.stringify(experiment)}: use lower-case letters, digits and '-'`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(experiment))
+      throw new Error(`experiment name ${JSON.stringify(experiment)}: use lower-case letters, digits and '-'`);
     if (this.experiments.has(experiment)) throw new Error(`${this.paper.slug}: experiment ${experiment} was recorded twice`);
     if (rows.length === 0) throw new Error(`${this.paper.slug}: experiment ${experiment} has no rows`);
     for (const r of rows) {
       for (const [k, v] of Object.entries(r)) {
         if (k === "experiment") throw new Error(`${experiment}: the column name "experiment" is reserved`);
-        if (v !== null && typeof v === "object") throw new Error(`${experiment}: column ${k} holds an object; flatten it into scalar columns`);
+        if (v !== null && typeof v === "object")
+          throw new Error(`${experiment}: column ${k} holds an object; flatten it into scalar columns`);
       }
     }
-    this.experiments.set(experiment, rows.map((r) => ({ ...r })));
+    this.experiments.set(
+      experiment,
+      rows.map((r) => ({ ...r })),
+    );
     return rows;
   }
 
   rows(experiment: string): readonly Row[] {
     const r = this.experiments.get(experiment);
-    if (!r) throw new Error(`${this.paper.slug}: no experiment ${JSON.stringify(experiment)}; recorded: ${[...this.experiments.keys()].join(", ") || "none"}`);
+    if (!r)
+      throw new Error(
+        `${this.paper.slug}: no experiment ${JSON.stringify(experiment)}; recorded: ${[...this.experiments.keys()].join(", ") || "none"}`,
+      );
     return r;
   }
 

@@ -122,7 +122,9 @@ export function sampleWithAllClasses(
     }
     if (distinct === K) return Int32Array.from(pick);
   }
-  throw new Error(`sampleWithAllClasses: ${maxTries} draws of ${m} samples never covered all ${K} classes; the pool lacks a class or m is too small`);
+  throw new Error(
+    `sampleWithAllClasses: ${maxTries} draws of ${m} samples never covered all ${K} classes; the pool lacks a class or m is too small`,
+  );
 }
 
 /** Indices of each class 0..nClasses−1 (empty lists for absent classes). */
@@ -135,7 +137,8 @@ function indicesByClass(y: ArrayLike<number>, nClasses: number | undefined, who:
   const byClass: number[][] = Array.from({ length: K }, () => []);
   for (let i = 0; i < y.length; i++) {
     const c = y[i]!;
-    if (!(Number.isInteger(c) && c >= 0 && c < K)) throw new Error(`${who}: label y[${i}] = ${c} is outside 0..${K - 1}; labels must be integers 0..nClasses−1`);
+    if (!(Number.isInteger(c) && c >= 0 && c < K))
+      throw new Error(`${who}: label y[${i}] = ${c} is outside 0..${K - 1}; labels must be integers 0..nClasses−1`);
     byClass[c]!.push(i);
   }
   return byClass;

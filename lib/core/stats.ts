@@ -6,7 +6,7 @@
 
 /** Arithmetic mean; NaN for no values. */
 export function mean(xs: ArrayLike<number>): number {
-  if (xs.length === 0) return NaN;
+  if (xs.length === 0) return Number.NaN;
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i]!;
   return s / xs.length;
@@ -23,7 +23,7 @@ export function sd(xs: ArrayLike<number>): number {
 
 /** Standard error of the mean, sd/√n; NaN for fewer than two values (the noise is unknown). */
 export function standardError(xs: ArrayLike<number>): number {
-  return xs.length < 2 ? NaN : sd(xs) / Math.sqrt(xs.length);
+  return xs.length < 2 ? Number.NaN : sd(xs) / Math.sqrt(xs.length);
 }
 
 /** Mean and sample sd of values over seeds, with the values kept for tables. */
@@ -58,7 +58,7 @@ function erfcPositive(x: number): number {
       sum += term;
       if (term < 1e-17 * sum) break;
     }
-    return 1 - ((2 / SQRT_PI) * Math.exp(-x * x)) * sum;
+    return 1 - (2 / SQRT_PI) * Math.exp(-x * x) * sum;
   }
   // modified Lentz for the continued fraction x + a1/(x + a2/(x + ...)), a_k = k/2
   const tiny = 1e-300;
@@ -81,9 +81,9 @@ function erfcPositive(x: number): number {
 
 /** Standard normal CDF Phi(z), accurate in both tails. */
 export function normalCdf(z: number): number {
-  if (Number.isNaN(z)) return NaN;
-  if (z === Infinity) return 1;
-  if (z === -Infinity) return 0;
+  if (Number.isNaN(z)) return Number.NaN;
+  if (z === Number.POSITIVE_INFINITY) return 1;
+  if (z === Number.NEGATIVE_INFINITY) return 0;
   const x = Math.abs(z) / Math.SQRT2;
   const tail = 0.5 * erfcPositive(x); // P(Z > |z|)
   return z < 0 ? tail : 1 - tail;
@@ -133,14 +133,17 @@ export interface LinearFit {
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
   const N = x.length;
   if (N < 2 || y.length !== N) throw new Error(`linearFit: need >= 2 paired values, got ${x.length} x and ${y.length} y`);
-  let mx = 0, my = 0;
+  let mx = 0,
+    my = 0;
   for (let i = 0; i < N; i++) {
     mx += x[i]!;
     my += y[i]!;
   }
   mx /= N;
   my /= N;
-  let sxx = 0, sxy = 0, syy = 0;
+  let sxx = 0,
+    sxy = 0,
+    syy = 0;
   for (let i = 0; i < N; i++) {
     const dx = x[i]! - mx;
     const dy = y[i]! - my;
@@ -154,12 +157,11 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit
   return { slope, intercept: my - slope * mx, r2 };
 }
 
-
 /** Standard normal quantile Φ⁻¹(p), by Acklam's rational approximation refined with one Halley step on normalCdf (|error| < 1e-13). */
 export function normalQuantile(p: number): number {
   if (!(p >= 0 && p <= 1)) throw new Error(`normalQuantile: p must be in [0, 1], got ${p}`);
-  if (p === 0) return -Infinity;
-  if (p === 1) return Infinity;
+  if (p === 0) return Number.NEGATIVE_INFINITY;
+  if (p === 1) return Number.POSITIVE_INFINITY;
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
   const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
@@ -168,14 +170,20 @@ export function normalQuantile(p: number): number {
   let x: number;
   if (p < lo) {
     const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    x =
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
   } else if (p <= 1 - lo) {
     const q = p - 0.5;
     const r = q * q;
-    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+    x =
+      ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+      (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    x =
+      -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
   }
   // one Halley step: e = Φ(x) − p, u = e·√(2π)·exp(x²/2)
   const e = normalCdf(x) - p;
@@ -190,7 +198,9 @@ function incompleteBeta(x: number, a: number, b: number): number {
   const lnFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log(1 - x);
   if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
   const tiny = 1e-300;
-  let f = 1, C = 1, D = 0;
+  let f = 1,
+    C = 1,
+    D = 0;
   for (let i = 0; i <= 400; i++) {
     const m = Math.floor(i / 2);
     let num: number;
@@ -211,7 +221,10 @@ function incompleteBeta(x: number, a: number, b: number): number {
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; ~1e-15 relative). */
 function lgamma(x: number): number {
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
   x -= 1;
   let s = g[0]!;
@@ -298,8 +311,11 @@ export function median(values: ArrayLike<number>): number {
 export function tryLinearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
   const ok: number[] = [];
   for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]!) && Number.isFinite(y[i]!)) ok.push(i);
-  if (new Set(ok.map((i) => x[i]!)).size < 2) return { slope: NaN, intercept: NaN, r2: NaN };
-  return linearFit(ok.map((i) => x[i]!), ok.map((i) => y[i]!));
+  if (new Set(ok.map((i) => x[i]!)).size < 2) return { slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN };
+  return linearFit(
+    ok.map((i) => x[i]!),
+    ok.map((i) => y[i]!),
+  );
 }
 
 /** Ranks 1..n with ties given their average rank. */
@@ -318,10 +334,14 @@ export function ranks(xs: ArrayLike<number>): number[] {
 /** Pearson correlation; NaN when either side is constant. */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`pearson: lengths differ (${a.length} vs ${b.length})`);
-  const ma = mean(Array.from(a)), mb = mean(Array.from(b));
-  let sab = 0, saa = 0, sbb = 0;
+  const ma = mean(Array.from(a)),
+    mb = mean(Array.from(b));
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < a.length; i++) {
-    const da = a[i]! - ma, db = b[i]! - mb;
+    const da = a[i]! - ma,
+      db = b[i]! - mb;
     sab += da * db;
     saa += da * da;
     sbb += db * db;

@@ -12,7 +12,9 @@ import { KERNELSPEC } from "@linear-studies/notebook-runner";
 test("make kernel's installer writes a kernelspec that runs this checkout's tslab", () => {
   const root = repoRoot();
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "ls-kernel-"));
-  const r = spawnSync(process.execPath, [path.join(root, "dist", "lib", "cli", "install-kernel.js"), "--prefix", prefix], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(root, "dist", "lib", "cli", "install-kernel.js"), "--prefix", prefix], {
+    encoding: "utf8",
+  });
   assert.equal(r.status, 0, r.stderr);
   const spec = JSON.parse(fs.readFileSync(path.join(prefix, "kernels", "tslab", "kernel.json"), "utf8"));
   const shim = require.resolve("@linear-studies/notebook-runner/kernel-shim");
@@ -22,7 +24,10 @@ test("make kernel's installer writes a kernelspec that runs this checkout's tsla
   assert.match(r.stdout, /Registered the "tslab" kernel/);
   // JUPYTER_DATA_DIR is honoured when no prefix is given
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-kernel-"));
-  const r2 = spawnSync(process.execPath, [path.join(root, "dist", "lib", "cli", "install-kernel.js")], { encoding: "utf8", env: { ...process.env, JUPYTER_DATA_DIR: dataDir } });
+  const r2 = spawnSync(process.execPath, [path.join(root, "dist", "lib", "cli", "install-kernel.js")], {
+    encoding: "utf8",
+    env: { ...process.env, JUPYTER_DATA_DIR: dataDir },
+  });
   assert.equal(r2.status, 0, r2.stderr);
   assert.ok(fs.existsSync(path.join(dataDir, "kernels", "tslab", "kernel.json")));
 });

@@ -45,8 +45,13 @@ for (const nb of notebooks) {
       log: (line) => process.stderr.write(`  ${line}\n`),
     });
     assert.ok(result.ok, result.message);
-    const firstOutputs = JSON.stringify(JSON.parse(fs.readFileSync(executed, "utf8")).cells.find((c: { cell_type: string }) => c.cell_type === "code").outputs);
-    assert.ok(firstOutputs.includes("SMOKE RUN (LS_SCALE=smoke)") && firstOutputs.includes("NOT A REPRODUCTION"), "the first output shows the smoke banner");
+    const firstOutputs = JSON.stringify(
+      JSON.parse(fs.readFileSync(executed, "utf8")).cells.find((c: { cell_type: string }) => c.cell_type === "code").outputs,
+    );
+    assert.ok(
+      firstOutputs.includes("SMOKE RUN (LS_SCALE=smoke)") && firstOutputs.includes("NOT A REPRODUCTION"),
+      "the first output shows the smoke banner",
+    );
     assert.deepEqual(fs.readFileSync(nb), sourceBefore, `${nb} was modified by a smoke run`);
     assert.deepEqual(treeHashes(path.join(root, "figures")), figuresBefore, "figures/ was modified by a smoke run");
     const rel = path.relative(root, nb).split(path.sep).join("/");

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { repoRoot } from "../../lib/core/env";
 
 /** The marked examples of a README text, with the line each starts on. */
-export function readmeExamples(readme: string): { line: number; code: string }[] {
+function readmeExamples(readme: string): { line: number; code: string }[] {
   const out: { line: number; code: string }[] = [];
   const re = /<!-- example -->\s*\n```js\n([\s\S]*?)```/g;
   for (let m = re.exec(readme); m; m = re.exec(readme)) out.push({ line: readme.slice(0, m.index).split("\n").length, code: m[1]! });
@@ -33,10 +33,17 @@ test("README's Node examples run and print what they say", () => {
   for (const [i, ex] of examples.entries()) {
     const file = path.join(dir, `example-${i + 1}.js`);
     fs.writeFileSync(file, ex.code);
-    const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", env: { ...process.env, LS_TF_BACKEND: process.env.LS_TF_BACKEND ?? "" } });
+    const r = spawnSync(process.execPath, [file], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, LS_TF_BACKEND: process.env.LS_TF_BACKEND ?? "" },
+    });
     assert.equal(r.status, 0, `README example at line ${ex.line} failed:\n${r.stderr}`);
     for (const m of ex.code.matchAll(/\/\/ prints (.+)$/gm)) {
-      assert.ok(r.stdout.includes(m[1]!.trim()), `README example at line ${ex.line}: expected output to include ${JSON.stringify(m[1]!.trim())}, got:\n${r.stdout}`);
+      assert.ok(
+        r.stdout.includes(m[1]!.trim()),
+        `README example at line ${ex.line}: expected output to include ${JSON.stringify(m[1]!.trim())}, got:\n${r.stdout}`,
+      );
     }
   }
 });

@@ -3,16 +3,26 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { codeHash, hasOutputs, hashFiles, snapshotTree, staleReason, Stamp, writtenSince } from "../../lib/cli/stamps";
+import { codeHash, hasOutputs, hashFiles, snapshotTree, staleReason, type Stamp, writtenSince } from "../../lib/cli/stamps";
 
 const nb = (cells: object[]) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
-const code = (source: string, extra: object = {}) => ({ cell_type: "code", source, metadata: {}, outputs: [], execution_count: null, ...extra });
+const code = (source: string, extra: object = {}) => ({
+  cell_type: "code",
+  source,
+  metadata: {},
+  outputs: [],
+  execution_count: null,
+  ...extra,
+});
 const md = (source: string) => ({ cell_type: "markdown", source, metadata: {} });
 
 test("codeHash follows code cells and tags, not markdown or outputs", () => {
   const base = codeHash(nb([md("# a"), code("1 + 1")]));
   assert.equal(codeHash(nb([md("# changed"), code("1 + 1")])), base);
-  assert.equal(codeHash(nb([md("# a"), code("1 + 1", { outputs: [{ output_type: "stream", name: "stdout", text: "2" }], execution_count: 1 })])), base);
+  assert.equal(
+    codeHash(nb([md("# a"), code("1 + 1", { outputs: [{ output_type: "stream", name: "stdout", text: "2" }], execution_count: 1 })])),
+    base,
+  );
   assert.equal(codeHash(nb([md("# a"), code(["1 ", "+ 1"] as never)])), base);
   assert.notEqual(codeHash(nb([md("# a"), code("1 + 2")])), base);
   assert.notEqual(codeHash(nb([md("# a"), code("1 + 1", { metadata: { tags: ["skip-execution"] } })])), base);
@@ -24,7 +34,13 @@ test("staleReason names what changed", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "ls-stamps-"));
   fs.writeFileSync(path.join(root, "lib.js"), "a");
   fs.writeFileSync(path.join(root, "fig.svg"), "<svg/>");
-  const stamp: Stamp = { scale: "full", code: "c", lock: "l", inputs: hashFiles(root, ["lib.js"]), outputs: hashFiles(root, [path.join(root, "fig.svg")]) };
+  const stamp: Stamp = {
+    scale: "full",
+    code: "c",
+    lock: "l",
+    inputs: hashFiles(root, ["lib.js"]),
+    outputs: hashFiles(root, [path.join(root, "fig.svg")]),
+  };
   const cur = { scale: "full", code: "c", lock: "l", notebookHasOutputs: true };
   assert.equal(staleReason(root, stamp, cur), undefined);
   assert.equal(staleReason(root, undefined, cur), "never run here");
@@ -49,5 +65,10 @@ test("writtenSince finds new and modified files", async () => {
   const t = new Date(Date.now() + 5000);
   fs.writeFileSync(path.join(root, "old.txt"), "3");
   fs.utimesSync(path.join(root, "old.txt"), t, t);
-  assert.deepEqual(writtenSince(before, snapshotTree(root)).map((f) => path.relative(root, f)).sort(), ["old.txt", path.join("sub", "new.txt")]);
+  assert.deepEqual(
+    writtenSince(before, snapshotTree(root))
+      .map((f) => path.relative(root, f))
+      .sort(),
+    ["old.txt", path.join("sub", "new.txt")],
+  );
 });

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { repoRoot } from "../../lib/core/env";
 import { BEGIN, collectClaims, END, renderStatus, withStatus } from "../../lib/cli/status-table";
-import { claim, countVerdicts, equals, paper, prototype, sanityCheck, StudyClaims, Verdict } from "../../lib/core/claims";
+import { claim, countVerdicts, equals, paper, prototype, sanityCheck, type StudyClaims, type Verdict } from "../../lib/core/claims";
 
 /** A study whose claims have the given verdicts ("holds"/"fails" make sanity checks). */
 const study = (name: string, verdicts: Verdict[], from = paper("Table 1")): StudyClaims => {
@@ -14,13 +14,20 @@ const study = (name: string, verdicts: Verdict[], from = paper("Table 1")): Stud
     const bad = equals({ label: "h", measured: 0, expected: 1, from });
     const base = { id: `C${i}`, statement: "a | b", source: "Thm 1" };
     if (v === "holds" || v === "fails") return sanityCheck({ ...base, parts: [{ label: "p", checks: [v === "holds" ? ok : bad] }] });
-    return claim({ ...base, headline: { label: "h", checks: [v === "not reproduced" ? bad : ok] }, supporting: [{ label: "s", checks: [v === "partly" ? bad : ok] }] });
+    return claim({
+      ...base,
+      headline: { label: "h", checks: [v === "not reproduced" ? bad : ok] },
+      supporting: [{ label: "s", checks: [v === "partly" ? bad : ok] }],
+    });
   });
   return { study: name, paper: `Paper ${name}`, notebook: `notebooks/${name}.ipynb`, scale: "full", counts: countVerdicts(claims), claims };
 };
 
 test("the table counts verdicts per study (checks apart), splits them by basis and escapes pipes", () => {
-  const md = renderStatus([study("alpha", ["reproduced", "partly", "reproduced", "holds"]), study("beta", ["not reproduced", "fails"], prototype("notes §5"))]);
+  const md = renderStatus([
+    study("alpha", ["reproduced", "partly", "reproduced", "holds"]),
+    study("beta", ["not reproduced", "fails"], prototype("notes §5")),
+  ]);
   assert.ok(md.startsWith(BEGIN) && md.endsWith(END));
   assert.match(md, /\| alpha \| Paper alpha \| \[alpha.ipynb\]\(notebooks\/alpha.ipynb\) \| full \| 2 \| 1 \| 0 \| 1\/1 \|/);
   assert.match(md, /\| beta \| .* \| 0 \| 0 \| 1 \| 0\/1 \|/);
@@ -45,7 +52,10 @@ test("collectClaims reads every study folder that has a claims.json", () => {
     fs.writeFileSync(path.join(dir, s.study, "claims.json"), JSON.stringify(s));
   }
   fs.mkdirSync(path.join(dir, "no-claims"));
-  assert.deepEqual(collectClaims(dir).map((s) => s.study), ["alpha", "zeta"]);
+  assert.deepEqual(
+    collectClaims(dir).map((s) => s.study),
+    ["alpha", "zeta"],
+  );
 });
 
 test("README.md's status table is up to date with figures/*/claims.json", () => {

@@ -16,7 +16,8 @@ test("loadDigits: 1797 × 64 in [0, 1], sklearn's class counts, pixels = raw/16"
   const counts = new Array<number>(10).fill(0);
   for (const c of d.y) counts[c]!++;
   assert.deepEqual(counts, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Number.POSITIVE_INFINITY,
+    hi = Number.NEGATIVE_INFINITY;
   for (const v of d.X) {
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);

@@ -28,7 +28,11 @@ test("a grid killed mid-run (SIGKILL) keeps what it stored, leaves nothing half-
   child.kill("SIGKILL");
   await exited;
   assert.equal(recordBytes(dir).size, 7, out);
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => !/^[0-9a-f]{24}\.(json\.gz|run\.json)$/.test(f)), [], "no temporary or partial files");
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => !/^[0-9a-f]{24}\.(json\.gz|run\.json)$/.test(f)),
+    [],
+    "no temporary or partial files",
+  );
 
   fs.writeFileSync(path.join(hooks, "release"), "");
   const resumed = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: "utf8" });
@@ -37,7 +41,11 @@ test("a grid killed mid-run (SIGKILL) keeps what it stored, leaves nothing half-
   assert.match(resumed.stdout, /8\/8 done; this run stored 1 /);
   assert.deepEqual(recordBytes(dir), recordBytes(reference.store.dir));
 
-  const plan = spawnSync(process.execPath, [cli, "plan", "--module", FIXTURE, "--grid", "tiny", "--scale", "full"], { cwd: ROOT, env, encoding: "utf8" });
+  const plan = spawnSync(process.execPath, [cli, "plan", "--module", FIXTURE, "--grid", "tiny", "--scale", "full"], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+  });
   assert.equal(plan.status, 0, plan.stderr);
   assert.match(plan.stdout, /i=0 +100\.0 CPU-s {2}done/);
   assert.match(plan.stdout, /total: 0\.028 CPU-h estimated; stored 8\/8/);

@@ -13,11 +13,11 @@ import { FIXTURE, recordBytes, tmpDir } from "./grid-helpers";
 const quiet = () => undefined;
 
 test("canonical JSON: sorted keys, shortest numbers, typed arrays as arrays; NaN, undefined in arrays and class instances refused with their path", () => {
-  const v = { b: [1, 0.1 + 0.2, -0], a: { y: "é\"", x: true, z: undefined }, c: new Float64Array([1.5, 2]), d: null };
+  const v = { b: [1, 0.1 + 0.2, -0], a: { y: 'é"', x: true, z: undefined }, c: new Float64Array([1.5, 2]), d: null };
   assert.equal(canonicalJson(v), '{"a":{"x":true,"y":"é\\""},"b":[1,0.30000000000000004,0],"c":[1.5,2],"d":null}');
   assert.deepEqual(JSON.parse(canonicalJson(v)), { a: { x: true, y: 'é"' }, b: [1, 0.30000000000000004, 0], c: [1.5, 2], d: null });
   assert.equal(canonicalJson({ z: 1, a: 2 }), canonicalJson({ a: 2, z: 1 }));
-  assert.throws(() => canonicalJson({ r: { err: [0.1, NaN] } }), /\$\.r\.err\[1\] is NaN.*null or as a string/);
+  assert.throws(() => canonicalJson({ r: { err: [0.1, Number.NaN] } }), /\$\.r\.err\[1\] is NaN.*null or as a string/);
   assert.throws(() => canonicalJson([1, undefined]), /\$\[1\] is undefined/);
   assert.throws(() => canonicalJson({ when: new Date(0) }), /\$\.when is a Date/);
   assert.throws(() => canonicalJson({ f: () => 1 }), /\$\.f is a function/);
@@ -45,13 +45,25 @@ test("code version: the closure of relative imports, blind to comments and layou
   w("lib/core/unused.ts", "export const u = 1;\n");
   w("lib/x/index.ts", 'export { b } from "../core/b";\nexport const cfg = require("./cfg.json");\n');
   w("lib/x/cfg.json", '{"k":1}');
-  w("lib/studies/s/grids.ts", 'import { b } from "../../x";\nimport * as fs from "node:fs";\nexport const GRIDS = { g: b(1) + fs.constants.F_OK };\n');
+  w(
+    "lib/studies/s/grids.ts",
+    'import { b } from "../../x";\nimport * as fs from "node:fs";\nexport const GRIDS = { g: b(1) + fs.constants.F_OK };\n',
+  );
   w("data/in.csv", "1,2\n");
   const entry = path.join(root, "lib/studies/s/grids.ts");
-  assert.deepEqual(importClosure(entry, root), ["lib/core/b.ts", "lib/core/types.ts", "lib/studies/s/grids.ts", "lib/x/cfg.json", "lib/x/index.ts"]);
+  assert.deepEqual(importClosure(entry, root), [
+    "lib/core/b.ts",
+    "lib/core/types.ts",
+    "lib/studies/s/grids.ts",
+    "lib/x/cfg.json",
+    "lib/x/index.ts",
+  ]);
   const v0 = codeVersion(entry, root).version;
   const again = () => codeVersion(entry, root).version;
-  w("lib/core/b.ts", '// why: one more\nimport type { T } from "./types";\n\n/** doc */ export const b = (t: T) =>   t + 1; // same code\n');
+  w(
+    "lib/core/b.ts",
+    '// why: one more\nimport type { T } from "./types";\n\n/** doc */ export const b = (t: T) =>   t + 1; // same code\n',
+  );
   assert.equal(again(), v0, "comments and layout do not change the version");
   w("lib/core/unused.ts", "export const u = 2;\n");
   assert.equal(again(), v0, "a file outside the closure does not count");
@@ -95,7 +107,11 @@ test("the store writes a key once: an equal duplicate is ignored, a different on
 
 /** An independent canonical form: JSON.stringify with every object's keys sorted by a replacer. */
 const sortedStringify = (v: unknown) =>
-  JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+  JSON.stringify(v, (_k, x: unknown) =>
+    x !== null && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
 
 /** The record the fixture's job i must produce, built here from the fixture's own computation. */
 function expectedRecord(spec: TinySpec, key: string, code: string) {
@@ -125,7 +141,8 @@ test("local executor: 1 worker (in this thread) and 2 worker threads store byte-
 
 test("a changed spec invalidates exactly that job, a changed code version all of them; stale files are reported, never read, and pruned", async () => {
   const resultsDir = tmpDir("invalidate");
-  const open = (codeVersion?: string) => openGrid<TinySpec, TinyResult>({ module: FIXTURE, grid: "tiny", scale: "full", resultsDir, ...(codeVersion ? { codeVersion } : {}) });
+  const open = (codeVersion?: string) =>
+    openGrid<TinySpec, TinyResult>({ module: FIXTURE, grid: "tiny", scale: "full", resultsDir, ...(codeVersion ? { codeVersion } : {}) });
   const base = open();
   await runGrid(base, { workers: 1, log: quiet });
   const before = recordBytes(base.store.dir);
@@ -133,7 +150,10 @@ test("a changed spec invalidates exactly that job, a changed code version all of
   try {
     const changed = open();
     const st = changed.status();
-    assert.deepEqual(st.missing.map((j) => j.index), [3]);
+    assert.deepEqual(
+      st.missing.map((j) => j.index),
+      [3],
+    );
     assert.deepEqual(st.stale, [base.jobs[3]!.key]);
     assert.deepEqual(changed.explainStale(), [{ key: base.jobs[3]!.key, why: "spec not in the grid" }]);
     assert.equal(changed.records()[3], undefined, "the stale record is not read as job 3's");
@@ -166,7 +186,10 @@ test("a job that always throws is retried up to `attempts`, then reported with i
     assert.equal(s.failed[0]!.attempts, 2);
     assert.match(s.failed[0]!.error, /job i=0 .* failed on attempt 2: Error: fixture job 0 always fails/);
     assert.equal(grid.store.readError(grid.jobs[0]!.key)!.attempts, 2);
-    assert.deepEqual(grid.status().failed.map((j) => j.index), [0]);
+    assert.deepEqual(
+      grid.status().failed.map((j) => j.index),
+      [0],
+    );
     const again = await runGrid(grid, { workers, attempts: 1, log: quiet });
     assert.deepEqual([again.stored, again.failed.length, again.failed[0]!.attempts], [0, 1, 1]);
   }
@@ -177,14 +200,42 @@ test("cachedGrid: computes everything at smoke scale, nothing at full scale by d
   const smoke = await cachedGrid<TinySpec, TinyResult>({ module: FIXTURE, grid: "tiny", scale: "smoke", resultsDir, log: quiet });
   assert.equal(smoke.complete, true);
   assert.equal(smoke.records.length, 4);
-  assert.deepEqual(smoke.records.map((r) => r.result), smoke.grid.jobs.map((j) => tinyResult(j.spec)));
-  assert.match(smoke.summary, new RegExp(`grid grid-fixture/tiny \\(smoke\\): 4/4 jobs stored in .*grid-fixture/tiny, [0-9.]+ CPU-h measured; grid hash ${smoke.grid.gridHash}, spec hash [0-9a-f]{24}, code [0-9a-f]{24}`));
-  const full = await cachedGrid<TinySpec, TinyResult>({ module: FIXTURE, grid: "tiny", scale: "full", resultsDir: tmpDir("cached-full"), log: quiet });
+  assert.deepEqual(
+    smoke.records.map((r) => r.result),
+    smoke.grid.jobs.map((j) => tinyResult(j.spec)),
+  );
+  assert.match(
+    smoke.summary,
+    new RegExp(
+      `grid grid-fixture/tiny \\(smoke\\): 4/4 jobs stored in .*grid-fixture/tiny, [0-9.]+ CPU-h measured; grid hash ${smoke.grid.gridHash}, spec hash [0-9a-f]{24}, code [0-9a-f]{24}`,
+    ),
+  );
+  const full = await cachedGrid<TinySpec, TinyResult>({
+    module: FIXTURE,
+    grid: "tiny",
+    scale: "full",
+    resultsDir: tmpDir("cached-full"),
+    log: quiet,
+  });
   assert.equal(full.complete, false);
   assert.equal(full.missing.length, 8);
-  assert.match(full.summary, /0\/8 jobs stored.*\n  missing: 8 job\(s\), estimated 100\.3 CPU-s; compute them with `make grid MODULE=test\/fixtures\/grid-study\/grids\.ts GRID=tiny`/);
-  const budget = await cachedGrid<TinySpec, TinyResult>({ module: FIXTURE, grid: "tiny", scale: "full", resultsDir: tmpDir("cached-budget"), compute: { maxCpuSeconds: 1 }, log: quiet });
-  assert.deepEqual(budget.missing.map((j) => j.index), [0], "the budget takes every job but the 100-second one");
+  assert.match(
+    full.summary,
+    /0\/8 jobs stored.*\n {2}missing: 8 job\(s\), estimated 100\.3 CPU-s; compute them with `make grid MODULE=test\/fixtures\/grid-study\/grids\.ts GRID=tiny`/,
+  );
+  const budget = await cachedGrid<TinySpec, TinyResult>({
+    module: FIXTURE,
+    grid: "tiny",
+    scale: "full",
+    resultsDir: tmpDir("cached-budget"),
+    compute: { maxCpuSeconds: 1 },
+    log: quiet,
+  });
+  assert.deepEqual(
+    budget.missing.map((j) => j.index),
+    [0],
+    "the budget takes every job but the 100-second one",
+  );
 });
 
 test("mapJobs: any specs through a grid's run, on 1 or 2 threads, results in spec order, nothing stored", async () => {
@@ -201,7 +252,10 @@ test("mapJobs: any specs through a grid's run, on 1 or 2 threads, results in spe
     console.log = orig;
   }
   assert.deepEqual(lines.slice(0, 4), ["demo: 1/4", "demo: 2/4", "demo: 3/4", "demo: 4/4"]);
-  await assert.rejects(mapJobs({ module: FIXTURE, grid: "faulty", specs: [{ i: 0, seed: 1, draws: 1, fail: "always" }], workers: 2, quiet: true }), /i=0 failed: .*always fails/);
+  await assert.rejects(
+    mapJobs({ module: FIXTURE, grid: "faulty", specs: [{ i: 0, seed: 1, draws: 1, fail: "always" }], workers: 2, quiet: true }),
+    /i=0 failed: .*always fails/,
+  );
 });
 
 test("only and rank: a subset of the missing jobs, in the given order of priority", async () => {
@@ -216,8 +270,14 @@ test("only and rank: a subset of the missing jobs, in the given order of priorit
   for (const j of grid.jobs) if (grid.store.has(j.key)) order.push(j.index);
   assert.deepEqual([s.stored, s.skipped], [5, 3]);
   assert.deepEqual(order, [1, 2, 3, 5, 7]);
-  assert.deepEqual(grid.status().missing.map((j) => j.index), [0, 4, 6]);
+  assert.deepEqual(
+    grid.status().missing.map((j) => j.index),
+    [0, 4, 6],
+  );
   // the order in which they ran: the run files are written in completion order (one thread)
   const mtimes = [2, 7, 5, 3, 1].map((i) => fs.statSync(grid.store.recordFile(grid.jobs[i]!.key)).mtimeMs);
-  assert.deepEqual([...mtimes].sort((a, b) => a - b), mtimes);
+  assert.deepEqual(
+    [...mtimes].sort((a, b) => a - b),
+    mtimes,
+  );
 });

@@ -14,7 +14,8 @@ const rosen: ObjectiveFn = (x, g) => {
   let f = 0;
   g.fill(0);
   for (let i = 0; i + 1 < x.length; i++) {
-    const a = x[i]!, c = x[i + 1]!;
+    const a = x[i]!,
+      c = x[i + 1]!;
     f += 100 * (c - a * a) ** 2 + (1 - a) ** 2;
     g[i]! += -400 * a * (c - a * a) - 2 * (1 - a);
     g[i + 1]! += 200 * (c - a * a);
@@ -51,7 +52,9 @@ test("a strictly convex quadratic reaches its closed-form minimiser (scipy: nit 
     return f;
   };
   // x* = A⁻¹b by the Thomas algorithm
-  const c = new Float64Array(n), d = new Float64Array(n), xs = new Float64Array(n);
+  const c = new Float64Array(n),
+    d = new Float64Array(n),
+    xs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const denom = 4 + (i > 0 ? c[i - 1]! : 0);
     c[i] = -1 / denom;
@@ -97,7 +100,7 @@ test("lbfgs errors name the option and the fix", () => {
   };
   assert.throws(() => lbfgs(q, Float64Array.of(1), { memory: 0 }), /memory must be a positive integer/);
   assert.throws(() => lbfgs(q, Float64Array.of(1), { gtol: -1 }), /gtol and ftol must be >= 0/);
-  assert.throws(() => lbfgs(() => NaN, Float64Array.of(1)), /objective is NaN at the starting point/);
+  assert.throws(() => lbfgs(() => Number.NaN, Float64Array.of(1)), /objective is NaN at the starting point/);
   const r = lbfgs(q, Float64Array.of(1), { maxIter: 0 });
   assert.equal(r.status, "maxIter");
 });

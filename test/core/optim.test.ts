@@ -13,12 +13,21 @@ before(async () => {
   await initTf({ quiet: true });
 });
 
-interface RefOptions { lr: number; beta1: number; beta2: number; eps: number; clip?: number; wd?: number; decays?: boolean[] }
+interface RefOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  clip?: number;
+  wd?: number;
+  decays?: boolean[];
+}
 
 /** Float64 Adam/AdamW on a flat vector: torch.optim.AdamW semantics (decay applied to p before the step). */
 function referenceAdam(p0: number[], gradOf: (p: number[]) => number[], steps: number, o: RefOptions): number[] {
   const p = p0.slice();
-  const m = p.map(() => 0), v = p.map(() => 0);
+  const m = p.map(() => 0),
+    v = p.map(() => 0);
   for (let t = 1; t <= steps; t++) {
     let g = gradOf(p);
     if (o.clip !== undefined) {
@@ -28,7 +37,8 @@ function referenceAdam(p0: number[], gradOf: (p: number[]) => number[], steps: n
     for (let i = 0; i < p.length; i++) {
       m[i] = o.beta1 * m[i]! + (1 - o.beta1) * g[i]!;
       v[i] = o.beta2 * v[i]! + (1 - o.beta2) * g[i]! ** 2;
-      const mh = m[i]! / (1 - o.beta1 ** t), vh = v[i]! / (1 - o.beta2 ** t);
+      const mh = m[i]! / (1 - o.beta1 ** t),
+        vh = v[i]! / (1 - o.beta2 ** t);
       if (o.wd && o.decays?.[i]) p[i] = p[i]! * (1 - o.lr * o.wd);
       p[i] = p[i]! - (o.lr * mh) / (Math.sqrt(vh) + o.eps);
     }
@@ -50,7 +60,8 @@ function runCore(steps: number, o: ConstructorParameters<typeof Adam>[1], lr = 0
   for (let s = 0; s < steps; s++) {
     const p = [...W.dataSync(), ...b.dataSync()];
     const g = quadGrad(p);
-    const gW = tf.tensor2d(g.slice(0, 4), [2, 2]), gb = tf.tensor1d(g.slice(4));
+    const gW = tf.tensor2d(g.slice(0, 4), [2, 2]),
+      gb = tf.tensor1d(g.slice(4));
     adam.step([gW, gb], lr);
     tf.dispose([gW, gb]);
   }
@@ -82,8 +93,18 @@ test("every arithmetic matches the float64 reference over 30 steps (Adam, AdamW,
     assertClose(runCore(30, { ...base, arithmetic }), referenceAdam(p0, quadGrad, 30, { lr: 0.05, ...base }), 2e-5, `adam ${arithmetic}`);
     // AdamW: W (2-D) decays, b (1-D) exempt
     const decays = [true, true, true, true, false, false];
-    assertClose(runCore(30, { ...base, arithmetic, weightDecay: 0.5 }), referenceAdam(p0, quadGrad, 30, { lr: 0.05, ...base, wd: 0.5, decays }), 2e-5, `adamw ${arithmetic}`);
-    assertClose(runCore(30, { ...base, arithmetic, clipGlobalNorm: 0.3 }), referenceAdam(p0, quadGrad, 30, { lr: 0.05, ...base, clip: 0.3 }), 2e-5, `clipped ${arithmetic}`);
+    assertClose(
+      runCore(30, { ...base, arithmetic, weightDecay: 0.5 }),
+      referenceAdam(p0, quadGrad, 30, { lr: 0.05, ...base, wd: 0.5, decays }),
+      2e-5,
+      `adamw ${arithmetic}`,
+    );
+    assertClose(
+      runCore(30, { ...base, arithmetic, clipGlobalNorm: 0.3 }),
+      referenceAdam(p0, quadGrad, 30, { lr: 0.05, ...base, clip: 0.3 }),
+      2e-5,
+      `clipped ${arithmetic}`,
+    );
   }
 });
 
@@ -112,7 +133,8 @@ test("decay masks: noDecay exempts a matrix, decayVectors includes 1-D variables
 });
 
 test("agrees with tf.train.adam (same eps) step by step", () => {
-  const tgt = tf.tensor1d(target.slice(0, 4)), c = tf.tensor1d(curv.slice(0, 4));
+  const tgt = tf.tensor1d(target.slice(0, 4)),
+    c = tf.tensor1d(curv.slice(0, 4));
   const mine = tf.variable(tf.tensor1d(p0.slice(0, 4)));
   const ref = tf.variable(tf.tensor1d(p0.slice(0, 4)));
   const adam = new Adam([mine], { beta1: 0.8, beta2: 0.95, eps: 1e-6 });
@@ -133,12 +155,27 @@ test("agrees with tf.train.adam (same eps) step by step", () => {
  * The former study copies' float32 update expressions, transcribed (the copies are being deleted):
  * each `arithmetic` must reproduce its copy bit for bit.
  */
-function studyStep(kind: AdamArithmetic, p: tf.Tensor, m: tf.Tensor, v: tf.Tensor, t: number, lr: number, b1: number, b2: number, eps: number, wdMask?: tf.Tensor, wd = 0): tf.Tensor {
-  const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+function studyStep(
+  kind: AdamArithmetic,
+  p: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  t: number,
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  wdMask?: tf.Tensor,
+  wd = 0,
+): tf.Tensor {
+  const c1 = 1 - b1 ** t,
+    c2 = 1 - b2 ** t;
   return tf.tidy(() => {
     let delta: tf.Tensor;
-    if (kind === "textbook") delta = tf.div(tf.mul(m, lr / c1), tf.add(tf.sqrt(tf.div(v, c2)), eps)); // icl FlatAdam
-    else if (kind === "reciprocal") delta = tf.div(tf.mul(m, lr / (1 - b1 ** t)), tf.add(tf.sqrt(tf.mul(v, 1 / (1 - b2 ** t))), eps)); // tversky BatchedAdam
+    if (kind === "textbook")
+      delta = tf.div(tf.mul(m, lr / c1), tf.add(tf.sqrt(tf.div(v, c2)), eps)); // icl FlatAdam
+    else if (kind === "reciprocal")
+      delta = tf.div(tf.mul(m, lr / (1 - b1 ** t)), tf.add(tf.sqrt(tf.mul(v, 1 / (1 - b2 ** t))), eps)); // tversky BatchedAdam
     else delta = tf.div(tf.mul(m, (lr * Math.sqrt(c2)) / c1), tf.add(tf.sqrt(v), eps * Math.sqrt(c2))); // probing AdamW
     if (wdMask) delta = tf.add(delta, tf.mul(p, tf.mul(wdMask, lr * wd)));
     return tf.sub(p, delta);
@@ -146,18 +183,24 @@ function studyStep(kind: AdamArithmetic, p: tf.Tensor, m: tf.Tensor, v: tf.Tenso
 }
 
 test("each arithmetic is bit-identical to its former study copy over 20 steps", () => {
-  const b1 = 0.9, b2 = 0.999, eps = 1e-8, lr = 0.013;
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-8,
+    lr = 0.013;
   for (const kind of ["textbook", "reciprocal", "folded"] as AdamArithmetic[]) {
     const wd = kind === "folded" ? 0.05 : 0;
     const W = tf.variable(tf.tensor2d(p0.slice(0, 4), [2, 2]));
     const b = tf.variable(tf.tensor1d(p0.slice(4)));
     const adam = new Adam([W, b], { arithmetic: kind, weightDecay: wd });
-    let p: tf.Tensor = tf.tensor1d(p0), m: tf.Tensor = tf.zeros([6]), v: tf.Tensor = tf.zeros([6]);
+    let p: tf.Tensor = tf.tensor1d(p0),
+      m: tf.Tensor = tf.zeros([6]),
+      v: tf.Tensor = tf.zeros([6]);
     const mask = tf.tensor1d([1, 1, 1, 1, 0, 0]);
     for (let t = 1; t <= 20; t++) {
       const g = tf.tensor1d(quadGrad(Array.from(p.dataSync())).map((x, i) => x * (1 + 0.37 * Math.sin(t * (i + 1)))));
       adam.step([tf.reshape(tf.slice(g, 0, 4), [2, 2]), tf.slice(g, 4, 2)], lr);
-      const m2 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)), v2 = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
+      const m2 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)),
+        v2 = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
       const p2 = studyStep(kind, p, m2, v2, t, lr, b1, b2, eps, wd > 0 ? mask : undefined, wd);
       tf.dispose([p, m, v, g]);
       [p, m, v] = [p2, m2, v2];
@@ -169,9 +212,17 @@ test("each arithmetic is bit-identical to its former study copy over 20 steps", 
 });
 
 test("a NaN gradient stays on its own elements (no clipping)", () => {
-  const x = tf.variable(tf.tensor2d([[1, 2], [3, 4]]));
+  const x = tf.variable(
+    tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
   const adam = new Adam([x], { lr: 0.1 });
-  const g = tf.tensor2d([[NaN, 1], [1, 1]]);
+  const g = tf.tensor2d([
+    [Number.NaN, 1],
+    [1, 1],
+  ]);
   adam.step([g]);
   adam.step([g]);
   const out = x.dataSync();
@@ -197,7 +248,10 @@ test("clear errors for bad options and calls", () => {
 
 test("schedule, icl form: warmup from step+1, cosine to a fraction of base", () => {
   const s = { base: 1, total: 14, warmup: 4, warmupOffset: 1 as const, finalFraction: 0.1 };
-  assert.deepEqual([0, 1, 2, 3].map((k) => learningRate(k, s)), [0.25, 0.5, 0.75, 1]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((k) => learningRate(k, s)),
+    [0.25, 0.5, 0.75, 1],
+  );
   assert.equal(learningRate(4, s), 1); // t = 0
   assert.ok(Math.abs(learningRate(9, s) - 0.55) < 1e-15); // t = ½: 0.1 + 0.9·½
   assert.ok(Math.abs(learningRate(14, s) - 0.1) < 1e-15);
@@ -234,9 +288,15 @@ test("schedule is bit-identical to both former formulas (transcribed) over a gri
     for (const warmup of [0, 3, 100]) {
       for (let step = 0; step <= total + 2; step += total > 100 ? 37 : 1) {
         for (const schedule of ["constant", "cosine"] as const) {
-          assert.equal(learningRate(step, { base: 3e-3, total, warmup, warmupOffset: 1, decay: schedule, finalFraction: 0.07 }), icl(step, total, 3e-3, schedule, warmup, 0.07));
+          assert.equal(
+            learningRate(step, { base: 3e-3, total, warmup, warmupOffset: 1, decay: schedule, finalFraction: 0.07 }),
+            icl(step, total, 3e-3, schedule, warmup, 0.07),
+          );
         }
-        assert.equal(learningRate(step, { base: 3e-3, total, warmup, warmupOffset: 1, finalFraction: 0 }), icl(step, total, 3e-3, "cosine", warmup, 0));
+        assert.equal(
+          learningRate(step, { base: 3e-3, total, warmup, warmupOffset: 1, finalFraction: 0 }),
+          icl(step, total, 3e-3, "cosine", warmup, 0),
+        );
         assert.equal(learningRate(step, { base: 5e-4, total, warmup, warmupStart: 1e-7, min: 1e-8 }), probing(step, total, warmup, 5e-4));
       }
     }

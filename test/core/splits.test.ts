@@ -10,7 +10,13 @@ import { Rng } from "../../lib/core/rng";
 import { kShotSplit, randomSplit, sampleWithAllClasses, stratifiedSplit } from "../../lib/core/splits";
 
 /** Outputs of the former copies on `y` below (values in the golden test's comments). */
-const GOLDEN = { classifiers: [1, 4, 7, 8], probing: [1, 4, 7, 8], kShot: [2, 3, 5, 6, 7, 9], tversky: [3, 6, 1], allClasses: [1, 8, 2, 7] };
+const GOLDEN = {
+  classifiers: [1, 4, 7, 8],
+  probing: [1, 4, 7, 8],
+  kShot: [2, 3, 5, 6, 7, 9],
+  tversky: [3, 6, 1],
+  allClasses: [1, 8, 2, 7],
+};
 
 // 3 classes of sizes 5, 3, 2 (nSamples 10), interleaved
 const y = Int32Array.from([0, 1, 0, 2, 0, 1, 0, 2, 0, 1]);
@@ -23,7 +29,10 @@ function counts(idx: Int32Array, labels: ArrayLike<number>, K: number): number[]
 
 function assertPartition(train: Int32Array, test: Int32Array, n: number): void {
   const all = [...train, ...test].sort((a, b) => a - b);
-  assert.deepEqual(all, Array.from({ length: n }, (_, i) => i));
+  assert.deepEqual(
+    all,
+    Array.from({ length: n }, (_, i) => i),
+  );
   for (const a of [train, test]) for (let i = 1; i < a.length; i++) assert.ok(a[i - 1]! < a[i]!, "sorted");
 }
 
@@ -49,7 +58,11 @@ test("stratification holds on a large imbalanced sample; deterministic given the
   const rng = new Rng(9);
   const big = Int32Array.from({ length: 5000 }, () => (rng.uniform() < 0.7 ? 0 : rng.uniform() < 0.5 ? 1 : 2));
   const K = 3;
-  const total = counts(Int32Array.from({ length: big.length }, (_, i) => i), big, K);
+  const total = counts(
+    Int32Array.from({ length: big.length }, (_, i) => i),
+    big,
+    K,
+  );
   const s = stratifiedSplit(new Rng(1), { y: big, testFraction: 0.3, nClasses: K });
   const t = counts(s.test, big, K);
   for (let k = 0; k < K; k++) assert.ok(Math.abs(t[k]! - 0.3 * total[k]!) <= 1, `class ${k}: ${t[k]} of ${total[k]}`);
@@ -69,7 +82,10 @@ test("golden indices of the former copies (seed 0)", () => {
   // lib/tversky/digits.ts splitDigits(all, 0, 3).testRows on 10 samples
   assert.deepEqual(Array.from(randomSplit(new Rng(0), { nSamples: 10, nTest: 3 }).test), GOLDEN.tversky);
   // lib/classifiers/splits.ts sampleWithAllClasses(0..9, y, 3, 4, new Rng(0))
-  assert.deepEqual(Array.from(sampleWithAllClasses(new Rng(0), { pool: Int32Array.from({ length: 10 }, (_, i) => i), y, nClasses: 3, m: 4 })), GOLDEN.allClasses);
+  assert.deepEqual(
+    Array.from(sampleWithAllClasses(new Rng(0), { pool: Int32Array.from({ length: 10 }, (_, i) => i), y, nClasses: 3, m: 4 })),
+    GOLDEN.allClasses,
+  );
 });
 
 test("kShotSplit, randomSplit and sampleWithAllClasses", () => {
@@ -79,7 +95,10 @@ test("kShotSplit, randomSplit and sampleWithAllClasses", () => {
   assert.throws(() => kShotSplit(new Rng(3), { y, k: 3 }), /class 2 has 2 samples, fewer than k = 3/);
   const r = randomSplit(new Rng(4), { nSamples: 10, nTest: 4 });
   assert.equal(r.test.length, 4);
-  assert.deepEqual([...r.train, ...r.test].sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i));
+  assert.deepEqual(
+    [...r.train, ...r.test].sort((a, b) => a - b),
+    Array.from({ length: 10 }, (_, i) => i),
+  );
   const pool = Int32Array.from({ length: 10 }, (_, i) => i);
   for (let s = 0; s < 20; s++) {
     const pick = sampleWithAllClasses(new Rng(s), { pool, y, nClasses: 3, m: 3 });
@@ -87,4 +106,3 @@ test("kShotSplit, randomSplit and sampleWithAllClasses", () => {
   }
   assert.throws(() => sampleWithAllClasses(new Rng(0), { pool, y, nClasses: 3, m: 2 }), /cannot cover 3 classes/);
 });
-

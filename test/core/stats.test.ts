@@ -6,8 +6,25 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  linearFit, mean, meanCI, median, normalCdf, normalQuantile, pearson, percentile, ranks, sd, spearman,
-  standardError, studentTCdf, studentTQuantile, summarize, tInterval, tryLinearFit, wilsonInterval, compareByCI,
+  linearFit,
+  mean,
+  meanCI,
+  median,
+  normalCdf,
+  normalQuantile,
+  pearson,
+  percentile,
+  ranks,
+  sd,
+  spearman,
+  standardError,
+  studentTCdf,
+  studentTQuantile,
+  summarize,
+  tInterval,
+  tryLinearFit,
+  wilsonInterval,
+  compareByCI,
 } from "../../lib/core/stats";
 
 function close(actual: number, expected: number, tol: number, what: string): void {
@@ -34,9 +51,10 @@ test("normal CDF and quantile match tabulated values in the body and the tails",
   close(normalCdf(-1), 0.15865525393145707, 1e-15, "Φ(−1)");
   // far tail, relative accuracy: Φ(−10) = 7.619853024160527e-24
   close(normalCdf(-10) / 7.619853024160527e-24, 1, 1e-12, "Φ(−10) relative");
-  for (const p of [1e-6, 0.01, 0.3, 0.7, 0.99, 1 - 1e-6]) close(normalCdf(normalQuantile(p)), p, 1e-13 * Math.max(1, p / (1 - p)), `Φ(Φ⁻¹(${p}))`);
-  assert.equal(normalQuantile(0), -Infinity);
-  assert.equal(normalQuantile(1), Infinity);
+  for (const p of [1e-6, 0.01, 0.3, 0.7, 0.99, 1 - 1e-6])
+    close(normalCdf(normalQuantile(p)), p, 1e-13 * Math.max(1, p / (1 - p)), `Φ(Φ⁻¹(${p}))`);
+  assert.equal(normalQuantile(0), Number.NEGATIVE_INFINITY);
+  assert.equal(normalQuantile(1), Number.POSITIVE_INFINITY);
   assert.throws(() => normalQuantile(1.5), /p must be in \[0, 1\]/);
 });
 
@@ -66,7 +84,9 @@ test("tInterval: mean ± t_{n−1}·sd/√n, and a single value is refused", () 
 });
 
 test("Wilson 95% intervals for 0/10, 5/10, 10/10 from the simplified closed forms", () => {
-  const z = 1.959963984540054, n = 10, z2 = z * z;
+  const z = 1.959963984540054,
+    n = 10,
+    z2 = z * z;
   const w0 = wilsonInterval(0, n);
   close(w0.lo, 0, 1e-15, "0/10 lo");
   close(w0.hi, z2 / (n + z2), 1e-12, "0/10 hi"); // 0.277532...
@@ -83,7 +103,13 @@ test("Wilson 95% intervals for 0/10, 5/10, 10/10 from the simplified closed form
 test("percentile equals numpy's default (linear) on hand examples and leaves the input alone", () => {
   // np.percentile([1, 2, 3, 4, 10], [0, 25, 50, 90, 100]) = [1, 2, 3, 7.6, 10]
   const a = [10, 3, 1, 4, 2];
-  const expected: Array<[number, number]> = [[0, 1], [25, 2], [50, 3], [90, 7.6], [100, 10]];
+  const expected: Array<[number, number]> = [
+    [0, 1],
+    [25, 2],
+    [50, 3],
+    [90, 7.6],
+    [100, 10],
+  ];
   for (const [q, v] of expected) close(percentile(a, q), v, 1e-12, `p${q}`);
   assert.deepEqual(a, [10, 3, 1, 4, 2]);
   // np.percentile([3,1,4,1,5,9,2,6], 30) = 2.1, 75 -> 5.25; np.median = 3.5

@@ -6,7 +6,7 @@
  */
 import { fmt } from "../format";
 import { tInterval, wilsonInterval } from "../stats";
-import { describeProvenance, Provenance } from "./provenance";
+import { describeProvenance, type Provenance } from "./provenance";
 
 export interface Check {
   label: string;
@@ -29,8 +29,9 @@ interface Base {
 }
 
 function make(b: Base, r: Omit<Check, "label" | "from" | "flags">, flags: string[] = []): Check {
-  if (!b.label || !b.label.trim()) throw new Error("a check needs a label (what is measured, e.g. \"seed 3\" or \"n=640\")");
-  if (!b.from || !b.from.kind) throw new Error(`check ${b.label}: say where the expected value comes from (paper(), derived(), prototype() or design())`);
+  if (!b.label || !b.label.trim()) throw new Error('a check needs a label (what is measured, e.g. "seed 3" or "n=640")');
+  if (!b.from || !b.from.kind)
+    throw new Error(`check ${b.label}: say where the expected value comes from (paper(), derived(), prototype() or design())`);
   return { label: b.label, ...r, from: b.from, flags };
 }
 
@@ -39,23 +40,33 @@ const withSe = (x: number, se?: number) => (se !== undefined && Number.isFinite(
 function seFlag(halfWidth: number, se: number | undefined, what: string): string[] {
   if (se === undefined) return [];
   if (!Number.isFinite(se)) return [`the standard error is not finite (${fmt(se)}): the noise is unknown`];
-  return halfWidth < 2 * se ? [`${what} ${fmt(halfWidth, 2)} is narrower than 2 SE (${fmt(2 * se, 2)}): the measurement cannot resolve it`] : [];
+  return halfWidth < 2 * se
+    ? [`${what} ${fmt(halfWidth, 2)} is narrower than 2 SE (${fmt(2 * se, 2)}): the measurement cannot resolve it`]
+    : [];
 }
 
 /** measured ≈ expected: |m − e| ≤ abs, or ≤ rel·|e| (either bound suffices). */
 export function close(o: Base & { measured: number; expected: number; abs?: number; rel?: number; se?: number }): Check {
   if (o.abs === undefined && o.rel === undefined) throw new Error(`check ${o.label}: close() needs abs or rel`);
-  if ((o.abs !== undefined && !(o.abs >= 0)) || (o.rel !== undefined && !(o.rel >= 0))) throw new Error(`check ${o.label}: abs and rel must be ≥ 0`);
+  if ((o.abs !== undefined && !(o.abs >= 0)) || (o.rel !== undefined && !(o.rel >= 0)))
+    throw new Error(`check ${o.label}: abs and rel must be ≥ 0`);
   const half = Math.max(o.abs ?? 0, (o.rel ?? 0) * Math.abs(o.expected));
   const err = Math.abs(o.measured - o.expected);
   const pass = Number.isFinite(o.measured) && err <= half;
-  const tol = [o.abs !== undefined ? `±${fmt(o.abs)}` : "", o.rel !== undefined ? `±${fmt(100 * o.rel, 3)}%` : ""].filter(Boolean).join(" or ");
+  const tol = [o.abs !== undefined ? `±${fmt(o.abs)}` : "", o.rel !== undefined ? `±${fmt(100 * o.rel, 3)}%` : ""]
+    .filter(Boolean)
+    .join(" or ");
   const rel = o.expected !== 0 ? `, rel ${fmt(err / Math.abs(o.expected), 2)}` : "";
-  return make(o, { expected: fmt(o.expected), tolerance: tol, measured: `${withSe(o.measured, o.se)} (err ${fmt(err, 2)}${rel})`, pass }, seFlag(half, o.se, "tolerance"));
+  return make(
+    o,
+    { expected: fmt(o.expected), tolerance: tol, measured: `${withSe(o.measured, o.se)} (err ${fmt(err, 2)}${rel})`, pass },
+    seFlag(half, o.se, "tolerance"),
+  );
 }
 
 function bound(o: Base & { measured: number; bound: number; strict?: boolean; se?: number }, side: "≤" | "≥"): Check {
-  const ok = side === "≤" ? (o.strict ? o.measured < o.bound : o.measured <= o.bound) : o.strict ? o.measured > o.bound : o.measured >= o.bound;
+  const ok =
+    side === "≤" ? (o.strict ? o.measured < o.bound : o.measured <= o.bound) : o.strict ? o.measured > o.bound : o.measured >= o.bound;
   const op = o.strict ? (side === "≤" ? "<" : ">") : side;
   return make(
     o,
@@ -73,7 +84,11 @@ export const atLeast = (o: Base & { measured: number; bound: number; strict?: bo
 export function inInterval(o: Base & { measured: number; lo: number; hi: number; se?: number }): Check {
   if (!(o.lo <= o.hi)) throw new Error(`check ${o.label}: interval [${o.lo}, ${o.hi}] is empty`);
   const pass = Number.isFinite(o.measured) && o.measured >= o.lo && o.measured <= o.hi;
-  return make(o, { expected: `in [${fmt(o.lo)}, ${fmt(o.hi)}]`, tolerance: "interval", measured: withSe(o.measured, o.se), pass }, seFlag((o.hi - o.lo) / 2, o.se, "the interval's half-width"));
+  return make(
+    o,
+    { expected: `in [${fmt(o.lo)}, ${fmt(o.hi)}]`, tolerance: "interval", measured: withSe(o.measured, o.se), pass },
+    seFlag((o.hi - o.lo) / 2, o.se, "the interval's half-width"),
+  );
 }
 
 export interface Named {
@@ -114,7 +129,12 @@ export function monotone(o: Base & { values: number[]; direction: "increasing" |
   }
   return make(
     o,
-    { expected: `${strict ? "strictly " : ""}${o.direction}`, tolerance: strict ? "every step" : "every step (ties allowed)", measured: o.values.map((v) => fmt(v)).join(sign > 0 ? " < " : " > "), pass },
+    {
+      expected: `${strict ? "strictly " : ""}${o.direction}`,
+      tolerance: strict ? "every step" : "every step (ties allowed)",
+      measured: o.values.map((v) => fmt(v)).join(sign > 0 ? " < " : " > "),
+      pass,
+    },
     flags,
   );
 }
@@ -124,12 +144,16 @@ export function monotone(o: Base & { values: number[]; direction: "increasing" |
  * when the reference lies inside it, "atLeast" when the rate is not significantly below the
  * reference (upper end ≥ reference), "atMost" when not significantly above it.
  */
-export function proportion(o: Base & { successes: number; trials: number; expected: number; compare: "equal" | "atLeast" | "atMost"; level?: number }): Check {
+export function proportion(
+  o: Base & { successes: number; trials: number; expected: number; compare: "equal" | "atLeast" | "atMost"; level?: number },
+): Check {
   const level = o.level ?? 0.95;
   const w = wilsonInterval(o.successes, o.trials, level);
-  const pass = o.compare === "equal" ? o.expected >= w.lo && o.expected <= w.hi : o.compare === "atLeast" ? w.hi >= o.expected : w.lo <= o.expected;
+  const pass =
+    o.compare === "equal" ? o.expected >= w.lo && o.expected <= w.hi : o.compare === "atLeast" ? w.hi >= o.expected : w.lo <= o.expected;
   const op = o.compare === "equal" ? "=" : o.compare === "atLeast" ? "≥" : "≤";
-  const flags = (w.hi - w.lo) / 2 > 0.25 ? [`${o.trials} trials give a Wilson half-width of ${fmt((w.hi - w.lo) / 2, 2)}: a weak test`] : [];
+  const flags =
+    (w.hi - w.lo) / 2 > 0.25 ? [`${o.trials} trials give a Wilson half-width of ${fmt((w.hi - w.lo) / 2, 2)}: a weak test`] : [];
   return make(
     o,
     {
@@ -148,21 +172,47 @@ export function proportion(o: Base & { successes: number; trials: number; expect
  * −margin, "equivalent" when it lies inside ±margin (two one-sided tests). Fewer than two pairs
  * cannot be decided: the check fails and says so.
  */
-export function pairedDifference(o: Base & { a: number[]; b: number[]; names: [string, string]; expect: "greater" | "less" | "equivalent"; margin?: number; level?: number }): Check {
-  if (o.a.length !== o.b.length) throw new Error(`check ${o.label}: pairedDifference needs as many a as b values (${o.a.length} vs ${o.b.length}): pair them by seed`);
+export function pairedDifference(
+  o: Base & {
+    a: number[];
+    b: number[];
+    names: [string, string];
+    expect: "greater" | "less" | "equivalent";
+    margin?: number;
+    level?: number;
+  },
+): Check {
+  if (o.a.length !== o.b.length)
+    throw new Error(`check ${o.label}: pairedDifference needs as many a as b values (${o.a.length} vs ${o.b.length}): pair them by seed`);
   const margin = o.margin ?? 0;
   const level = o.level ?? 0.95;
   const [na, nb] = o.names;
-  const expected = o.expect === "greater" ? `${na} − ${nb} > ${fmt(margin)}` : o.expect === "less" ? `${na} − ${nb} < −${fmt(margin)}` : `|${na} − ${nb}| < ${fmt(margin)}`;
-  const tolerance = `${fmt(100 * level, 3)}% t-interval of the mean paired difference ${o.expect === "equivalent" ? "inside ±" + fmt(margin) : "beyond the margin"}`;
+  const expected =
+    o.expect === "greater"
+      ? `${na} − ${nb} > ${fmt(margin)}`
+      : o.expect === "less"
+        ? `${na} − ${nb} < −${fmt(margin)}`
+        : `|${na} − ${nb}| < ${fmt(margin)}`;
+  const tolerance = `${fmt(100 * level, 3)}% t-interval of the mean paired difference ${o.expect === "equivalent" ? `inside ±${fmt(margin)}` : "beyond the margin"}`;
   const d = o.a.map((x, i) => x - o.b[i]!);
   if (d.length < 2 || !d.every(Number.isFinite)) {
-    return make(o, { expected, tolerance, measured: `${d.length} pair(s): ${d.map((x) => fmt(x)).join(", ")}`, pass: false }, [`needs at least 2 finite paired values, got ${d.length}`]);
+    return make(o, { expected, tolerance, measured: `${d.length} pair(s): ${d.map((x) => fmt(x)).join(", ")}`, pass: false }, [
+      `needs at least 2 finite paired values, got ${d.length}`,
+    ]);
   }
   const ci = tInterval(d, level);
   const pass = o.expect === "greater" ? ci.lo > margin : o.expect === "less" ? ci.hi < -margin : ci.lo >= -margin && ci.hi <= margin;
-  const flags = o.expect === "equivalent" && ci.hi - ci.lo > 2 * margin ? [`the interval (width ${fmt(ci.hi - ci.lo, 2)}) is wider than the equivalence band (${fmt(2 * margin, 2)}): ${d.length} pairs cannot show equivalence`] : [];
-  return make(o, { expected, tolerance, measured: `mean diff ${fmt(ci.estimate)} [${fmt(ci.lo, 3)}, ${fmt(ci.hi, 3)}] over ${d.length} pairs`, pass }, flags);
+  const flags =
+    o.expect === "equivalent" && ci.hi - ci.lo > 2 * margin
+      ? [
+          `the interval (width ${fmt(ci.hi - ci.lo, 2)}) is wider than the equivalence band (${fmt(2 * margin, 2)}): ${d.length} pairs cannot show equivalence`,
+        ]
+      : [];
+  return make(
+    o,
+    { expected, tolerance, measured: `mean diff ${fmt(ci.estimate)} [${fmt(ci.lo, 3)}, ${fmt(ci.hi, 3)}] over ${d.length} pairs`, pass },
+    flags,
+  );
 }
 
 /** A Monte Carlo estimate against a value: |estimate − expected| ≤ k·se. */
@@ -172,7 +222,12 @@ export function monteCarlo(o: Base & { estimate: number; se: number; expected: n
   const ok = Number.isFinite(o.se) && o.se > 0;
   return make(
     o,
-    { expected: fmt(o.expected), tolerance: `±${fmt(k)} SE`, measured: `${withSe(o.estimate, o.se)} (${ok ? `${fmt(z, 3)} SE` : "SE unusable"})`, pass: ok && Math.abs(z) <= k },
+    {
+      expected: fmt(o.expected),
+      tolerance: `±${fmt(k)} SE`,
+      measured: `${withSe(o.estimate, o.se)} (${ok ? `${fmt(z, 3)} SE` : "SE unusable"})`,
+      pass: ok && Math.abs(z) <= k,
+    },
     ok ? [] : [`the standard error ${fmt(o.se)} is not a positive number: the estimate cannot be tested`],
   );
 }

@@ -5,7 +5,7 @@
  * supporting part fails. Sanity checks (true by construction, plumbing, arithmetic on transcribed
  * numbers) are a separate kind that holds or fails and is never counted as a reproduction.
  */
-import { BASES, Basis } from "./provenance";
+import { BASES, type Basis } from "./provenance";
 import type { Check } from "./checks";
 
 export type ClaimVerdict = "reproduced" | "partly" | "not reproduced";
@@ -66,7 +66,8 @@ function validate(d: Described): void {
 }
 
 function partRecord(id: string, p: Part, role: Role): PartRecord {
-  if (!p || !Array.isArray(p.checks) || p.checks.length === 0) throw new Error(`claim ${id}: the ${role} part ${JSON.stringify(p?.label)} has no checks`);
+  if (!p || !Array.isArray(p.checks) || p.checks.length === 0)
+    throw new Error(`claim ${id}: the ${role} part ${JSON.stringify(p?.label)} has no checks`);
   if (!p.label || !p.label.trim()) throw new Error(`claim ${id}: a ${role} part needs a label`);
   return { label: p.label, role, checks: p.checks, pass: p.checks.every((c) => c.pass) };
 }
@@ -83,7 +84,15 @@ function summaries(parts: PartRecord[]): Pick<ClaimRecord, "expected" | "toleran
 }
 
 function failingNote(parts: PartRecord[]): string {
-  const failing = parts.filter((p) => !p.pass).map((p) => `${p.role} "${p.label}" (${p.checks.filter((c) => !c.pass).map((c) => c.label).join(", ")})`);
+  const failing = parts
+    .filter((p) => !p.pass)
+    .map(
+      (p) =>
+        `${p.role} "${p.label}" (${p.checks
+          .filter((c) => !c.pass)
+          .map((c) => c.label)
+          .join(", ")})`,
+    );
   return failing.length ? `failing: ${failing.join("; ")}` : "";
 }
 
@@ -95,7 +104,9 @@ export function claim(d: Described & { headline: Part; supporting?: Part[] }): C
   const supporting = (d.supporting ?? []).map((p) => partRecord(d.id, p, "supporting"));
   const kinds = [...new Set(headline.checks.map((c) => c.from.kind))];
   if (kinds.length !== 1) {
-    throw new Error(`claim ${d.id}: the headline mixes provenances (${kinds.join(", ")}); keep one basis in the headline and move the rest to supporting parts`);
+    throw new Error(
+      `claim ${d.id}: the headline mixes provenances (${kinds.join(", ")}); keep one basis in the headline and move the rest to supporting parts`,
+    );
   }
   const parts = [headline, ...supporting];
   const verdict: ClaimVerdict = !headline.pass ? "not reproduced" : supporting.every((p) => p.pass) ? "reproduced" : "partly";

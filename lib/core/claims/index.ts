@@ -4,7 +4,19 @@
  */
 export { paper, derived, prototype, design, describeProvenance, BASES } from "./provenance";
 export type { Provenance, Basis } from "./provenance";
-export { close, atMost, atLeast, inInterval, ordered, monotone, proportion, pairedDifference, monteCarlo, equals, describeCheck } from "./checks";
+export {
+  close,
+  atMost,
+  atLeast,
+  inInterval,
+  ordered,
+  monotone,
+  proportion,
+  pairedDifference,
+  monteCarlo,
+  equals,
+  describeCheck,
+} from "./checks";
 export type { Check, Named } from "./checks";
 export { claim, sanityCheck, countVerdicts, verdictMark, CLAIM_VERDICTS, CHECK_VERDICTS } from "./claim";
 export type { ClaimRecord, PartRecord, Part, Role, Verdict, ClaimVerdict, CheckVerdict, Counts } from "./claim";

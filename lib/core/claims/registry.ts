@@ -9,10 +9,10 @@ import * as path from "node:path";
 import { scale, studyOutputDir } from "../env";
 import { escapeHtml, htmlTable, showHtml } from "../display";
 import { writeFileAtomic } from "../files";
-import { citation, Paper } from "../paper";
+import { citation, type Paper } from "../paper";
 import { BASES } from "./provenance";
 import { describeProvenance } from "./provenance";
-import { CHECK_VERDICTS, CLAIM_VERDICTS, ClaimRecord, countVerdicts, Counts, verdictMark } from "./claim";
+import { CHECK_VERDICTS, CLAIM_VERDICTS, type ClaimRecord, countVerdicts, type Counts, verdictMark } from "./claim";
 
 /** claims.json */
 export interface StudyClaims {
@@ -33,7 +33,12 @@ export function summarizeCounts(c: Counts): string {
 
 /** "against the paper's own numbers: 3 of 5 reproduced (1 partly, 1 not); derived here: …". */
 export function summarizeByBasis(c: Counts): string {
-  const label = { paper: "against the paper's own numbers", derived: "against values derived here", prototype: "against the notes' prototype runs", design: "against thresholds we chose" } as const;
+  const label = {
+    paper: "against the paper's own numbers",
+    derived: "against values derived here",
+    prototype: "against the notes' prototype runs",
+    design: "against thresholds we chose",
+  } as const;
   return BASES.filter((b) => CLAIM_VERDICTS.some((v) => c.byBasis[b][v] > 0))
     .map((b) => {
       const x = c.byBasis[b];
@@ -74,7 +79,8 @@ export class Claims {
 
   /** Adds a claim or check record; ids are unique per study. */
   add(r: ClaimRecord): ClaimRecord {
-    if (!r || (r.kind !== "claim" && r.kind !== "check")) throw new Error(`${this.study}: add() takes a record from claim() or sanityCheck()`);
+    if (!r || (r.kind !== "claim" && r.kind !== "check"))
+      throw new Error(`${this.study}: add() takes a record from claim() or sanityCheck()`);
     if (this.records.some((c) => c.id === r.id)) throw new Error(`claim ${r.id} is recorded twice in ${this.study}`);
     this.records.push(r);
     return r;
@@ -83,7 +89,7 @@ export class Claims {
   /** Adds the record and shows its verdict in the notebook (right after the experiment it judges). */
   record(r: ClaimRecord): void {
     this.add(r);
-    const head = `<p><b>${escapeHtml(r.kind === "check" ? "Check" : "Claim")} ${escapeHtml(r.id)}: ${escapeHtml(verdictMark(r.verdict))}</b>${scale() === "full" ? "" : " <i>(not a reproduction: " + escapeHtml(scale()) + " scale)</i>"}<br>${escapeHtml(r.statement)}<br><small>source: ${escapeHtml(r.source)}${r.note ? "; note: " + escapeHtml(r.note) : ""}</small></p>`;
+    const head = `<p><b>${escapeHtml(r.kind === "check" ? "Check" : "Claim")} ${escapeHtml(r.id)}: ${escapeHtml(verdictMark(r.verdict))}</b>${scale() === "full" ? "" : ` <i>(not a reproduction: ${escapeHtml(scale())} scale)</i>`}<br>${escapeHtml(r.statement)}<br><small>source: ${escapeHtml(r.source)}${r.note ? `; note: ${escapeHtml(r.note)}` : ""}</small></p>`;
     showHtml(head + htmlTable(["part", "check", "expected", "tolerance", "measured", "pass", "expected from", "flags"], claimRows(r)));
   }
 
@@ -95,7 +101,17 @@ export class Claims {
   tableHtml(): string {
     return htmlTable(
       ["id", "kind", "claim", "basis", "expected", "tolerance", "measured", "verdict", "note"],
-      this.records.map((c) => [c.id, c.kind, c.statement, c.basis, c.expected, c.tolerance, c.measured, verdictMark(c.verdict), [c.note, ...c.flags].filter(Boolean).join("; ")]),
+      this.records.map((c) => [
+        c.id,
+        c.kind,
+        c.statement,
+        c.basis,
+        c.expected,
+        c.tolerance,
+        c.measured,
+        verdictMark(c.verdict),
+        [c.note, ...c.flags].filter(Boolean).join("; "),
+      ]),
     );
   }
 
@@ -105,8 +121,11 @@ export class Claims {
    */
   report(): void {
     const c = this.counts();
-    const banner = scale() === "full" ? "" : `<p><b>⚠ ${escapeHtml(scale())} scale: these verdicts are not a reproduction</b> (tiny budgets to exercise the code; run at full scale to reproduce).</p>`;
-    showHtml(`${banner}<p>${escapeHtml(summarizeCounts(c))}<br>${escapeHtml(summarizeByBasis(c))}</p>` + this.tableHtml());
+    const banner =
+      scale() === "full"
+        ? ""
+        : `<p><b>⚠ ${escapeHtml(scale())} scale: these verdicts are not a reproduction</b> (tiny budgets to exercise the code; run at full scale to reproduce).</p>`;
+    showHtml(`${banner}<p>${escapeHtml(summarizeCounts(c))}<br>${escapeHtml(summarizeByBasis(c))}</p>${this.tableHtml()}`);
     this.write();
     console.log(`${this.study}${scale() === "full" ? "" : ` (${scale()} scale, not a reproduction)`}: ${summarizeCounts(c)}`);
   }
@@ -114,7 +133,8 @@ export class Claims {
   /** Writes `<outputs>/<slug>/claims.json` atomically and returns its path. */
   write(): string {
     if (this.records.length === 0) throw new Error(`${this.study}: no claims were recorded; nothing to write`);
-    if (!this.records.some((r) => r.kind === "claim")) throw new Error(`${this.study}: only checks were recorded; a study needs at least one claim`);
+    if (!this.records.some((r) => r.kind === "claim"))
+      throw new Error(`${this.study}: only checks were recorded; a study needs at least one claim`);
     const doc: StudyClaims = {
       study: this.study,
       paper: citation(this.paper),
@@ -124,7 +144,7 @@ export class Claims {
       claims: this.records,
     };
     const file = path.join(studyOutputDir(this.study), "claims.json");
-    writeFileAtomic(file, JSON.stringify(doc, null, 2) + "\n");
+    writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
     return file;
   }
 }
@@ -142,10 +162,15 @@ export function readStudyClaims(file: string): StudyClaims {
     throw new Error(`${file}: not a claims file (needs study, paper, notebook and claims[])`);
   }
   for (const c of d.claims) {
-    if (c.kind !== "claim" && c.kind !== "check") throw new Error(`${file}: claim ${c.id} has no kind (claim or check); it was written by an older version: re-run the notebook`);
-    const ok = c.kind === "claim" ? (CLAIM_VERDICTS as readonly string[]).includes(c.verdict) : (CHECK_VERDICTS as readonly string[]).includes(c.verdict);
+    if (c.kind !== "claim" && c.kind !== "check")
+      throw new Error(`${file}: claim ${c.id} has no kind (claim or check); it was written by an older version: re-run the notebook`);
+    const ok =
+      c.kind === "claim"
+        ? (CLAIM_VERDICTS as readonly string[]).includes(c.verdict)
+        : (CHECK_VERDICTS as readonly string[]).includes(c.verdict);
     if (!ok) throw new Error(`${file}: ${c.kind} ${c.id} has verdict ${JSON.stringify(c.verdict)}, not one of a ${c.kind}'s`);
-    if (!(BASES as readonly string[]).includes(c.basis)) throw new Error(`${file}: claim ${c.id} has unknown basis ${JSON.stringify(c.basis)}`);
+    if (!(BASES as readonly string[]).includes(c.basis))
+      throw new Error(`${file}: claim ${c.id} has unknown basis ${JSON.stringify(c.basis)}`);
   }
   return { ...(d as StudyClaims), counts: countVerdicts(d.claims) };
 }

@@ -30,7 +30,8 @@ function bull(): Bull {
 
 /** Connection options for a redis:// or rediss:// URL (ioredis parses it). */
 export function redisConnection(url: string) {
-  if (!/^rediss?:\/\/[^\s]+$/.test(url)) throw new Error(`Redis URL ${JSON.stringify(url)} must look like redis://host:port (or rediss:// for TLS)`);
+  if (!/^rediss?:\/\/[^\s]+$/.test(url))
+    throw new Error(`Redis URL ${JSON.stringify(url)} must look like redis://host:port (or rediss:// for TLS)`);
   // maxRetriesPerRequest null: BullMQ's blocking commands must wait through reconnects, not fail
   return { url, maxRetriesPerRequest: null };
 }
@@ -87,7 +88,13 @@ export async function submitToBullmq(
         const attemptsStarted = Math.max(1, j.attemptsStarted ?? j.attemptsMade ?? 1);
         if (ok) {
           const r = (j.returnvalue ?? {}) as Partial<WireResult>;
-          const outcome: Extract<JobOutcome, { ok: true }> = { ok: true, record: r.record as string, cpuSeconds: Number(r.cpuSeconds) || 0, wallSeconds: Number(r.wallSeconds) || 0, cpuClock: r.cpuClock === "process" ? "process" : "thread" };
+          const outcome: Extract<JobOutcome, { ok: true }> = {
+            ok: true,
+            record: r.record as string,
+            cpuSeconds: Number(r.cpuSeconds) || 0,
+            wallSeconds: Number(r.wallSeconds) || 0,
+            cpuClock: r.cpuClock === "process" ? "process" : "thread",
+          };
           try {
             sink.complete(job, outcome, attemptsStarted, "bullmq");
           } catch (err) {
@@ -104,7 +111,12 @@ export async function submitToBullmq(
         // stored meanwhile by another submitter of the same grid
         if (grid.store.has(key)) {
           outstanding.delete(key);
-          sink.complete(byKey.get(key)!, { ok: true, record: grid.store.readText(key)!, cpuSeconds: 0, wallSeconds: 0, cpuClock: "thread" }, 1, "bullmq");
+          sink.complete(
+            byKey.get(key)!,
+            { ok: true, record: grid.store.readText(key)!, cpuSeconds: 0, wallSeconds: 0, cpuClock: "thread" },
+            1,
+            "bullmq",
+          );
         }
       }
       if (++polls % 10 === 0 && outstanding.size > 0) {
@@ -222,13 +234,17 @@ export async function startGridWorker(opts: GridWorkerOptions): Promise<RunningW
       }
       if (mine !== data.code) {
         throw new UnrecoverableError(
-          `worker ${where} has code version ${mine} for ${data.ref}, the submitter ${data.code}: this worker's checkout differs ` +
-            `(sources or package-lock.json); update it (git pull && npm ci && make build) and restart the worker`,
+          `worker ${where} has code version ${mine} for ${data.ref}, the submitter ${data.code}: this worker's checkout differs (sources or package-lock.json); update it (git pull && npm ci && make build) and restart the worker`,
         );
       }
       const outcome = await pool.run({ ...data, attempt: Math.max(1, job.attemptsStarted ?? 1) });
       if (!outcome.ok) throw new Error(outcome.error);
-      const wire: WireResult = { record: outcome.record, cpuSeconds: outcome.cpuSeconds, wallSeconds: outcome.wallSeconds, cpuClock: outcome.cpuClock };
+      const wire: WireResult = {
+        record: outcome.record,
+        cpuSeconds: outcome.cpuSeconds,
+        wallSeconds: outcome.wallSeconds,
+        cpuClock: outcome.cpuClock,
+      };
       return wire;
     },
     {
@@ -240,7 +256,9 @@ export async function startGridWorker(opts: GridWorkerOptions): Promise<RunningW
     },
   );
   worker.on("completed", (job: Job) => log(`worker ${where}: done ${job.name} ${(job.data as JobTask).label} (key ${job.id})`));
-  worker.on("failed", (job: Job | undefined, err: Error) => log(`worker ${where}: failed ${job?.name ?? "?"} ${(job?.data as JobTask | undefined)?.label ?? ""}: ${err.message.split("\n")[0]}`));
+  worker.on("failed", (job: Job | undefined, err: Error) =>
+    log(`worker ${where}: failed ${job?.name ?? "?"} ${(job?.data as JobTask | undefined)?.label ?? ""}: ${err.message.split("\n")[0]}`),
+  );
   worker.on("error", (err: Error) => log(`worker ${where}: ${err.message}`));
   await worker.waitUntilReady();
   log(`worker ${where}: listening on ${opts.queue} at ${opts.redis} with ${concurrency} thread(s)`);

@@ -80,7 +80,9 @@ export async function cachedGrid<S extends SpecBase = SpecBase, R = unknown>(opt
   ];
   if (computed && computed.stored > 0) lines.push(`  computed here: ${computed.stored} job(s)`);
   if (st.missing.length > 0) {
-    lines.push(`  missing: ${st.missing.length} job(s), estimated ${fmtCpu(missingCost)}${st.failed.length > 0 ? ` (${st.failed.length} failed last time)` : ""}; compute them with \`${command}\` (several machines: README, "Grids")`);
+    lines.push(
+      `  missing: ${st.missing.length} job(s), estimated ${fmtCpu(missingCost)}${st.failed.length > 0 ? ` (${st.failed.length} failed last time)` : ""}; compute them with \`${command}\` (several machines: README, "Grids")`,
+    );
   }
   return {
     grid,

@@ -25,13 +25,17 @@ export function canonicalJson(value: unknown, where = "$"): string {
       return JSON.stringify(value);
     case "number":
       if (!Number.isFinite(value)) {
-        throw new Error(`${where} is ${value}, which JSON cannot carry; store it as null or as a string such as "NaN" (and say why in the result)`);
+        throw new Error(
+          `${where} is ${value}, which JSON cannot carry; store it as null or as a string such as "NaN" (and say why in the result)`,
+        );
       }
       return JSON.stringify(value); // -0 prints as 0
     case "object":
       break;
     default:
-      throw new Error(`${where} is a ${typeof value}; job specs and results must be plain JSON (objects, arrays, strings, finite numbers, booleans, null)`);
+      throw new Error(
+        `${where} is a ${typeof value}; job specs and results must be plain JSON (objects, arrays, strings, finite numbers, booleans, null)`,
+      );
   }
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return canonicalJson(Array.from(value as unknown as ArrayLike<number>), where);

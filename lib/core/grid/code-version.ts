@@ -34,7 +34,9 @@ function typescript(): TS {
     tsModule = require("typescript") as TS;
     return tsModule;
   } catch (err) {
-    throw new Error(`computing a grid's code version needs the "typescript" package (a devDependency); run \`npm ci\` with dev dependencies in this checkout (${(err as Error).message})`);
+    throw new Error(
+      `computing a grid's code version needs the "typescript" package (a devDependency); run \`npm ci\` with dev dependencies in this checkout (${(err as Error).message})`,
+    );
   }
 }
 
@@ -82,10 +84,14 @@ export function importClosure(entry: string, root: string): string[] {
     for (const spec of relativeImports(fs.readFileSync(file, "utf8"))) {
       const target = resolveImport(file, spec);
       if (target === undefined) {
-        throw new Error(`${toRel(root, file)} imports "${spec}", which resolves to no .ts/.json file; fix the import (the grid's code version follows every relative import)`);
+        throw new Error(
+          `${toRel(root, file)} imports "${spec}", which resolves to no .ts/.json file; fix the import (the grid's code version follows every relative import)`,
+        );
       }
       if (toRel(root, target).startsWith("..")) {
-        throw new Error(`${toRel(root, file)} imports "${spec}" from outside the repository (${target}); grid code must live in the repository so its version can be hashed`);
+        throw new Error(
+          `${toRel(root, file)} imports "${spec}" from outside the repository (${target}); grid code must live in the repository so its version can be hashed`,
+        );
       }
       stack.push(target);
     }
@@ -96,19 +102,23 @@ export function importClosure(entry: string, root: string): string[] {
 /** Hashes of the closure of `entry`, the lockfile and the declared `inputs` (repository-relative). */
 export function codeVersion(entry: string, root: string, inputs: readonly string[] = []): CodeVersion {
   if (!fs.existsSync(entry)) {
-    throw new Error(`grid module source ${entry} is missing; the code version is computed from the .ts sources, so run from a full checkout (git clone, not only dist/)`);
+    throw new Error(
+      `grid module source ${entry} is missing; the code version is computed from the .ts sources, so run from a full checkout (git clone, not only dist/)`,
+    );
   }
   const files: Record<string, string> = {};
   for (const rel of importClosure(entry, root)) {
     files[rel] = sha256Hex(normalizedSource(rel, fs.readFileSync(path.join(root, rel), "utf8")));
   }
   const lockFile = path.join(root, "package-lock.json");
-  if (!fs.existsSync(lockFile)) throw new Error(`${lockFile} is missing; the code version includes the lockfile (restore it with git checkout package-lock.json)`);
+  if (!fs.existsSync(lockFile))
+    throw new Error(`${lockFile} is missing; the code version includes the lockfile (restore it with git checkout package-lock.json)`);
   const lock = sha256Hex(fs.readFileSync(lockFile));
   const inputHashes: Record<string, string> = {};
   for (const rel of [...inputs].sort()) {
     const abs = path.resolve(root, rel);
-    if (!fs.existsSync(abs)) throw new Error(`grid input ${rel} (declared in the grid's \`inputs\`) is missing under ${root}; restore it or fix the path`);
+    if (!fs.existsSync(abs))
+      throw new Error(`grid input ${rel} (declared in the grid's \`inputs\`) is missing under ${root}; restore it or fix the path`);
     inputHashes[toRel(root, abs)] = sha256Hex(fs.readFileSync(abs));
   }
   const version = shortHash(canonicalJson({ files, lock, inputs: inputHashes }));
@@ -122,7 +132,7 @@ export function codeVersion(entry: string, root: string, inputs: readonly string
  * tsc's build info; an incremental build does not rewrite unchanged outputs), is newer than it.
  */
 export function checkBuilt(files: readonly string[], root: string): void {
-  const mtime = (f: string) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : -Infinity);
+  const mtime = (f: string) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : Number.NEGATIVE_INFINITY);
   const lastBuild = Math.max(mtime(path.join(root, "dist", ".build-stamp")), mtime(path.join(root, "dist", ".tsbuildinfo")));
   const stale: string[] = [];
   for (const rel of files) {
@@ -131,6 +141,8 @@ export function checkBuilt(files: readonly string[], root: string): void {
     if (!fs.existsSync(js) || Math.max(mtime(js), lastBuild) < mtime(path.join(root, rel))) stale.push(rel);
   }
   if (stale.length > 0) {
-    throw new Error(`dist/ is older than ${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ` and ${stale.length - 3} more` : ""}: run \`make build\` first (results must come from the code their key names)`);
+    throw new Error(
+      `dist/ is older than ${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ` and ${stale.length - 3} more` : ""}: run \`make build\` first (results must come from the code their key names)`,
+    );
   }
 }

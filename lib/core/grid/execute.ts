@@ -82,7 +82,12 @@ export async function executeJob(def: GridDefinition<SpecBase, unknown>, task: J
   const wall0 = performance.now();
   const done = (o: { ok: true; record: string; value?: unknown } | { ok: false; error: string }): JobOutcome => {
     const cpu1 = threadCpu();
-    return { ...o, cpuSeconds: Math.max(0, cpu1.seconds - cpu0.seconds), wallSeconds: (performance.now() - wall0) / 1000, cpuClock: cpu1.clock };
+    return {
+      ...o,
+      cpuSeconds: Math.max(0, cpu1.seconds - cpu0.seconds),
+      wallSeconds: (performance.now() - wall0) / 1000,
+      cpuClock: cpu1.clock,
+    };
   };
   try {
     const result = await def.run(task.spec, ctx);

@@ -77,7 +77,8 @@ export class Grid<S extends SpecBase = SpecBase, R = unknown> {
     resultsDir: string,
   ) {
     const specs = definition.jobs(scale);
-    if (!Array.isArray(specs) || specs.length === 0) throw new Error(`grid ${this.id} has no jobs at scale ${scale}; jobs(scale) must return a non-empty array`);
+    if (!Array.isArray(specs) || specs.length === 0)
+      throw new Error(`grid ${this.id} has no jobs at scale ${scale}; jobs(scale) must return a non-empty array`);
     const seen = new Map<string, number>();
     this.jobs = specs.map((spec, index) => {
       if (spec === null || typeof spec !== "object" || !Number.isSafeInteger((spec as SpecBase).seed)) {
@@ -85,10 +86,12 @@ export class Grid<S extends SpecBase = SpecBase, R = unknown> {
       }
       const key = jobKey(spec, code.version);
       const twin = seen.get(key);
-      if (twin !== undefined) throw new Error(`grid ${this.id}: jobs ${twin} and ${index} have the same spec ${canonicalJson(spec)}; give them different seeds`);
+      if (twin !== undefined)
+        throw new Error(`grid ${this.id}: jobs ${twin} and ${index} have the same spec ${canonicalJson(spec)}; give them different seeds`);
       seen.set(key, index);
       const cost = definition.cost(spec);
-      if (!(cost >= 0 && Number.isFinite(cost))) throw new Error(`grid ${this.id}: cost() of job ${index} is ${cost}; return estimated CPU-seconds (a finite number ≥ 0)`);
+      if (!(cost >= 0 && Number.isFinite(cost)))
+        throw new Error(`grid ${this.id}: cost() of job ${index} is ${cost}; return estimated CPU-seconds (a finite number ≥ 0)`);
       const label = definition.describe ? definition.describe(spec) : `job ${index}`;
       const job: GridJob<S> = { index, spec, key, cost, label };
       if (definition.group) job.group = definition.group(spec);
@@ -118,7 +121,14 @@ export class Grid<S extends SpecBase = SpecBase, R = unknown> {
       if (run) cpuSeconds += run.cpuSeconds;
       else cpuUnknown++;
     }
-    return { done, missing, failed: missing.filter((j) => errors.has(j.key)), stale: listed.records.filter((k) => !keys.has(k)), cpuSeconds, cpuUnknown };
+    return {
+      done,
+      missing,
+      failed: missing.filter((j) => errors.has(j.key)),
+      stale: listed.records.filter((k) => !keys.has(k)),
+      cpuSeconds,
+      cpuUnknown,
+    };
   }
 
   /** The stored record of every job, in job order (undefined where a job has none). */
@@ -126,7 +136,9 @@ export class Grid<S extends SpecBase = SpecBase, R = unknown> {
     return this.jobs.map((j) => {
       const rec = this.store.read<S, R>(j.key);
       if (rec && canonicalJson(rec.spec) !== canonicalJson(j.spec)) {
-        throw new Error(`${this.store.recordFile(j.key)} holds a different spec than job ${j.label}; the file was edited by hand: delete it and run the grid again`);
+        throw new Error(
+          `${this.store.recordFile(j.key)} holds a different spec than job ${j.label}; the file was edited by hand: delete it and run the grid again`,
+        );
       }
       return rec;
     });
@@ -163,6 +175,7 @@ export function openGrid<S extends SpecBase = SpecBase, R = unknown>(options: Op
   const code = codeVersion(mod.source, root, def.inputs ?? []);
   checkBuilt(Object.keys(code.files), root);
   if (options.codeVersion !== undefined) code.version = options.codeVersion;
-  const base = options.resultsDir ?? (process.env.LS_RESULTS_DIR || path.join(root, scale === "full" ? "results" : path.join("build", "results")));
+  const base =
+    options.resultsDir ?? (process.env.LS_RESULTS_DIR || path.join(root, scale === "full" ? "results" : path.join("build", "results")));
   return new Grid<S, R>(mod, options.grid, def, scale, code, base);
 }

@@ -21,7 +21,16 @@
  */
 export { canonicalJson, shortHash, type Json } from "./canonical";
 export { codeVersion, importClosure, type CodeVersion } from "./code-version";
-export { defineGrid, type GridDefinition, type GridModule, type GridRecord, type JobContext, type RunInfo, type ErrorInfo, type SpecBase } from "./definition";
+export {
+  defineGrid,
+  type GridDefinition,
+  type GridModule,
+  type GridRecord,
+  type JobContext,
+  type RunInfo,
+  type ErrorInfo,
+  type SpecBase,
+} from "./definition";
 export { Grid, jobKey, openGrid, type GridJob, type GridStatus, type OpenGridOptions } from "./grid";
 export { GridStore } from "./store";
 export { runGrid, DEFAULT_QUEUE, type GridRunSummary, type RunGridOptions } from "./run";

@@ -37,9 +37,19 @@ export async function mapJobs<S extends SpecBase, R>(o: MapJobsOptions<S>): Prom
   const order = o.specs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]! || a - b);
   const bar = progress(o.label ?? `grid ${mod.study}/${o.grid}`, n, { quiet: o.quiet === true });
   const describe = (i: number) => (def.describe ? def.describe(o.specs[i]) : `job ${i}`);
-  const task = (i: number): JobTask => ({ ref: mod.ref, grid: o.grid, spec: o.specs[i]!, key: "", code: "", attempt: 1, label: describe(i), raw: true });
+  const task = (i: number): JobTask => ({
+    ref: mod.ref,
+    grid: o.grid,
+    spec: o.specs[i]!,
+    key: "",
+    code: "",
+    attempt: 1,
+    label: describe(i),
+    raw: true,
+  });
   const results: unknown[] = new Array(n);
-  const failure = (i: number, out: Extract<JobOutcome, { ok: false }>) => new Error(`${o.label ?? `grid ${mod.study}/${o.grid}`}: ${describe(i)} failed: ${out.error}`);
+  const failure = (i: number, out: Extract<JobOutcome, { ok: false }>) =>
+    new Error(`${o.label ?? `grid ${mod.study}/${o.grid}`}: ${describe(i)} failed: ${out.error}`);
   const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), n));
   let finished = 0;
   if (workers === 1) {

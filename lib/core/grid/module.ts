@@ -25,7 +25,9 @@ const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 /** A module reference is safe to load when it is a plain relative .ts path inside the repository. */
 export function checkModuleRef(ref: string): void {
   if (!/^[A-Za-z0-9_\-./]+\.ts$/.test(ref) || ref.startsWith("/") || ref.split("/").some((s) => s === ".." || s === "")) {
-    throw new Error(`grid module reference ${JSON.stringify(ref)} is not a repository-relative .ts path such as "lib/studies/<slug>/grids.ts"`);
+    throw new Error(
+      `grid module reference ${JSON.stringify(ref)} is not a repository-relative .ts path such as "lib/studies/<slug>/grids.ts"`,
+    );
   }
 }
 
@@ -47,7 +49,10 @@ export function locateGridModule(where: { study?: string; module?: string }, roo
     const distDir = path.join(root, "dist") + path.sep;
     if (abs.startsWith(distDir)) abs = path.join(root, abs.slice(distDir.length)).replace(/\.js$/, ".ts");
     const rel = path.relative(root, abs).split(path.sep).join("/");
-    if (rel.startsWith("..") || path.isAbsolute(rel)) throw new Error(`grid module ${where.module} is outside the repository ${root}; grid modules must live in it so workers can load them`);
+    if (rel.startsWith("..") || path.isAbsolute(rel))
+      throw new Error(
+        `grid module ${where.module} is outside the repository ${root}; grid modules must live in it so workers can load them`,
+      );
     const ref = refToModule(rel.replace(/\.js$/, ".ts"), root);
     if (where.study !== undefined) ref.study = where.study;
     return ref;
@@ -64,7 +69,9 @@ export function loadGridModule(mod: GridModuleRef): GridModule {
   const hit = loaded.get(mod.dist);
   if (hit) return hit;
   if (!fs.existsSync(mod.dist)) {
-    const hint = fs.existsSync(mod.source) ? "run `make build`" : `no such module: ${mod.ref} (a study declares its grids in lib/studies/<slug>/grids.ts)`;
+    const hint = fs.existsSync(mod.source)
+      ? "run `make build`"
+      : `no such module: ${mod.ref} (a study declares its grids in lib/studies/<slug>/grids.ts)`;
     throw new Error(`grid module ${mod.dist} not found; ${hint}`);
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -79,6 +86,7 @@ export function loadGridModule(mod: GridModuleRef): GridModule {
 /** The named grid of a loaded module, or an error listing the grids it has. */
 export function gridOf(m: GridModule, mod: GridModuleRef, name: string) {
   const def = Object.prototype.hasOwnProperty.call(m.GRIDS, name) ? m.GRIDS[name] : undefined;
-  if (def === undefined) throw new Error(`${mod.ref} has no grid ${JSON.stringify(name)}; it has: ${Object.keys(m.GRIDS).join(", ") || "(none)"}`);
+  if (def === undefined)
+    throw new Error(`${mod.ref} has no grid ${JSON.stringify(name)}; it has: ${Object.keys(m.GRIDS).join(", ") || "(none)"}`);
   return def;
 }

@@ -10,9 +10,14 @@ export function planText(grid: Grid, options: { workers?: number; root?: string 
   const st = grid.status();
   const done = new Set(st.done.map((j) => j.key));
   const failed = new Set(st.failed.map((j) => j.key));
-  const where = path.relative(options.root ?? repoRoot(), grid.store.dir).split(path.sep).join("/");
+  const where = path
+    .relative(options.root ?? repoRoot(), grid.store.dir)
+    .split(path.sep)
+    .join("/");
   const out: string[] = [];
-  out.push(`grid ${grid.id} (${grid.scale}): ${grid.jobs.length} jobs; module ${grid.module.ref}; code ${grid.code.version} (${Object.keys(grid.code.files).length} source files + package-lock.json${Object.keys(grid.code.inputs).length ? ` + ${Object.keys(grid.code.inputs).length} inputs` : ""}); grid hash ${grid.gridHash}; results in ${where}`);
+  out.push(
+    `grid ${grid.id} (${grid.scale}): ${grid.jobs.length} jobs; module ${grid.module.ref}; code ${grid.code.version} (${Object.keys(grid.code.files).length} source files + package-lock.json${Object.keys(grid.code.inputs).length ? ` + ${Object.keys(grid.code.inputs).length} inputs` : ""}); grid hash ${grid.gridHash}; results in ${where}`,
+  );
   if (grid.definition.description) out.push(`  ${grid.definition.description}`);
   const w = Math.max(4, ...grid.jobs.map((j) => j.label.length));
   out.push(`  ${"job".padEnd(w)}  ${"estimated".padStart(14)}  status   measured`);
@@ -36,7 +41,10 @@ export function planText(grid: Grid, options: { workers?: number; root?: string 
   if (groups.size > 0) {
     const gw = Math.max(5, ...[...groups.keys()].map((k) => k.length));
     out.push(`  ${"group".padEnd(gw)}  ${"estimated".padStart(14)}  done     measured`);
-    for (const [k, g] of groups) out.push(`  ${k.padEnd(gw)}  ${hours(g.cost).padStart(14)}  ${`${g.done}/${g.n}`.padEnd(7)}  ${g.done > 0 ? hours(g.cpu) : ""}`.trimEnd());
+    for (const [k, g] of groups)
+      out.push(
+        `  ${k.padEnd(gw)}  ${hours(g.cost).padStart(14)}  ${`${g.done}/${g.n}`.padEnd(7)}  ${g.done > 0 ? hours(g.cpu) : ""}`.trimEnd(),
+      );
   }
   const total = grid.jobs.reduce((s, j) => s + j.cost, 0);
   const remaining = st.missing.reduce((s, j) => s + j.cost, 0);
@@ -48,7 +56,9 @@ export function planText(grid: Grid, options: { workers?: number; root?: string 
   if (st.stale.length > 0) {
     const why = grid.explainStale(st.stale);
     const code = why.filter((s) => s.why === "code changed").length;
-    out.push(`stale: ${st.stale.length} result file(s) not used (${code} from other code, ${st.stale.length - code} of specs no longer in the grid); \`make grid-prune\` with the same STUDY/GRID deletes them`);
+    out.push(
+      `stale: ${st.stale.length} result file(s) not used (${code} from other code, ${st.stale.length - code} of specs no longer in the grid); \`make grid-prune\` with the same STUDY/GRID deletes them`,
+    );
   }
   return out.join("\n");
 }

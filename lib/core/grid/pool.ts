@@ -38,7 +38,13 @@ export class ThreadPool {
         this.slots[i] = this.spawn();
         this.pump();
       }
-      busy?.resolve({ ok: false, error: `job ${busy.task.label} (key ${busy.task.key}): its worker thread died: ${why}`, cpuSeconds: 0, wallSeconds: 0, cpuClock: "thread" });
+      busy?.resolve({
+        ok: false,
+        error: `job ${busy.task.label} (key ${busy.task.key}): its worker thread died: ${why}`,
+        cpuSeconds: 0,
+        wallSeconds: 0,
+        cpuClock: "thread",
+      });
     };
     slot.worker.on("error", (err) => died(err.stack ?? String(err)));
     slot.worker.on("exit", (code) => {

@@ -34,7 +34,7 @@ export class GridProgress {
   private nextStep = 1;
   private readonly steps: number;
   private readonly t0 = performance.now();
-  private lastPrint = -Infinity;
+  private lastPrint = Number.NEGATIVE_INFINITY;
   private readonly log: (line: string) => void;
 
   constructor(
@@ -54,7 +54,9 @@ export class GridProgress {
 
   start(extra = ""): void {
     const est = this.toRun.reduce((s, j) => s + j.cost, 0);
-    this.log(`grid ${this.id}: ${this.total} jobs, ${this.alreadyDone} stored, ${this.toRun.length} to run (estimated ${fmtCpu(est)})${extra}`);
+    this.log(
+      `grid ${this.id}: ${this.total} jobs, ${this.alreadyDone} stored, ${this.toRun.length} to run (estimated ${fmtCpu(est)})${extra}`,
+    );
   }
 
   /** A job finished (stored, or found stored already); `cpuSeconds` as measured. */
@@ -110,5 +112,5 @@ export class GridProgress {
 
 function firstLine(s: string): string {
   const l = s.split("\n")[0] ?? s;
-  return l.length > 300 ? l.slice(0, 300) + "…" : l;
+  return l.length > 300 ? `${l.slice(0, 300)}…` : l;
 }

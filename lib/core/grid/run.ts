@@ -80,10 +80,30 @@ export async function runGrid<S extends SpecBase, R>(grid: Grid<S, R>, options: 
   const missing = [...st.missing].sort((a, b) => rank(a) - rank(b) || b.cost - a.cost || a.index - b.index);
   const toRun = options.only ? missing.filter(options.only) : missing;
   const workers = executor === "local" ? Math.max(1, Math.min(options.workers ?? os.availableParallelism(), toRun.length || 1)) : 1;
-  const progress = new GridProgress(g.id, g.jobs.length, st.done.length, toRun, { clock: options.clock ?? false, log: options.log, workers });
-  const summary: GridRunSummary = { id: g.id, total: g.jobs.length, done: st.done.length, stored: 0, duplicates: 0, failed: [], cpuSeconds: 0, skipped: missing.length - toRun.length, stale: st.stale.length, interrupted: false };
-  progress.start(executor === "local" ? ` on ${workers} ${workers === 1 ? "thread" : "worker threads"}` : ` on BullMQ queue ${options.queue ?? DEFAULT_QUEUE}`);
-  if (st.stale.length > 0) progress.note(`${st.stale.length} stale result file(s) from other specs or code are ignored; \`make grid-prune\` deletes them`);
+  const progress = new GridProgress(g.id, g.jobs.length, st.done.length, toRun, {
+    clock: options.clock ?? false,
+    log: options.log,
+    workers,
+  });
+  const summary: GridRunSummary = {
+    id: g.id,
+    total: g.jobs.length,
+    done: st.done.length,
+    stored: 0,
+    duplicates: 0,
+    failed: [],
+    cpuSeconds: 0,
+    skipped: missing.length - toRun.length,
+    stale: st.stale.length,
+    interrupted: false,
+  };
+  progress.start(
+    executor === "local"
+      ? ` on ${workers} ${workers === 1 ? "thread" : "worker threads"}`
+      : ` on BullMQ queue ${options.queue ?? DEFAULT_QUEUE}`,
+  );
+  if (st.stale.length > 0)
+    progress.note(`${st.stale.length} stale result file(s) from other specs or code are ignored; \`make grid-prune\` deletes them`);
   const handled = new Set<string>();
   const sink: GridSink = {
     complete(job, outcome, n, exec) {
@@ -94,7 +114,14 @@ export async function runGrid<S extends SpecBase, R>(grid: Grid<S, R>, options: 
       const problem = checkRecord(g, job, outcome.record);
       if (problem !== undefined) return this.fail(job, problem, n, exec);
       const ms = (x: number) => Math.round(x * 1000) / 1000;
-      const put = g.store.put(job.key, outcome.record, { cpuSeconds: ms(outcome.cpuSeconds), wallSeconds: ms(outcome.wallSeconds), attempts: n, executor: exec, cpuClock: outcome.cpuClock, node: process.version });
+      const put = g.store.put(job.key, outcome.record, {
+        cpuSeconds: ms(outcome.cpuSeconds),
+        wallSeconds: ms(outcome.wallSeconds),
+        attempts: n,
+        executor: exec,
+        cpuClock: outcome.cpuClock,
+        node: process.version,
+      });
       handled.add(job.key);
       if (put === "stored") {
         summary.stored++;
@@ -117,9 +144,16 @@ export async function runGrid<S extends SpecBase, R>(grid: Grid<S, R>, options: 
   if (toRun.length > 0) {
     if (executor === "local") await runLocal(g, toRun, workers, attempts, sink, options.signal);
     else if (executor === "bullmq") {
-      if (!options.redis) throw new Error("the bullmq executor needs a Redis URL: REDIS_URL=redis://host:port (make) or --redis (command line)");
+      if (!options.redis)
+        throw new Error("the bullmq executor needs a Redis URL: REDIS_URL=redis://host:port (make) or --redis (command line)");
       const { submitToBullmq } = await import("./bullmq");
-      await submitToBullmq(g, toRun, { redis: options.redis, queue: options.queue ?? DEFAULT_QUEUE, attempts, pollMs: options.pollMs ?? 1000 }, sink, options.signal);
+      await submitToBullmq(
+        g,
+        toRun,
+        { redis: options.redis, queue: options.queue ?? DEFAULT_QUEUE, attempts, pollMs: options.pollMs ?? 1000 },
+        sink,
+        options.signal,
+      );
     } else throw new Error(`unknown executor ${JSON.stringify(executor)}; use "local" or "bullmq"`);
   }
   summary.interrupted = options.signal?.aborted ?? false;
@@ -145,7 +179,14 @@ function checkRecord(grid: Grid, job: GridJob, text: unknown): string | undefine
   return undefined;
 }
 
-async function runLocal(grid: Grid, jobs: GridJob[], workers: number, attempts: number, sink: GridSink, signal?: AbortSignal): Promise<void> {
+async function runLocal(
+  grid: Grid,
+  jobs: GridJob[],
+  workers: number,
+  attempts: number,
+  sink: GridSink,
+  signal?: AbortSignal,
+): Promise<void> {
   if (workers === 1) {
     // in this thread: no worker start-up, and a notebook's own modules are shared with the job
     for (const job of jobs) {

@@ -49,7 +49,9 @@ export class GridStore {
     try {
       return gunzipText(data);
     } catch (err) {
-      throw new Error(`${this.recordFile(key)} is not a readable gzip file (${(err as Error).message}); delete it and run the grid again to recompute that job`);
+      throw new Error(
+        `${this.recordFile(key)} is not a readable gzip file (${(err as Error).message}); delete it and run the grid again to recompute that job`,
+      );
     }
   }
 
@@ -57,7 +59,10 @@ export class GridStore {
     const text = this.readText(key);
     if (text === undefined) return undefined;
     const rec = JSON.parse(text) as GridRecord<S, R>;
-    if (rec.key !== key) throw new Error(`${this.recordFile(key)} holds the record of key ${rec.key}; the file was renamed or copied by hand: delete it and run the grid again`);
+    if (rec.key !== key)
+      throw new Error(
+        `${this.recordFile(key)} holds the record of key ${rec.key}; the file was renamed or copied by hand: delete it and run the grid again`,
+      );
     return rec;
   }
 
@@ -80,18 +85,17 @@ export class GridStore {
       const conflict = path.join(this.dir, `${key}.conflict.json.gz`);
       writeFileAtomic(conflict, gzipDeterministic(recordText));
       throw new Error(
-        `job ${key} gave a different result than the one stored in ${this.recordFile(key)} (the new one is in ${conflict}): ` +
-          `the job is not deterministic; make it depend on its spec's seed only, then delete both files and re-run`,
+        `job ${key} gave a different result than the one stored in ${this.recordFile(key)} (the new one is in ${conflict}): the job is not deterministic; make it depend on its spec's seed only, then delete both files and re-run`,
       );
     }
-    writeFileAtomic(this.runFile(key), JSON.stringify(run, null, 1) + "\n");
+    writeFileAtomic(this.runFile(key), `${JSON.stringify(run, null, 1)}\n`);
     writeFileAtomic(this.recordFile(key), gzipDeterministic(recordText));
     fs.rmSync(this.errorFile(key), { force: true });
     return "stored";
   }
 
   putError(info: ErrorInfo): void {
-    writeFileAtomic(this.errorFile(info.key), JSON.stringify(info, null, 1) + "\n");
+    writeFileAtomic(this.errorFile(info.key), `${JSON.stringify(info, null, 1)}\n`);
   }
 
   /** Keys that have a record, and every file that is neither a record, run info nor error of a key. */
@@ -110,7 +114,8 @@ export class GridStore {
 
   /** Deletes every file of `key` (record, run info, error, conflict). */
   remove(key: string): void {
-    for (const f of [this.recordFile(key), this.runFile(key), this.errorFile(key), path.join(this.dir, `${key}.conflict.json.gz`)]) fs.rmSync(f, { force: true });
+    for (const f of [this.recordFile(key), this.runFile(key), this.errorFile(key), path.join(this.dir, `${key}.conflict.json.gz`)])
+      fs.rmSync(f, { force: true });
   }
 }
 

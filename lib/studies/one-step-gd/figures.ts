@@ -57,7 +57,12 @@ export function gammaEffHeatmapFigure(gammaEff: Matrix, etaStar: number, title: 
 }
 
 /** Evaluation loss along training (one line per seed) against constant baselines. */
-export function lossCurvesFigure(runs: TrainedLsa[], baselines: { name: string; value: number }[], title: string, yTitle = "½ MSE on held-out tasks"): Figure {
+export function lossCurvesFigure(
+  runs: TrainedLsa[],
+  baselines: { name: string; value: number }[],
+  title: string,
+  yTitle = "½ MSE on held-out tasks",
+): Figure {
   const data: Record<string, unknown>[] = runs.map((r, k) => {
     const pts = r.checkpoints.filter((c) => c.step > 0 && Number.isFinite(c.evalLoss));
     return {
@@ -72,7 +77,14 @@ export function lossCurvesFigure(runs: TrainedLsa[], baselines: { name: string; 
   const steps = runs.flatMap((r) => r.checkpoints.map((c) => c.step)).filter((s) => s > 0);
   const x = [Math.min(...steps), Math.max(...steps)];
   baselines.forEach((b, k) =>
-    data.push({ type: "scatter", mode: "lines", name: `${b.name} (${round(b.value, 4)})`, x, y: [round(b.value, 5), round(b.value, 5)], line: { color: methodColor(k + 1), width: 2, dash: "dash" } }),
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: `${b.name} (${round(b.value, 4)})`,
+      x,
+      y: [round(b.value, 5), round(b.value, 5)],
+      line: { color: methodColor(k + 1), width: 2, dash: "dash" },
+    }),
   );
   return {
     data,
@@ -93,7 +105,14 @@ export function stepVsNoiseFigure(sweep: NoiseSweepResult, closedForm: (sigma2: 
   const trained = rows.flatMap((r) => r.trained.map((t) => ({ s: r.sigma2, v: t.step, seed: t.seed })));
   return {
     data: [
-      { type: "scatter", mode: "lines", name: "closed form n/(n+d+1+σ²) [derived]", x: grid.map((v) => round(v, 4)), y: grid.map((s) => round(closedForm(s), 5)), line: { color: methodColor(7), width: 2 } },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "closed form n/(n+d+1+σ²) [derived]",
+        x: grid.map((v) => round(v, 4)),
+        y: grid.map((s) => round(closedForm(s), 5)),
+        line: { color: methodColor(7), width: 2 },
+      },
       {
         type: "scatter",
         mode: "markers",
@@ -135,8 +154,32 @@ export function preconditionerFigure(studies: PreconditionerResult[], title: str
     const first = k === 0;
     const sig = st.Sigma;
     data.push(
-      { type: "scatter", mode: "lines+markers", name: "η*Σ⁻¹ (Mahankali T2 [derived])", legendgroup: "a", showlegend: first, x: sig, y: diagOf(st.etaSigmaInv).map((v) => round(v, 5)), xaxis: xa, yaxis: ya, line: { color: methodColor(1), dash: "dash" }, marker: { size: 5 } },
-      { type: "scatter", mode: "lines+markers", name: "Γ_σ⁻¹ (Zhang Γ with noise [derived])", legendgroup: "b", showlegend: first, x: sig, y: diagOf(st.gammaSigmaInv).map((v) => round(v, 5)), xaxis: xa, yaxis: ya, line: { color: methodColor(2), dash: "dot" }, marker: { size: 5 } },
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        name: "η*Σ⁻¹ (Mahankali T2 [derived])",
+        legendgroup: "a",
+        showlegend: first,
+        x: sig,
+        y: diagOf(st.etaSigmaInv).map((v) => round(v, 5)),
+        xaxis: xa,
+        yaxis: ya,
+        line: { color: methodColor(1), dash: "dash" },
+        marker: { size: 5 },
+      },
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        name: "Γ_σ⁻¹ (Zhang Γ with noise [derived])",
+        legendgroup: "b",
+        showlegend: first,
+        x: sig,
+        y: diagOf(st.gammaSigmaInv).map((v) => round(v, 5)),
+        xaxis: xa,
+        yaxis: ya,
+        line: { color: methodColor(2), dash: "dot" },
+        marker: { size: 5 },
+      },
       {
         type: "scatter",
         mode: "markers",
@@ -164,8 +207,21 @@ export function preconditionerFigure(studies: PreconditionerResult[], title: str
       },
     );
     const lo = k * (width + gap);
-    layout[`xaxis${ax}`] = { type: "log", domain: [lo, lo + width], title: { text: "Σ_jj (log scale)" }, anchor: ya, tickvals: sig, ticktext: sig.map(String) };
-    layout[`yaxis${ax}`] = { type: "log", anchor: xa, title: { text: first ? "G_jj (log scale)" : "" }, tickvals: yTicks, ticktext: yTicks.map(String) };
+    layout[`xaxis${ax}`] = {
+      type: "log",
+      domain: [lo, lo + width],
+      title: { text: "Σ_jj (log scale)" },
+      anchor: ya,
+      tickvals: sig,
+      ticktext: sig.map(String),
+    };
+    layout[`yaxis${ax}`] = {
+      type: "log",
+      anchor: xa,
+      title: { text: first ? "G_jj (log scale)" : "" },
+      tickvals: yTicks,
+      ticktext: yTicks.map(String),
+    };
     (layout.annotations as unknown[]).push({
       text: st.prior === "invCov" ? "w ~ N(0, Σ⁻¹)" : "w ~ N(0, I)",
       x: lo + width / 2,
@@ -184,9 +240,43 @@ export function nonlinearTeacherFigure(studies: NonlinearResult[], title: string
   const names = studies.map((s) => s.name);
   const meanRisk = (s: NonlinearResult, f: (t: TrainedLsa) => number) => s.trained.reduce((a, t) => a + f(t), 0) / s.trained.length;
   const data: Record<string, unknown>[] = [
-    { type: "bar", name: "zero predictor", x: names, y: studies.map((s) => round(s.zeroRisk, 5)), marker: { color: methodColor(7) }, xaxis: "x", yaxis: "y" },
-    { type: "bar", name: "GD with Monte Carlo η*", x: names, y: studies.map((s) => round(meanRisk(s, (t) => t.risk.reference.mse), 5)), marker: { color: methodColor(1) }, xaxis: "x", yaxis: "y" },
-    { type: "bar", name: "trained LSA (mean over seeds)", x: names, y: studies.map((s) => round(meanRisk(s, (t) => t.risk.lsa.mse), 5)), marker: { color: methodColor(0) }, xaxis: "x", yaxis: "y" },
+    {
+      type: "bar",
+      name: "zero predictor",
+      x: names,
+      y: studies.map((s) => round(s.zeroRisk, 5)),
+      marker: { color: methodColor(7) },
+      xaxis: "x",
+      yaxis: "y",
+    },
+    {
+      type: "bar",
+      name: "GD with Monte Carlo η*",
+      x: names,
+      y: studies.map((s) =>
+        round(
+          meanRisk(s, (t) => t.risk.reference.mse),
+          5,
+        ),
+      ),
+      marker: { color: methodColor(1) },
+      xaxis: "x",
+      yaxis: "y",
+    },
+    {
+      type: "bar",
+      name: "trained LSA (mean over seeds)",
+      x: names,
+      y: studies.map((s) =>
+        round(
+          meanRisk(s, (t) => t.risk.lsa.mse),
+          5,
+        ),
+      ),
+      marker: { color: methodColor(0) },
+      xaxis: "x",
+      yaxis: "y",
+    },
   ];
   studies.forEach((s, k) => {
     const pts = s.trained.flatMap((t) => t.diag.map((v, j) => ({ j, v: v / s.etaMC })));
@@ -202,7 +292,16 @@ export function nonlinearTeacherFigure(studies: NonlinearResult[], title: string
     });
   });
   const d = studies[0]!.spec.d;
-  data.push({ type: "scatter", mode: "lines", name: "±3% band", x: [0.5, d + 0.5, d + 0.5, 0.5, 0.5], y: [0.97, 0.97, 1.03, 1.03, 0.97], xaxis: "x2", yaxis: "y2", line: { color: "#999", dash: "dot", width: 1 } });
+  data.push({
+    type: "scatter",
+    mode: "lines",
+    name: "±3% band",
+    x: [0.5, d + 0.5, d + 0.5, 0.5, 0.5],
+    y: [0.97, 0.97, 1.03, 1.03, 0.97],
+    xaxis: "x2",
+    yaxis: "y2",
+    line: { color: "#999", dash: "dot", width: 1 },
+  });
   return {
     data,
     layout: {

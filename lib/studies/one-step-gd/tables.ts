@@ -13,7 +13,6 @@ import type { NonlinearResult } from "./experiments/nonlinear";
 import type { OptimalStepResult } from "./experiments/optimal-step";
 import type { PreconditionerResult } from "./experiments/preconditioner";
 
-
 const vec = (v: number[], digits = 4) => `(${v.map((x) => Number(x.toPrecision(digits))).join(", ")})`;
 
 export function constructionRows(c: ConstructionResult): Row[] {
@@ -55,7 +54,10 @@ export function derivationRows(result: OptimalStepResult): Row[] {
     { step: "d²R/dη²", expression: d.curvature },
     { step: "root −R'(0)/R'' (iid moments s, m, τ² = t, σ² = g)", expression: d.rootGeneral },
     { step: "root, Gaussian (s = 1, m = 3, t = 1)", expression: d.root },
-    { step: "equals n/(n+d+1+σ²) exactly; R(root) equals the risk closed form", expression: `${result.symbolic.rootMatches}; ${result.symbolic.riskMatches}` },
+    {
+      step: "equals n/(n+d+1+σ²) exactly; R(root) equals the risk closed form",
+      expression: `${result.symbolic.rootMatches}; ${result.symbolic.riskMatches}`,
+    },
   ];
 }
 
@@ -131,7 +133,16 @@ export function noiseSweepRows(sweep: NoiseSweepResult): Row[] {
 /** M7: one row per (teacher, seed), plus the fit. */
 export function nonlinearRows(studies: NonlinearResult[]): Row[] {
   return studies.flatMap((s) => [
-    { teacher: s.name, source: "MC fit", eta_mc: s.etaMC, eta_mc_se: s.etaSe, diag: vec(diagOf(s.fit.G)), mse_rel_diff: null, mse_rel_diff_se: null, zero_mse: s.zeroRisk },
+    {
+      teacher: s.name,
+      source: "MC fit",
+      eta_mc: s.etaMC,
+      eta_mc_se: s.etaSe,
+      diag: vec(diagOf(s.fit.G)),
+      mse_rel_diff: null,
+      mse_rel_diff_se: null,
+      zero_mse: s.zeroRisk,
+    },
     ...s.trained.map((t) => ({
       teacher: s.name,
       source: `trained seed ${t.seed}`,

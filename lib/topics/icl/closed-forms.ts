@@ -187,7 +187,10 @@ export function uniformMoments(h: number): { s: number; mu4: number } {
  *   c* = n τ² m2 / (τ² ((n + 2) m3 + (d − 1) m1 m2) + σ² m2),  MSE = τ² d m1 + σ² − c* τ² d m2.
  * (σ = 0: Eλ² / ((n+1)/n Eλ³ + E[tr Λ λ²]/n), notes Z8; Exponential(1), d = 5, n = 20 gives 2/7.)
  */
-export function etaStarRandomDiag(args: { n: number; d: number; m1: number; m2: number; m3: number; sigma2?: number; tau2?: number }): { eta: number; risk: number } {
+export function etaStarRandomDiag(args: { n: number; d: number; m1: number; m2: number; m3: number; sigma2?: number; tau2?: number }): {
+  eta: number;
+  risk: number;
+} {
   const { n, d, m1, m2, m3 } = args;
   checkN(n, "etaStarRandomDiag");
   checkN(d, "etaStarRandomDiag (dimension d)");
@@ -215,7 +218,8 @@ export function etaSigmaInverse(o: { Sigma: number[]; n: number; sigma2?: number
 
 /** MSE of OLS for n > d + 1, x ~ N(0, I), any w (notes §5b A2 [P/D]): σ² (1 + d/(n − d − 1)). */
 export function riskOLS({ n, d, sigma2 }: { n: number; d: number; sigma2: number }): number {
-  if (!(n > d + 1)) throw new Error(`riskOLS: needs n > d + 1 (got n = ${n}, d = ${d}); below that the OLS risk is infinite or needs the min-norm formula`);
+  if (!(n > d + 1))
+    throw new Error(`riskOLS: needs n > d + 1 (got n = ${n}, d = ${d}); below that the OLS risk is infinite or needs the min-norm formula`);
   checkNonNeg(sigma2, "riskOLS sigma2");
   return sigma2 * (1 + d / (n - d - 1));
 }

@@ -23,7 +23,8 @@ export function constructGD(args: { d: number; n: number; eta?: number; G?: Matr
   const { d, n } = args;
   if (!Number.isInteger(d) || d < 1) throw new Error(`constructGD: d must be a positive integer, got ${String(d)}`);
   if (!Number.isInteger(n) || n < 1) throw new Error(`constructGD: n must be a positive integer, got ${String(n)}`);
-  if ((args.eta === undefined) === (args.G === undefined)) throw new Error("constructGD: give exactly one of eta (a step size) or G (a d x d preconditioner)");
+  if ((args.eta === undefined) === (args.G === undefined))
+    throw new Error("constructGD: give exactly one of eta (a step size) or G (a d x d preconditioner)");
   let G: Matrix;
   if (args.G !== undefined) {
     assertMatrix(args.G, "constructGD G", d, d);
@@ -45,5 +46,9 @@ export function constructGD(args: { d: number; n: number; eta?: number; G?: Matr
   for (let j = 0; j < d; j++) Wv[d]![j] = W0[j]!;
   Wv[d]![d] = -1;
   const P = eye(D).map((r) => r.map((v) => v / n));
-  return { params: { kind: "separate", Wk, Wq, Wv, P }, options: { includeQuery: false, normalize: "none", readout: "minus" }, W0: W0.slice() };
+  return {
+    params: { kind: "separate", Wk, Wq, Wv, P },
+    options: { includeQuery: false, normalize: "none", readout: "minus" },
+    W0: W0.slice(),
+  };
 }

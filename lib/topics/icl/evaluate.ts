@@ -59,7 +59,9 @@ export function nuisanceShare(red: Reduction, spec: TaskSpec, tasks: number, rng
 }
 
 /** Trains one layer (seed `seed`) and evaluates it against `reference` on shared fresh tasks. */
-export function trainAndEvaluate(o: TrainSettings & { spec: TaskSpec; seed: number; reference: Predictor; label: string; progress?: boolean }): TrainedLsa {
+export function trainAndEvaluate(
+  o: TrainSettings & { spec: TaskSpec; seed: number; reference: Predictor; label: string; progress?: boolean },
+): TrainedLsa {
   const rng = new Rng(o.seed);
   const r = trainLSA({
     spec: o.spec,
@@ -80,7 +82,11 @@ export function trainAndEvaluate(o: TrainSettings & { spec: TaskSpec; seed: numb
   // the same tasks before and after training, so the two shares differ only by the weights
   const nuisanceInit = nuisanceShare(reduceLSA(r.init), o.spec, nt, new Rng(nuisanceRng.seed));
   const nuisanceFinal = nuisanceShare(red, o.spec, nt, new Rng(nuisanceRng.seed));
-  const mc = riskMC(o.spec, { lsa: lsaPredictor(red), reference: o.reference }, { tasks: o.riskTasks, rng: rng.split(), reference: "reference" });
+  const mc = riskMC(
+    o.spec,
+    { lsa: lsaPredictor(red), reference: o.reference },
+    { tasks: o.riskTasks, rng: rng.split(), reference: "reference" },
+  );
   const diag = diagOf(red.gammaEff);
   return {
     label: o.label,

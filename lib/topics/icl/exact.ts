@@ -56,7 +56,9 @@ export const ONE_STEP_RISK = "eta^2 * (s*d/n) * (t*((n+d-2)*s^2 + m) + g*s) - 2*
 const GAUSSIAN: Record<string, string> = { s: "1", m: "3", t: "1" };
 
 function substitute(node: math.MathNode, values: Record<string, string>): math.MathNode {
-  return node.transform((x) => (x.type === "SymbolNode" && (x as math.SymbolNode).name in values ? math.parse(`(${values[(x as math.SymbolNode).name]!})`) : x));
+  return node.transform((x) =>
+    x.type === "SymbolNode" && (x as math.SymbolNode).name in values ? math.parse(`(${values[(x as math.SymbolNode).name]!})`) : x,
+  );
 }
 
 export interface StepDerivation {
@@ -109,7 +111,12 @@ export function sameOnGrid(a: string, b: string): { equal: boolean; points: numb
         const va = ea.evaluate(scope) as Rational;
         const vb = eb.evaluate(scope) as Rational;
         points++;
-        if (!mf.equal(va, vb)) return { equal: false, points, firstMismatch: `n=${n}, d=${d}, σ²=${g}: ${mf.format(va, { fraction: "ratio" })} vs ${mf.format(vb, { fraction: "ratio" })}` };
+        if (!mf.equal(va, vb))
+          return {
+            equal: false,
+            points,
+            firstMismatch: `n=${n}, d=${d}, σ²=${g}: ${mf.format(va, { fraction: "ratio" })} vs ${mf.format(vb, { fraction: "ratio" })}`,
+          };
       }
     }
   }
@@ -134,6 +141,9 @@ export function checkEtaStarDerivation(): { derivation: StepDerivation; rootMatc
   const mf = math.create(math.all, { number: "Fraction" });
   const curv = mf.compile(derivation.curvature);
   let convex = true;
-  for (const n of [3, 20]) for (const d of [1, 5]) for (const g of ["0", "2"]) convex = convex && mf.larger(curv.evaluate({ n: mf.fraction(n), d: mf.fraction(d), g: mf.fraction(g) }) as Rational, 0) === true;
+  for (const n of [3, 20])
+    for (const d of [1, 5])
+      for (const g of ["0", "2"])
+        convex = convex && mf.larger(curv.evaluate({ n: mf.fraction(n), d: mf.fraction(d), g: mf.fraction(g) }) as Rational, 0) === true;
   return { derivation, rootMatches, riskMatches, convex };
 }

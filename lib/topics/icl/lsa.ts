@@ -43,8 +43,10 @@ export interface LsaOptions {
 export function resolveOptions(o: LsaOptions = {}): Required<LsaOptions> {
   const r = { includeQuery: o.includeQuery ?? false, normalize: o.normalize ?? "n", readout: o.readout ?? "plus" } as const;
   if (typeof r.includeQuery !== "boolean") throw new Error(`LSA option includeQuery must be true or false, got ${String(o.includeQuery)}`);
-  if (r.normalize !== "n" && r.normalize !== "none") throw new Error(`LSA option normalize must be "n" or "none", got ${JSON.stringify(o.normalize)}`);
-  if (r.readout !== "plus" && r.readout !== "minus") throw new Error(`LSA option readout must be "plus" or "minus", got ${JSON.stringify(o.readout)}`);
+  if (r.normalize !== "n" && r.normalize !== "none")
+    throw new Error(`LSA option normalize must be "n" or "none", got ${JSON.stringify(o.normalize)}`);
+  if (r.readout !== "plus" && r.readout !== "minus")
+    throw new Error(`LSA option readout must be "plus" or "minus", got ${JSON.stringify(o.readout)}`);
   return r;
 }
 
@@ -115,7 +117,11 @@ export function disposeLsaTensors(t: LsaTensors): void {
  * The layer applied to tokens E [B, n+1, d+1]: returns the updated tokens and the prediction
  * ŷ = ±(updated bottom-right entry). `heads` may be one head or several (updates add).
  */
-export function lsaForward(heads: LsaTensors | LsaTensors[], E: tf.Tensor3D, options: LsaOptions = {}): { tokens: tf.Tensor3D; yhat: tf.Tensor1D } {
+export function lsaForward(
+  heads: LsaTensors | LsaTensors[],
+  E: tf.Tensor3D,
+  options: LsaOptions = {},
+): { tokens: tf.Tensor3D; yhat: tf.Tensor1D } {
   const o = resolveOptions(options);
   const list = Array.isArray(heads) ? heads : [heads];
   if (list.length === 0) throw new Error("lsaForward: need at least one head");
@@ -129,7 +135,8 @@ export function lsaForward(heads: LsaTensors | LsaTensors[], E: tf.Tensor3D, opt
     for (const h of list) {
       let u: tf.Tensor3D;
       if (h.kind === "merged") {
-        if (h.Wkq.shape[0] !== D || h.Wpv.shape[0] !== D) throw new Error(`lsaForward: parameters are for tokens of size ${h.Wkq.shape[0]}, tokens have size ${D}`);
+        if (h.Wkq.shape[0] !== D || h.Wpv.shape[0] !== D)
+          throw new Error(`lsaForward: parameters are for tokens of size ${h.Wkq.shape[0]}, tokens have size ${D}`);
         // scores[j, i] = e_jᵀ W_KQᵀ e_i ; values v_i = W_PV e_i
         const q = tf.reshape(tf.matMul(tf.reshape(E, [B * T, D]), h.Wkq, false, true), [B, T, D]);
         const scores = tf.matMul(q, kv, false, true);

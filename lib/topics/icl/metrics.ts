@@ -43,9 +43,11 @@ export function offDiagRel(G: Matrix, target: Matrix): number {
     if (!(r[i]! > 0)) throw new Error(`offDiagRel: the target's diagonal must be positive, entry ${i} is ${r[i]}`);
   });
   let worst = 0;
-  G.forEach((r, i) => r.forEach((v, j) => {
-    if (i !== j) worst = Math.max(worst, Math.abs(v) / Math.sqrt(target[i]![i]! * target[j]![j]!));
-  }));
+  G.forEach((r, i) =>
+    r.forEach((v, j) => {
+      if (i !== j) worst = Math.max(worst, Math.abs(v) / Math.sqrt(target[i]![i]! * target[j]![j]!));
+    }),
+  );
   return worst;
 }
 

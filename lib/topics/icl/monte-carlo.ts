@@ -27,7 +27,8 @@ export interface McOptions {
 function forEachChunk(spec: TaskSpec, o: McOptions, visit: (batch: TaskBatch, group: number) => void): void {
   if (!Number.isInteger(o.tasks) || o.tasks < 1) throw new Error(`Monte Carlo: tasks must be a positive integer, got ${String(o.tasks)}`);
   const groups = o.groups ?? 20;
-  if (!Number.isInteger(groups) || groups < 2 || groups > o.tasks) throw new Error(`Monte Carlo: groups must be an integer in [2, tasks], got ${String(groups)}`);
+  if (!Number.isInteger(groups) || groups < 2 || groups > o.tasks)
+    throw new Error(`Monte Carlo: groups must be an integer in [2, tasks], got ${String(groups)}`);
   const chunk = o.chunk ?? 8192;
   if (!Number.isInteger(chunk) || chunk < 1) throw new Error(`Monte Carlo: chunk must be a positive integer, got ${String(chunk)}`);
   const prepared = prepareSpec(spec);
@@ -133,8 +134,8 @@ export function fitPreconditionerMC(spec: TaskSpec, o: McOptions): Preconditione
   const Ftot = new Float64Array(p * p);
   const rtot = new Float64Array(p);
   grams.forEach((F, g) => {
-    for (let k = 0; k < p * p; k++) Ftot[k]! += F[k]!;
-    for (let k = 0; k < p; k++) rtot[k]! += rhs[g]![k]!;
+    for (let k = 0; k < p * p; k++) Ftot[k]! += F[k];
+    for (let k = 0; k < p; k++) rtot[k]! += rhs[g]![k];
   });
   const g = solveFrom(Ftot, rtot);
   const perGroup = grams.map((F, k) => solveFrom(F, rhs[k]!));

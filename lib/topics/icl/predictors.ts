@@ -63,7 +63,8 @@ export function gdPredictor(step: { eta: number } | { G: Matrix }, W0?: number[]
  * λ = 0 is OLS, taking the minimum-norm solution Xᵀ(XXᵀ)⁻¹y when n < d.
  */
 export function ridgePredictor(lambda: number): Predictor {
-  if (!(Number.isFinite(lambda) && lambda >= 0)) throw new Error(`ridgePredictor: lambda must be a non-negative number, got ${String(lambda)}`);
+  if (!(Number.isFinite(lambda) && lambda >= 0))
+    throw new Error(`ridgePredictor: lambda must be a non-negative number, got ${String(lambda)}`);
   return (batch) => {
     const { B, n, d, X, y, xq } = batch;
     const out = new Float64Array(B);

@@ -43,7 +43,7 @@ export function reduceLSA(params: LsaParams | LsaParams[], options: LsaOptions =
   const list = Array.isArray(params) ? params : [params];
   if (list.length === 0) throw new Error("reduceLSA: need at least one head");
   if (o.normalize === "none" && !(Number.isInteger(n) && n! > 0)) {
-    throw new Error("reduceLSA: normalize = \"none\" needs the context length n (the 1/n of C moves into a)");
+    throw new Error('reduceLSA: normalize = "none" needs the context length n (the 1/n of C moves into a)');
   }
   const factor = (o.readout === "plus" ? 1 : -1) * (o.normalize === "none" ? n! : 1);
   const D = tokenDim(list[0]!);

@@ -102,7 +102,7 @@ export function prepareSpec(spec: TaskSpec): PreparedSpec {
   if (!w || typeof w !== "object") throw new Error(`task spec w must be {kind: "iso" | "invCov" | "fixed", ...}`);
   validateTeacher(spec.teacher ?? { kind: "linear" }, d);
   let tau = 1;
-  if (w.kind === "iso" || w.kind === "invCov") tau = Math.sqrt(positive(w.tau2, 1, `task spec w.tau2 (prior variance)`));
+  if (w.kind === "iso" || w.kind === "invCov") tau = Math.sqrt(positive(w.tau2, 1, "task spec w.tau2 (prior variance)"));
   else if (w.kind === "fixed") {
     if (!Array.isArray(w.w) || w.w.length !== d || !w.w.every(Number.isFinite)) {
       throw new Error(`task spec w.w (fixed weights) must be ${d} finite numbers`);
@@ -119,12 +119,15 @@ export function prepareSpec(spec: TaskSpec): PreparedSpec {
       if (w.kind === "invCov") prepared.Lw = transpose(inverse(prepared.L, "Cholesky factor of x.Lambda"));
     }
   } else if (x.kind === "uniform") {
-    positive(x.halfWidth, NaN, "task spec x.halfWidth (uniform covariates on [-h, h])");
-    if (w.kind === "invCov") throw new Error(`task spec: w.kind "invCov" needs Gaussian covariates with a covariance; uniform x has none set (use "iso")`);
+    positive(x.halfWidth, Number.NaN, "task spec x.halfWidth (uniform covariates on [-h, h])");
+    if (w.kind === "invCov")
+      throw new Error(`task spec: w.kind "invCov" needs Gaussian covariates with a covariance; uniform x has none set (use "iso")`);
   } else if (x.kind === "gaussDiagRandom") {
     positive(x.mean, 1, "task spec x.mean (mean of the Exponential covariance entries)");
   } else {
-    throw new Error(`task spec x.kind must be "gauss", "uniform" or "gaussDiagRandom", got ${JSON.stringify((x as { kind: unknown }).kind)}`);
+    throw new Error(
+      `task spec x.kind must be "gauss", "uniform" or "gaussDiagRandom", got ${JSON.stringify((x as { kind: unknown }).kind)}`,
+    );
   }
   return prepared;
 }
@@ -184,8 +187,8 @@ export function sampleTasks(spec: TaskSpec | PreparedSpec, B: number, source: Rn
   if (x.kind === "gauss" && p.L) {
     if (p.diagonal) {
       const sd = p.L.map((r, i) => r[i]!);
-      for (let k = 0; k < X.length; k++) X[k]! *= sd[k % d]!;
-      for (let k = 0; k < xq.length; k++) xq[k]! *= sd[k % d]!;
+      for (let k = 0; k < X.length; k++) X[k]! *= sd[k % d];
+      for (let k = 0; k < xq.length; k++) xq[k]! *= sd[k % d];
     } else {
       applyLower(X, 0, B * n, d, p.L, tmp);
       applyLower(xq, 0, B, d, p.L, tmp);
@@ -214,7 +217,7 @@ export function sampleTasks(spec: TaskSpec | PreparedSpec, B: number, source: Rn
       } else if (p.Lw) {
         if (p.diagonal) {
           const s = p.Lw.map((r, i) => r[i]!);
-          for (let k = 0; k < w.length; k++) w[k]! *= s[k % d]!;
+          for (let k = 0; k < w.length; k++) w[k]! *= s[k % d];
         } else {
           for (let b = 0; b < B; b++) applyFull(w, b * d, d, p.Lw, tmp);
         }
@@ -231,7 +234,7 @@ export function sampleTasks(spec: TaskSpec | PreparedSpec, B: number, source: Rn
   if (sigma > 0) {
     const noise = new Float32Array(B * n + B);
     stream.fillNormal(noise, { std: sigma });
-    for (let k = 0; k < B * n; k++) y[k]! += noise[k]!;
+    for (let k = 0; k < B * n; k++) y[k]! += noise[k];
     for (let b = 0; b < B; b++) yq[b] = fq[b]! + noise[B * n + b]!;
   } else {
     yq.set(fq);

@@ -8,21 +8,20 @@
  */
 import type { NormalStream } from "../../core/normal";
 
-export type TeacherSpec =
-  | { kind: "linear" }
-  | { kind: "tanh"; gain?: number }
-  | { kind: "relu2"; hidden: number };
+export type TeacherSpec = { kind: "linear" } | { kind: "tanh"; gain?: number } | { kind: "relu2"; hidden: number };
 
 /** Throws on a malformed teacher, naming the field. */
 export function validateTeacher(t: TeacherSpec, d: number): void {
   if (!t || typeof t !== "object") throw new Error(`task spec teacher must be {kind: "linear" | "tanh" | "relu2", ...}`);
   if (t.kind === "linear") return;
   if (t.kind === "tanh") {
-    if (t.gain !== undefined && !(Number.isFinite(t.gain) && t.gain > 0)) throw new Error(`teacher tanh: gain must be a positive number, got ${t.gain}`);
+    if (t.gain !== undefined && !(Number.isFinite(t.gain) && t.gain > 0))
+      throw new Error(`teacher tanh: gain must be a positive number, got ${t.gain}`);
     return;
   }
   if (t.kind === "relu2") {
-    if (!Number.isInteger(t.hidden) || t.hidden < 1) throw new Error(`teacher relu2: hidden (width K) must be a positive integer, got ${String(t.hidden)}`);
+    if (!Number.isInteger(t.hidden) || t.hidden < 1)
+      throw new Error(`teacher relu2: hidden (width K) must be a positive integer, got ${String(t.hidden)}`);
     if (d < 1) throw new Error("teacher relu2: d must be positive");
     return;
   }
@@ -55,7 +54,7 @@ export interface TeacherContext {
 export function applyTeacher(t: TeacherSpec, ctx: TeacherContext): void {
   const { B, n, d, X, xq, w, y, fq } = ctx;
   if (t.kind === "linear" || t.kind === "tanh") {
-    const gain = t.kind === "tanh" ? t.gain ?? 1 : 1;
+    const gain = t.kind === "tanh" ? (t.gain ?? 1) : 1;
     const squash = t.kind === "tanh";
     for (let b = 0; b < B; b++) {
       const wo = b * d;

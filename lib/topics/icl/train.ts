@@ -147,7 +147,8 @@ export function trainLSA(o: TrainOptions): TrainResult {
   phiInit.dispose();
   // "textbook" is the float32 op order this trainer always used (core/optim names the three)
   const adam = new Adam([phi], { beta1: o.beta1, beta2: o.beta2, eps: o.eps, clipGlobalNorm: o.clipGlobalNorm, arithmetic: "textbook" });
-  const evalSt: StatsTensors | undefined = evalTasks > 0 ? statsTensors(computeStats(sampleTasks(prepared, evalTasks, evalRng), { includeQuery })) : undefined;
+  const evalSt: StatsTensors | undefined =
+    evalTasks > 0 ? statsTensors(computeStats(sampleTasks(prepared, evalTasks, evalRng), { includeQuery })) : undefined;
   const c = lossScale === "half" ? 0.5 : 1;
 
   const trainLoss = new Float64Array(o.steps);
@@ -163,7 +164,7 @@ export function trainLSA(o: TrainOptions): TrainResult {
   const options: LsaOptions = { includeQuery, normalize: "n", readout: "plus" };
   const record = (step: number) => {
     const red = reduceLSA(current(), options);
-    let evalLoss = NaN;
+    let evalLoss = Number.NaN;
     if (evalSt) {
       const t = tf.tidy(() => {
         const a = tf.reshape(tf.slice(phi, 0, D), [D, 1]) as tf.Tensor2D;
@@ -186,13 +187,24 @@ export function trainLSA(o: TrainOptions): TrainResult {
         const BT = tf.reshape(tf.slice(phi, D, d * D), [d, D]) as tf.Tensor2D;
         const { loss, ga, gBT } = reducedLossAndGrads(a, BT, st, lossScale);
         const g = tf.concat([tf.reshape(ga, [-1]), tf.reshape(gBT, [-1])]) as tf.Tensor1D;
-        adam.step([g], learningRate(step, { base: lr, total: o.steps, warmup: o.warmup, warmupOffset: 1, decay: o.schedule ?? "constant", finalFraction: o.lrFinal ?? 0 }));
+        adam.step(
+          [g],
+          learningRate(step, {
+            base: lr,
+            total: o.steps,
+            warmup: o.warmup,
+            warmupOffset: 1,
+            decay: o.schedule ?? "constant",
+            finalFraction: o.lrFinal ?? 0,
+          }),
+        );
         return loss;
       });
       trainLoss[step] = loss.dataSync()[0]!;
       loss.dispose();
       disposeStatsTensors(st);
-      if (!Number.isFinite(trainLoss[step])) throw new Error(`trainLSA: the loss became ${trainLoss[step]} at step ${step}; lower lr (now ${lr})`);
+      if (!Number.isFinite(trainLoss[step]))
+        throw new Error(`trainLSA: the loss became ${trainLoss[step]} at step ${step}; lower lr (now ${lr})`);
       if (ckSteps.has(step + 1)) record(step + 1);
       const w = Math.min(100, step + 1);
       let recent = 0;
@@ -245,7 +257,9 @@ export function trainLSADirect(o: DirectTrainOptions): { params: LsaParams[]; tr
       vars.push(variable);
       return variable as unknown as tf.Tensor2D;
     };
-    return t.kind === "merged" ? { kind: "merged", Wkq: v(t.Wkq), Wpv: v(t.Wpv) } : { kind: "separate", Wk: v(t.Wk), Wq: v(t.Wq), Wv: v(t.Wv), P: v(t.P) };
+    return t.kind === "merged"
+      ? { kind: "merged", Wkq: v(t.Wkq), Wpv: v(t.Wpv) }
+      : { kind: "separate", Wk: v(t.Wk), Wq: v(t.Wq), Wv: v(t.Wv), P: v(t.P) };
   });
   const opt = tf.train.adam(o.lr ?? 1e-2, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.eps ?? 1e-8);
   const c = (o.lossScale ?? "half") === "half" ? 0.5 : 1;
@@ -262,8 +276,11 @@ export function trainLSADirect(o: DirectTrainOptions): { params: LsaParams[]; tr
       tf.dispose([loss, E, t.X, t.y, t.xq, t.yq]);
     }
     const toMatrix = (x: tf.Tensor2D): Matrix => x.arraySync() as Matrix;
-    const params = asVars.map((h): LsaParams =>
-      h.kind === "merged" ? { kind: "merged", Wkq: toMatrix(h.Wkq), Wpv: toMatrix(h.Wpv) } : { kind: "separate", Wk: toMatrix(h.Wk), Wq: toMatrix(h.Wq), Wv: toMatrix(h.Wv), P: toMatrix(h.P) },
+    const params = asVars.map(
+      (h): LsaParams =>
+        h.kind === "merged"
+          ? { kind: "merged", Wkq: toMatrix(h.Wkq), Wpv: toMatrix(h.Wpv) }
+          : { kind: "separate", Wk: toMatrix(h.Wk), Wq: toMatrix(h.Wq), Wv: toMatrix(h.Wv), P: toMatrix(h.P) },
     );
     return { params, trainLoss };
   } finally {

@@ -3,11 +3,11 @@
  * (SIGINT, then kill), the per-cell check for unhandled rejections, and the final module query.
  * Decides nothing about notebooks or failures; run.ts does that with what this returns.
  */
-import { describeExit, Kernel, KernelGoneError, PendingRequest, StartupError } from "./kernel";
-import { OutputCollector, Output } from "./outputs";
-import { Fault, ModuleReport, Probe } from "./probe";
+import { describeExit, type Kernel, KernelGoneError, type PendingRequest, StartupError } from "./kernel";
+import { OutputCollector, type Output } from "./outputs";
+import { type Fault, type ModuleReport, Probe } from "./probe";
 import { TIMED_OUT, within } from "./timing";
-import { Message } from "./wire";
+import type { Message } from "./wire";
 
 /** Like nbclient's iopub_timeout: how long to wait for `idle` once the reply is in. */
 const IDLE_AFTER_REPLY_MS = 5_000;
@@ -62,7 +62,9 @@ export class KernelSession {
     const reply = await within(Promise.race([req.reply, this.kernel.failure]), timeoutMs);
     if (reply === TIMED_OUT) throw new StartupError(`the kernel did not run the runner's preamble within ${timeoutMs / 1000} s`);
     if (reply.content.status !== "ok") {
-      throw new StartupError(`the runner's preamble failed in the kernel (status ${String(reply.content.status)}):\n${stderr.join("").trim()}`);
+      throw new StartupError(
+        `the runner's preamble failed in the kernel (status ${String(reply.content.status)}):\n${stderr.join("").trim()}`,
+      );
     }
     await within(req.idle, IDLE_AFTER_REPLY_MS);
   }
@@ -108,7 +110,11 @@ export class KernelSession {
 
   /** Asks the kernel which modules it loaded (the last request of a successful run). */
   async loadedModules(): Promise<ModuleReport> {
-    const req = this.kernel.execute(this.probe.modulesQueryCode(), this.filtered(RUNNER, () => undefined), true);
+    const req = this.kernel.execute(
+      this.probe.modulesQueryCode(),
+      this.filtered(RUNNER, () => undefined),
+      true,
+    );
     const done = await within(Promise.race([Promise.all([req.reply, req.idle]), this.kernel.failure]), QUERY_TIMEOUT_MS);
     if (done === TIMED_OUT) throw new Error(`no answer within ${QUERY_TIMEOUT_MS / 1000} s`);
     const status = done[0].content.status;
@@ -189,6 +195,7 @@ export class KernelSession {
 
 function stderrOf(into: string[]): (msg: Message) => void {
   return (msg) => {
-    if (msg.header.msg_type === "stream" && msg.content.name === "stderr" && typeof msg.content.text === "string") into.push(msg.content.text);
+    if (msg.header.msg_type === "stream" && msg.content.name === "stderr" && typeof msg.content.text === "string")
+      into.push(msg.content.text);
   };
 }

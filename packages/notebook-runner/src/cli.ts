@@ -8,7 +8,16 @@
  * ends by that signal.
  */
 import * as path from "node:path";
-import { DEFAULT_CELL_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, displayName, RunOptions, RunState, runNotebook, UsageError } from "./run";
+import {
+  DEFAULT_CELL_TIMEOUT_MS,
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_STARTUP_TIMEOUT_MS,
+  displayName,
+  type RunOptions,
+  type RunState,
+  runNotebook,
+  UsageError,
+} from "./run";
 
 export interface CliSettings {
   /** Name in messages and --help. */
@@ -39,15 +48,22 @@ interface Cli {
 
 function parseSeconds(flag: string, value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number of seconds, got ${JSON.stringify(value)}`);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${flag} needs a positive number of seconds, got ${JSON.stringify(value)}`);
   return n * 1000;
 }
 
 const minutes = (ms: number) => (ms >= 3600_000 ? `${ms / 3600_000} h` : ms >= 120_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
 export function helpText(s: CliSettings): string {
-  const scale = s.scale === undefined ? "" : `  --scale ${s.scale.values.join("|")}${" ".repeat(Math.max(1, 23 - 8 - s.scale.values.join("|").length))}${s.scale.help ?? `sets ${s.scale.variable} for the notebook`}\n`;
-  const out = s.outputDir === undefined ? "" : `  --outputs-dir <dir>    ${s.outputDir.help ?? `sets ${s.outputDir.variable}: where the notebook writes its files`}\n`;
+  const scale =
+    s.scale === undefined
+      ? ""
+      : `  --scale ${s.scale.values.join("|")}${" ".repeat(Math.max(1, 23 - 8 - s.scale.values.join("|").length))}${s.scale.help ?? `sets ${s.scale.variable} for the notebook`}\n`;
+  const out =
+    s.outputDir === undefined
+      ? ""
+      : `  --outputs-dir <dir>    ${s.outputDir.help ?? `sets ${s.outputDir.variable}: where the notebook writes its files`}\n`;
   return `Usage: ${s.program} <notebook.ipynb> (--output <path> | --inplace) [options]
 
 Runs the notebook's code cells in order in a fresh tslab kernel (working directory: the
@@ -82,7 +98,7 @@ not a notebook) stop the run; the message names the notebook, the cell (1-based,
 cells) and the first lines of the error, and the partial copy gets an "error" output there. A
 rejection or callback error is blamed on the cell that started the promise or timer.
 On SIGINT/SIGTERM the kernel is stopped and a message says at which cell and what was written.
-${s.help !== undefined ? "\n" + s.help.trimEnd() + "\n" : ""}
+${s.help !== undefined ? `\n${s.help.trimEnd()}\n` : ""}
 Exit status: 0 success, 1 the notebook failed, 2 usage error.
 `;
 }
@@ -101,7 +117,8 @@ export function parseArgs(argv: readonly string[], s: CliSettings): Cli | undefi
   const opts: Partial<RunOptions> = { ...s.defaults };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     const value = (): string => {
       if (inline !== undefined) return inline;
       const v = argv[++i];
@@ -168,7 +185,8 @@ export function parseArgs(argv: readonly string[], s: CliSettings): Cli | undefi
   if (!inplace && output === undefined) throw new UsageError("say where the result goes: --output <path> or --inplace");
   if (scale !== undefined && s.scale !== undefined) env[s.scale.variable] = scale;
   if (s.outputDir !== undefined) {
-    const dir = outputsDir ?? s.outputDir.policy?.(scale ?? (s.scale !== undefined ? process.env[s.scale.variable] || undefined : undefined));
+    const dir =
+      outputsDir ?? s.outputDir.policy?.(scale ?? (s.scale !== undefined ? process.env[s.scale.variable] || undefined : undefined));
     if (dir !== undefined) {
       env[s.outputDir.variable] = path.resolve(dir);
       opts.writableDirs = [...(opts.writableDirs ?? []), path.resolve(dir)];
@@ -192,13 +210,14 @@ function progress(name: string, quiet: boolean): Pick<RunOptions, "log" | "onCel
   return {
     log: (line) => {
       clearLive();
-      if (!quiet) process.stderr.write(line + "\n");
+      if (!quiet) process.stderr.write(`${line}\n`);
     },
     onCellStart: (cell, total) => {
       if (quiet || !tty) return;
       clearLive();
       const t0 = performance.now();
-      const draw = () => process.stderr.write(`\r\x1b[K${name}: cell ${cell}/${total} running ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      const draw = () =>
+        process.stderr.write(`\r\x1b[K${name}: cell ${cell}/${total} running ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       draw();
       ticker = setInterval(draw, 1000);
     },
@@ -207,7 +226,15 @@ function progress(name: string, quiet: boolean): Pick<RunOptions, "log" | "onCel
 }
 
 /** What an interrupted run leaves behind, in one sentence. */
-export function interruptionMessage(program: string, signal: string, name: string, state: RunState, output: string, inPlace: boolean, seconds: number): string {
+export function interruptionMessage(
+  program: string,
+  signal: string,
+  name: string,
+  state: RunState,
+  output: string,
+  inPlace: boolean,
+  seconds: number,
+): string {
   const where =
     state.phase === "running" && state.cell !== undefined
       ? `at cell ${state.cell}/${state.cells}`
@@ -251,7 +278,9 @@ export async function runCli(argv: readonly string[], settings: CliSettings): Pr
   const onSignal = (signal: NodeJS.Signals) => {
     p.stop();
     const inPlace = path.resolve(cli!.opts.output) === input;
-    process.stderr.write(interruptionMessage(program, signal, name, state, cli!.opts.output, inPlace, (performance.now() - started) / 1000) + "\n");
+    process.stderr.write(
+      `${interruptionMessage(program, signal, name, state, cli!.opts.output, inPlace, (performance.now() - started) / 1000)}\n`,
+    );
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     // The runner's own listener kills the kernel in this same emit; then end by the signal.
@@ -262,8 +291,8 @@ export async function runCli(argv: readonly string[], settings: CliSettings): Pr
   try {
     const result = await runNotebook({ ...cli.opts, log: p.log, onCellStart: p.onCellStart, onState: (s) => (state = s) });
     // The failure message went through `log` unless --quiet hid it; failures are always shown.
-    if (!result.ok && cli.quiet && result.message !== undefined) process.stderr.write(result.message + "\n");
-    if (cli.json) process.stdout.write(JSON.stringify(result, null, 1) + "\n");
+    if (!result.ok && cli.quiet && result.message !== undefined) process.stderr.write(`${result.message}\n`);
+    if (cli.json) process.stdout.write(`${JSON.stringify(result, null, 1)}\n`);
     return result.ok ? 0 : 1;
   } catch (e) {
     if (e instanceof UsageError) {

@@ -80,7 +80,7 @@ export class RunFiles {
       kernel_name: "tslab",
     };
     // `mode` only applies when the file is created, which is always the case in a fresh mkdtemp folder.
-    fs.writeFileSync(this.connectionFile, JSON.stringify(info, null, 1) + "\n", { mode: 0o600, flag: "wx" });
+    fs.writeFileSync(this.connectionFile, `${JSON.stringify(info, null, 1)}\n`, { mode: 0o600, flag: "wx" });
     fs.writeFileSync(this.depsFile, "", { mode: 0o600, flag: "wx" });
     return info;
   }
@@ -93,7 +93,10 @@ export class RunFiles {
     } catch {
       return [];
     }
-    const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    const lines = text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "");
     return [...new Set(lines)].sort();
   }
 

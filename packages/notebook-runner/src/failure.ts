@@ -3,7 +3,7 @@
  * `error` message: a type error is one stderr write per diagnostic (`line:col - message`), and a
  * runtime error is a single `console.error(e)` write at the end of the cell.
  */
-import { ErrorOutput } from "./outputs";
+import type { ErrorOutput } from "./outputs";
 
 const DIAGNOSTIC = /^(\S+ )?\d+:\d+ - /;
 const MAX_TRACEBACK_LINES = 60;

@@ -71,7 +71,7 @@ export function patchTslab(jupyterModule: { JupyterHandlerImpl: { prototype: Han
     if (reply.status === "error" && reply.ename === undefined) return { ...reply, ...describeError(stderr) };
     if (reply.status === "ok" && run.rejections.length > 0) {
       const reason = run.rejections[0];
-      const text = reason instanceof Error ? reason.stack ?? String(reason) : String(reason);
+      const text = reason instanceof Error ? (reason.stack ?? String(reason)) : String(reason);
       return { ...reply, status: "error", ename: "UnhandledPromiseRejection", evalue: text.split("\n")[0], traceback: text.split("\n") };
     }
     return reply;

@@ -2,14 +2,14 @@
  * One tslab kernel process and its ZeroMQ channels: spawn, ready handshake, request/reply
  * routing, interrupt, shutdown. Knows nothing about notebooks.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zmq from "zeromq";
 import { registerCleanup } from "./cleanup";
-import { ConnectionInfo, RunFiles } from "./connection";
+import type { ConnectionInfo, RunFiles } from "./connection";
 import { TIMED_OUT, within } from "./timing";
-import { JsonObject, Message, Session } from "./wire";
+import { type JsonObject, type Message, Session } from "./wire";
 
 export interface KernelStartOptions {
   /** Working directory of the kernel: the notebook's folder, as Jupyter does. */
@@ -35,7 +35,10 @@ export function describeExit(exit: ExitInfo): string {
 
 /** The kernel process ended, or its channel became unusable. */
 export class KernelGoneError extends Error {
-  constructor(message: string, readonly exit?: ExitInfo) {
+  constructor(
+    message: string,
+    readonly exit?: ExitInfo,
+  ) {
     super(message);
     this.name = "KernelGoneError";
   }
@@ -131,7 +134,11 @@ export class Kernel {
 
   private readonly guard: ChildProcess | undefined;
 
-  private constructor(private readonly child: ChildProcess, conn: ConnectionInfo, tempDir: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    conn: ConnectionInfo,
+    tempDir: string,
+  ) {
     if (child.pid === undefined) throw new StartupError("could not spawn the kernel process");
     this.pid = child.pid;
     this.session = new Session(conn.key);
@@ -174,7 +181,9 @@ export class Kernel {
       // and killing the group also ends processes a notebook started and forgot (browsers).
       detached: true,
     });
-    const spawnError = new Promise<never>((_, reject) => child.once("error", (e) => reject(new StartupError(`cannot spawn the kernel: ${e.message}`))));
+    const spawnError = new Promise<never>((_, reject) =>
+      child.once("error", (e) => reject(new StartupError(`cannot spawn the kernel: ${e.message}`))),
+    );
     spawnError.catch(() => undefined);
     let kernel: Kernel;
     try {
@@ -279,7 +288,7 @@ export class Kernel {
     let resolveAny!: (msg: Message) => void;
     const anyReply = new Promise<Message>((resolve) => (resolveAny = resolve));
     let sendInFlight = false;
-    let lastSent = -Infinity;
+    let lastSent = Number.NEGATIVE_INFINITY;
     for (;;) {
       const now = performance.now();
       if (now >= deadline) {
@@ -292,13 +301,19 @@ export class Kernel {
         const req = this.request("shell", "kernel_info_request", {});
         sendInFlight = true;
         lastSent = now;
-        req.sent.then(() => (sendInFlight = false), () => undefined);
+        req.sent.then(
+          () => (sendInFlight = false),
+          () => undefined,
+        );
         void req.reply.then(resolveAny);
       }
       // Before the first reply wait for it; afterwards only poll for the first iopub message.
       const waitFor = reply === undefined ? anyReply : new Promise<never>(() => undefined);
       try {
-        const got = await within(Promise.race([waitFor, this.failure]), reply === undefined ? Math.min(HANDSHAKE_POLL_MS, deadline - now) : 20);
+        const got = await within(
+          Promise.race([waitFor, this.failure]),
+          reply === undefined ? Math.min(HANDSHAKE_POLL_MS, deadline - now) : 20,
+        );
         if (got !== TIMED_OUT) reply = got;
       } catch (e) {
         const exit = e instanceof KernelGoneError ? e.exit : undefined;

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Kernelspec, KERNELSPEC } from "./run";
+import { type Kernelspec, KERNELSPEC } from "./run";
 
 export interface KernelJson {
   argv: string[];

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isObject, JsonObject } from "./wire";
+import { isObject, type JsonObject } from "./wire";
 
 export type CellType = "code" | "markdown" | "raw";
 
@@ -36,7 +36,10 @@ export class NotebookFormatError extends Error {
   /** True when the file is JSON but not a notebook at all (no nbformat, no cells). */
   notNotebook = false;
 
-  constructor(message: string, readonly cell?: number) {
+  constructor(
+    message: string,
+    readonly cell?: number,
+  ) {
     super(message);
     this.name = "NotebookFormatError";
   }
@@ -87,7 +90,11 @@ export function parseNotebook(text: string): Notebook {
     throw new NotebookFormatError(`not valid JSON (${(e as Error).message})`);
   }
   if (!isObject(raw) || (raw.nbformat === undefined && raw.cells === undefined && raw.worksheets === undefined)) {
-    const what = Array.isArray(raw) ? "a JSON list" : raw === null || typeof raw !== "object" ? `the JSON value ${JSON.stringify(raw).slice(0, 40)}` : "a JSON object without \"nbformat\" or \"cells\"";
+    const what = Array.isArray(raw)
+      ? "a JSON list"
+      : raw === null || typeof raw !== "object"
+        ? `the JSON value ${JSON.stringify(raw).slice(0, 40)}`
+        : 'a JSON object without "nbformat" or "cells"';
     const err = new NotebookFormatError(`the file is valid JSON but ${what}, not a Jupyter notebook`);
     err.notNotebook = true;
     throw err;
@@ -247,7 +254,7 @@ export function serializeNotebook(nb: Notebook): string {
   const metadata = { ...nb.metadata };
   for (const k of ["orig_nbformat", "orig_nbformat_minor", "signature"]) delete metadata[k];
   const disk = { cells: nb.cells.map(cellToDisk), metadata, nbformat: nb.nbformat, nbformat_minor: nb.nbformat_minor };
-  return dumpJson(disk) + "\n";
+  return `${dumpJson(disk)}\n`;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Turns iopub messages into nbformat outputs, following nbclient's `process_message`, plus
  * merging consecutive stream outputs of the same name (as JupyterLab and newer nbclient do).
  */
-import { isObject, JsonObject, Message } from "./wire";
+import { isObject, type JsonObject, type Message } from "./wire";
 
 export interface StreamOutput {
   output_type: "stream";

@@ -5,14 +5,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CellLimits, CellRun, KernelSession } from "./cells";
+import { type CellLimits, type CellRun, KernelSession } from "./cells";
 import { registerCleanup } from "./cleanup";
 import { RunFiles } from "./connection";
 import { errorFromStderr, errorOutput, indentFirstLines, textLines } from "./failure";
 import { Kernel, KernelGoneError, StartupError } from "./kernel";
-import { Cell, Notebook, NotebookFormatError, readNotebook, writeNotebook } from "./nbformat";
-import { Output } from "./outputs";
-import { Fault, loadedFiles } from "./probe";
+import { type Cell, type Notebook, NotebookFormatError, readNotebook, writeNotebook } from "./nbformat";
+import type { Output } from "./outputs";
+import { type Fault, loadedFiles } from "./probe";
 import { delay, secondsSince } from "./timing";
 import { isObject } from "./wire";
 
@@ -241,7 +241,9 @@ export function checkWritableDir(dir: string, what: string): void {
     fs.writeFileSync(probe, "");
     fs.rmSync(probe, { force: true });
   } catch (e) {
-    throw new UsageError(`${what} ${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another location`);
+    throw new UsageError(
+      `${what} ${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another location`,
+    );
   }
 }
 
@@ -260,7 +262,8 @@ function runnable(cell: Cell): boolean {
 
 export async function runNotebook(opts: RunOptions): Promise<RunResult> {
   if (typeof opts.input !== "string" || opts.input === "") throw new UsageError("input notebook path is required");
-  if (typeof opts.output !== "string" || opts.output === "") throw new UsageError("output path is required (it may equal the input to run in place)");
+  if (typeof opts.output !== "string" || opts.output === "")
+    throw new UsageError("output path is required (it may equal the input to run in place)");
   const cellTimeoutMs = positiveMs(opts.cellTimeoutMs, "cellTimeoutMs", DEFAULT_CELL_TIMEOUT_MS);
   const stallTimeoutMs = positiveMs(opts.stallTimeoutMs, "stallTimeoutMs", DEFAULT_STALL_TIMEOUT_MS);
   const startupTimeoutMs = positiveMs(opts.startupTimeoutMs, "startupTimeoutMs", DEFAULT_STARTUP_TIMEOUT_MS);
@@ -271,7 +274,8 @@ export async function runNotebook(opts: RunOptions): Promise<RunResult> {
   const output = path.resolve(opts.output);
   if (!fs.existsSync(input)) throw new UsageError(`notebook ${opts.input} does not exist`);
   if (fs.statSync(input).isDirectory()) throw new UsageError(`${opts.input} is a folder, not a notebook`);
-  if (fs.existsSync(output) && fs.statSync(output).isDirectory()) throw new UsageError(`output ${opts.output} is a folder; give a file path`);
+  if (fs.existsSync(output) && fs.statSync(output).isDirectory())
+    throw new UsageError(`output ${opts.output} is a folder; give a file path`);
   const inPlace = samePath(input, output);
   const failedTarget = failedCopyPath(input, output, inPlace, opts);
 
@@ -321,16 +325,14 @@ export async function runNotebook(opts: RunOptions): Promise<RunResult> {
   const declared = declaredKernel(nb);
   if (declared.name !== undefined && !accepted.includes(declared.name)) {
     return fail(
-      `${name}: the notebook declares the kernel ${JSON.stringify(declared.name)}${declared.display !== undefined ? ` (${declared.display})` : ""}, ` +
-        `not tslab (TypeScript); refusing to run it as TypeScript. If it really is a tslab notebook, set its ` +
-        `metadata.kernelspec.name to ${JSON.stringify(kernelspec.name)}` +
-        (opts.acceptKernels === undefined ? "" : ` (accepted here: ${accepted.join(", ")})`),
+      `${name}: the notebook declares the kernel ${JSON.stringify(declared.name)}${declared.display !== undefined ? ` (${declared.display})` : ""}, not tslab (TypeScript); refusing to run it as TypeScript. If it really is a tslab notebook, set its metadata.kernelspec.name to ${JSON.stringify(kernelspec.name)}${opts.acceptKernels === undefined ? "" : ` (accepted here: ${accepted.join(", ")})`}`,
     );
   }
 
   // Everything the run will write is checked before a kernel costs anything.
   checkWritableDir(path.dirname(output), "the output folder");
-  if (!samePath(path.dirname(failedTarget), path.dirname(output))) checkWritableDir(path.dirname(failedTarget), "the folder for a failed run's partial copy");
+  if (!samePath(path.dirname(failedTarget), path.dirname(output)))
+    checkWritableDir(path.dirname(failedTarget), "the folder for a failed run's partial copy");
   for (const dir of opts.writableDirs ?? []) checkWritableDir(path.resolve(dir), "the notebook's output folder");
 
   if (!nb.cells.some(runnable)) {
@@ -409,7 +411,9 @@ export async function runNotebook(opts: RunOptions): Promise<RunResult> {
       else failure = cellFailure(n, run, limits, kernel, opts.limitHint);
       const faults = session.takeFaults();
       if (failure === undefined && faults.length > 0) failure = faultFailure(n, faults, session);
-      log(`${name}: cell ${n}/${total} [${count}] ${failure === undefined ? "ok" : "FAILED"} ${fmt(result.cellSeconds[i])} (total ${fmt(secondsSince(started))})`);
+      log(
+        `${name}: cell ${n}/${total} [${count}] ${failure === undefined ? "ok" : "FAILED"} ${fmt(result.cellSeconds[i])} (total ${fmt(secondsSince(started))})`,
+      );
     }
 
     if (failure === undefined) {
@@ -422,7 +426,11 @@ export async function runNotebook(opts: RunOptions): Promise<RunResult> {
         if (faults.length > 0) failure = faultFailure(last, faults, session, true);
         else result.loadedFiles = loadedFiles(modules, root);
       } catch (e) {
-        failure = { cell: last, summary: `the kernel failed to list its loaded modules after the last cell (${(e as Error).message})`, lines: [] };
+        failure = {
+          cell: last,
+          summary: `the kernel failed to list its loaded modules after the last cell (${(e as Error).message})`,
+          lines: [],
+        };
       }
     }
 
@@ -449,12 +457,11 @@ export async function runNotebook(opts: RunOptions): Promise<RunResult> {
     const where = failure.cell > 0 ? `cell ${failure.cell}/${total}` : "after the last cell";
     const details = failure.lines.length > 0 ? `\n${indentFirstLines(failure.lines)}` : "";
     return fail(
-      `${name}: ${where} failed: ${failure.summary}${details}\n  partial executed copy written to ${displayName(failedTarget)}` +
-        (inPlace ? " (the source notebook was left unchanged)" : ""),
+      `${name}: ${where} failed: ${failure.summary}${details}\n  partial executed copy written to ${displayName(failedTarget)}${inPlace ? " (the source notebook was left unchanged)" : ""}`,
       failure.cell > 0 ? failure.cell : undefined,
     );
   } finally {
-    if (kernel !== undefined && kernel.alive) await kernel.kill();
+    if (kernel?.alive) await kernel.kill();
     files.remove();
     unregister();
   }
@@ -479,10 +486,16 @@ function cellFailure(n: number, run: CellRun, limits: CellLimits, kernel: Kernel
         const err = errorFromStderr(run.stderr);
         return { cell: n, summary: err.kind, lines: err.lines };
       }
-      return { cell: n, summary: `the kernel answered with status ${JSON.stringify(outcome.status)} (the cell did not run)`, lines: textLines(run.stderr.join("")) };
+      return {
+        cell: n,
+        summary: `the kernel answered with status ${JSON.stringify(outcome.status)} (the cell did not run)`,
+        lines: textLines(run.stderr.join("")),
+      };
     }
     case "timeout": {
-      const how = outcome.killed ? `the kernel did not stop within ${limits.graceMs / 1000} s of SIGINT and was killed` : "interrupted with SIGINT";
+      const how = outcome.killed
+        ? `the kernel did not stop within ${limits.graceMs / 1000} s of SIGINT and was killed`
+        : "interrupted with SIGINT";
       const what =
         outcome.limit === "stall"
           ? `no progress for ${seconds(limits.stallMs)}: no output and no reply (an endless loop or a promise that never settles?)`
@@ -494,7 +507,11 @@ function cellFailure(n: number, run: CellRun, limits: CellLimits, kernel: Kernel
       return { cell: n, summary: `${what} (${how}); ${change}`, lines: textLines(run.stderr.join("")) };
     }
     case "unresponsive":
-      return { cell: n, summary: `the kernel stopped responding after the cell (${outcome.reason})`, lines: textLines(run.stderr.join("")) };
+      return {
+        cell: n,
+        summary: `the kernel stopped responding after the cell (${outcome.reason})`,
+        lines: textLines(run.stderr.join("")),
+      };
     case "died": {
       // A fatal V8 error (e.g. out of memory) is on the process's own stderr, not in the cell's.
       // Native stack frames ("12: 0x12c0c2b v8::…") would push the actual message out of view.

@@ -81,7 +81,8 @@ export class Session {
   deserialize(frames: readonly Buffer[]): Message {
     const at = frames.findIndex((f) => f.equals(DELIMITER));
     if (at < 0) throw new Error("kernel message without <IDS|MSG> delimiter");
-    if (frames.length < at + 6) throw new Error(`kernel message with ${frames.length - at - 1} frames after the delimiter, want at least 5`);
+    if (frames.length < at + 6)
+      throw new Error(`kernel message with ${frames.length - at - 1} frames after the delimiter, want at least 5`);
     const signature = frames[at + 1];
     const parts = frames.slice(at + 2, at + 6);
     const expected = Buffer.from(sign(this.key, parts));

@@ -10,9 +10,9 @@ import { describe, it } from "node:test";
 import { RunFiles } from "../src/connection";
 import { errorFromStderr, errorOutput } from "../src/failure";
 import { deterministicCellId, dumpJson, NotebookFormatError, parseNotebook, serializeNotebook, splitLines } from "../src/nbformat";
-import { Output, OutputCollector } from "../src/outputs";
+import { type Output, OutputCollector } from "../src/outputs";
 import { loadedFiles, Probe } from "../src/probe";
-import { JsonObject, Message, newKey, Session, sign } from "../src/wire";
+import { type JsonObject, type Message, newKey, Session, sign } from "../src/wire";
 
 const PKG = path.resolve(__dirname, "..", "..");
 const FIXTURES = path.join(PKG, "test", "fixtures", "notebooks");
@@ -95,7 +95,10 @@ describe("nbformat", () => {
     const b = parseNotebook(text);
     assert.equal(a.nbformat_minor, 5);
     const ids = a.cells.map((c) => c.id);
-    assert.deepEqual(ids, b.cells.map((c) => c.id));
+    assert.deepEqual(
+      ids,
+      b.cells.map((c) => c.id),
+    );
     assert.equal(new Set(ids).size, ids.length);
     for (const id of ids) assert.match(id, /^[a-zA-Z0-9-_]{1,64}$/);
     assert.equal(ids[1], deterministicCellId(1, a.cells[1].source, new Set()));
@@ -103,7 +106,9 @@ describe("nbformat", () => {
 
   it("replaces duplicate and invalid ids without touching valid ones", () => {
     const cell = (id: unknown) => ({ cell_type: "markdown", id, metadata: {}, source: "x" });
-    const nb = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell("keep"), cell("keep"), cell("bad id!")] }));
+    const nb = parseNotebook(
+      JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell("keep"), cell("keep"), cell("bad id!")] }),
+    );
     assert.equal(nb.cells[0].id, "keep");
     assert.notEqual(nb.cells[1].id, "keep");
     assert.match(nb.cells[2].id, /^[0-9a-f]{8}$/);
@@ -132,7 +137,16 @@ describe("nbformat", () => {
     );
     bad(JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [] }), /nbformat 3 is not supported/);
     bad(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {} }), /"cells" is missing/);
-    bad(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", source: "" }, { cell_type: "sql" }] }), /cell 2 has cell_type/, 2);
+    bad(
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [{ cell_type: "markdown", source: "" }, { cell_type: "sql" }],
+      }),
+      /cell 2 has cell_type/,
+      2,
+    );
     bad(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", source: 3 }] }), /cell 1: source/, 1);
   });
 
@@ -146,13 +160,21 @@ describe("nbformat", () => {
       execution_count: 1,
       outputs: [
         { output_type: "stream", name: "stdout", text: "x\ny\n" },
-        { output_type: "display_data", metadata: {}, data: { "text/html": "<p>\n</p>", "image/png": "AAAA", "application/vnd.x+json": { k: "v\n" } } },
+        {
+          output_type: "display_data",
+          metadata: {},
+          data: { "text/html": "<p>\n</p>", "image/png": "AAAA", "application/vnd.x+json": { k: "v\n" } },
+        },
       ],
     });
     const disk = JSON.parse(serializeNotebook(nb)) as { cells: Array<{ source: string[]; outputs: JsonObject[] }> };
     assert.deepEqual(disk.cells[0].source, ["a\n", "b"]);
     assert.deepEqual(disk.cells[0].outputs[0].text, ["x\n", "y\n"]);
-    assert.deepEqual(disk.cells[0].outputs[1].data, { "text/html": ["<p>\n", "</p>"], "image/png": "AAAA", "application/vnd.x+json": { k: "v\n" } });
+    assert.deepEqual(disk.cells[0].outputs[1].data, {
+      "text/html": ["<p>\n", "</p>"],
+      "image/png": "AAAA",
+      "application/vnd.x+json": { k: "v\n" },
+    });
     assert.deepEqual(parseNotebook(serializeNotebook(nb)).cells[0].outputs, nb.cells[0].outputs);
   });
 });
@@ -177,7 +199,9 @@ describe("outputs", () => {
     const first: Output[] = [];
     const second: Output[] = [];
     collector.forCell(first)(iopub("display_data", { data: { "text/plain": "old" }, metadata: {}, transient: { display_id: "d1" } }));
-    collector.forCell(second)(iopub("update_display_data", { data: { "text/plain": "new" }, metadata: { m: 1 }, transient: { display_id: "d1" } }));
+    collector.forCell(second)(
+      iopub("update_display_data", { data: { "text/plain": "new" }, metadata: { m: 1 }, transient: { display_id: "d1" } }),
+    );
     assert.deepEqual(first, [{ output_type: "display_data", data: { "text/plain": "new" }, metadata: { m: 1 } }]);
     assert.deepEqual(second, []);
   });
@@ -208,7 +232,8 @@ describe("failure text", () => {
   });
 
   it("takes the last stderr write for a runtime error and puts the error line first", () => {
-    const thrown = 'evalmachine.<anonymous>:4\n    throw new Error("boom");\n    ^\n\nError: boom\n    at boom (evalmachine.<anonymous>:4:11)\n';
+    const thrown =
+      'evalmachine.<anonymous>:4\n    throw new Error("boom");\n    ^\n\nError: boom\n    at boom (evalmachine.<anonymous>:4:11)\n';
     const err = errorFromStderr(["a warning\n", thrown]);
     assert.equal(err.lines[0], "Error: boom");
     const out = errorOutput(err.kind, err.lines);
@@ -224,7 +249,10 @@ describe("probe", () => {
     const code = probe.preambleCode();
     const marker = /"(@@ls-runner-[0-9a-f]+@@)"/.exec(code)?.[1];
     assert.ok(marker !== undefined);
-    assert.deepEqual(probe.parseFault(`${marker} {"kind":"unhandledRejection","text":"Error: x"}\n`), { kind: "unhandledRejection", text: "Error: x" });
+    assert.deepEqual(probe.parseFault(`${marker} {"kind":"unhandledRejection","text":"Error: x"}\n`), {
+      kind: "unhandledRejection",
+      text: "Error: x",
+    });
     assert.equal(probe.parseFault('@@ls-runner-0000000000000000@@ {"kind":"unhandledRejection","text":"x"}\n'), undefined);
     assert.equal(probe.parseFault("UnhandledPromiseRejection: Error: x\n"), undefined);
   });

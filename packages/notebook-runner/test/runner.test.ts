@@ -11,9 +11,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { kernelspecJson, runNotebook, RunOptions, RunResult, UsageError } from "../src";
+import { kernelspecJson, runNotebook, type RunOptions, type RunResult, UsageError } from "../src";
 import { describeError } from "../src/kernel-shim";
-import { Notebook, parseNotebook, serializeNotebook } from "../src/nbformat";
+import { type Notebook, parseNotebook, serializeNotebook } from "../src/nbformat";
 
 /** The package folder (this file runs from dist/test/). */
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -148,10 +148,16 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     const text = fs.readFileSync(result.output, "utf8");
     const nb = readNb(result.output);
     const src = parseNotebook(source);
-    assert.deepEqual(nb.cells.map((c) => [c.id, c.cell_type, c.source]), src.cells.map((c) => [c.id, c.cell_type, c.source]));
+    assert.deepEqual(
+      nb.cells.map((c) => [c.id, c.cell_type, c.source]),
+      src.cells.map((c) => [c.id, c.cell_type, c.source]),
+    );
     assert.deepEqual(nb.cells[0], src.cells[0], "markdown kept as it is");
     assert.deepEqual(nb.cells[6], src.cells[6], "raw kept as it is");
-    assert.deepEqual(nb.cells.map((c) => c.execution_count ?? null), [null, 1, 2, 3, 4, 5, null, 6, 7]);
+    assert.deepEqual(
+      nb.cells.map((c) => c.execution_count ?? null),
+      [null, 1, 2, 3, 4, 5, null, 6, 7],
+    );
     const outputs = nb.cells.map((c) => c.outputs);
     const stream = (name: string, t: string) => ({ output_type: "stream", name, text: t });
     assert.deepEqual(outputs[1], [stream("stdout", "hello\nsecond line\n")]);
@@ -159,7 +165,11 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     assert.deepEqual(outputs[3], [stream("stdout", "42\n")]);
     assert.deepEqual(outputs[4], [
       { output_type: "display_data", data: { "text/html": "<b>bold</b> and <i>ünïcode ✓</i>" }, metadata: {} },
-      { output_type: "display_data", data: { "image/png": Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]).toString("base64") }, metadata: {} },
+      {
+        output_type: "display_data",
+        data: { "image/png": Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]).toString("base64") },
+        metadata: {},
+      },
     ]);
     assert.deepEqual(outputs[5], [{ output_type: "display_data", data: { "text/markdown": "*second* replaces first" }, metadata: {} }]);
     assert.deepEqual(outputs[7], [stream("stdout", '{\n "xs": [\n  1,\n  4,\n  9\n ]\n}\n')]);
@@ -203,7 +213,11 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     const nb = readNb(output);
     const src = readNb(fixture("features.ipynb"));
     assert.equal(nb.nbformat_minor, 5);
-    assert.deepEqual(nb.cells.map((c) => c.id), src.cells.map((c) => c.id), "generated ids are deterministic");
+    assert.deepEqual(
+      nb.cells.map((c) => c.id),
+      src.cells.map((c) => c.id),
+      "generated ids are deterministic",
+    );
     assert.deepEqual(nb.cells[1].outputs, [{ output_type: "stream", name: "stdout", text: "scale=smoke\n" }]);
     const expected = nb.cells[2];
     assert.equal(expected.execution_count, 2);
@@ -213,7 +227,10 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     assert.deepEqual(nb.cells[5].outputs, [{ output_type: "stream", name: "stdout", text: "42 9\n" }]);
     assert.deepEqual(nb.cells[5].metadata, { timeout: 60 }, "volatile timing metadata dropped, timeout kept");
     assert.deepEqual(nb.cells[6].outputs, [{ output_type: "stream", name: "stdout", text: "figures-out\n" }]);
-    assert.deepEqual(nb.cells.map((c) => c.execution_count ?? null), [null, 1, 2, 7, null, 3, 4]);
+    assert.deepEqual(
+      nb.cells.map((c) => c.execution_count ?? null),
+      [null, 1, 2, 7, null, 3, 4],
+    );
     assert.deepEqual(result.loadedFiles, [path.join(FIXTURES, "helpers", "answer.ts"), path.join(FIXTURES, "helpers", "compiled.js")]);
     assert.deepEqual(result.dataFiles, [path.join(FIXTURES, "data", "points.csv")]);
   });
@@ -224,7 +241,10 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     const output = path.join(scratch, "fail-type.cli.ipynb");
     const run = await cli([input, "--output", output, "--quiet"]);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /fail-type\.ipynb: cell 3\/4 failed: TypeScript error\n {2}1:7 - Type 'string' is not assignable to type 'number'\./);
+    assert.match(
+      run.stderr,
+      /fail-type\.ipynb: cell 3\/4 failed: TypeScript error\n {2}1:7 - Type 'string' is not assignable to type 'number'\./,
+    );
     assert.deepEqual(fs.readFileSync(input), before);
     const partial = readNb(output);
     assert.deepEqual(partial.cells[1].outputs, [{ output_type: "stream", name: "stdout", text: "before\n" }]);
@@ -250,7 +270,10 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
   });
 
   it("interrupts a cell that exceeds its timeout (metadata timeout overrides the option)", async () => {
-    const { result } = await expectFailure("fail-timeout.ipynb", 2, "timed out after 2 s", { cellTimeoutMs: 600_000, limitHint: "--timeout <s>" });
+    const { result } = await expectFailure("fail-timeout.ipynb", 2, "timed out after 2 s", {
+      cellTimeoutMs: 600_000,
+      limitHint: "--timeout <s>",
+    });
     assert.ok((result.message ?? "").includes("interrupted with SIGINT"));
     assert.ok((result.message ?? "").includes("raise the limit (--timeout <s>)"), "says how to change the limit");
   });
@@ -276,35 +299,43 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const)
-  it(`kills the kernel, removes its files and says where it stopped when the runner gets ${signal}`, async () => {
-    const out = path.join(scratch, `${signal}.ipynb`);
-    const runner = spawn(process.execPath, [CLI, fixture("interrupt-me.ipynb"), "-o", out], { stdio: ["ignore", "ignore", "pipe"] });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => runner.on("close", (code, signal) => resolve({ code, signal })));
-    let stderr = "";
-    // Cell 1 is done, so cell 2 (an endless loop, no limit of its own) is running.
-    await new Promise<void>((resolve, reject) => {
-      runner.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes("cell 1/3")) resolve();
+    it(`kills the kernel, removes its files and says where it stopped when the runner gets ${signal}`, async () => {
+      const out = path.join(scratch, `${signal}.ipynb`);
+      const runner = spawn(process.execPath, [CLI, fixture("interrupt-me.ipynb"), "-o", out], { stdio: ["ignore", "ignore", "pipe"] });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        runner.on("close", (code, signal) => resolve({ code, signal })),
+      );
+      let stderr = "";
+      // Cell 1 is done, so cell 2 (an endless loop, no limit of its own) is running.
+      await new Promise<void>((resolve, reject) => {
+        runner.stderr.on("data", (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes("cell 1/3")) resolve();
+        });
+        void exited.then(() => reject(new Error(`the runner exited early:\n${stderr}`)));
       });
-      void exited.then(() => reject(new Error(`the runner exited early:\n${stderr}`)));
+      const children = spawnSync("ps", ["-o", "pid=,args=", "--ppid", String(runner.pid)], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => ({ pid: Number(l.trim().split(/\s+/)[0]), args: l }));
+      const kernel = children.find((c) => c.args.includes("tslab"));
+      assert.ok(kernel !== undefined, `no kernel among the runner's children:\n${children.map((c) => c.args).join("\n")}`);
+      const tempDir = path.dirname(/--config-path (\S+)/.exec(kernel.args)?.[1] ?? "");
+      assert.ok(fs.existsSync(tempDir));
+      runner.kill(signal);
+      assert.deepEqual(await exited, { code: null, signal });
+      assert.match(
+        stderr,
+        new RegExp(
+          `tslab-run: interrupted by ${signal} at cell 2/3 of .*interrupt-me\\.ipynb, after [\\d.]+ s; the kernel was stopped; nothing was written; .*${signal}\\.ipynb was not created`,
+        ),
+      );
+      assert.ok(!fs.existsSync(out));
+      for (let waited = 0; children.some((c) => isRunning(c.pid)) && waited < 3000; waited += 100)
+        await new Promise((r) => setTimeout(r, 100));
+      for (const c of children) assert.equal(isRunning(c.pid), false, `still running: ${c.args}`);
+      assert.ok(!fs.existsSync(tempDir), "the connection file's folder is removed");
     });
-    const children = spawnSync("ps", ["-o", "pid=,args=", "--ppid", String(runner.pid)], { encoding: "utf8" })
-      .stdout.split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => ({ pid: Number(l.trim().split(/\s+/)[0]), args: l }));
-    const kernel = children.find((c) => c.args.includes("tslab"));
-    assert.ok(kernel !== undefined, `no kernel among the runner's children:\n${children.map((c) => c.args).join("\n")}`);
-    const tempDir = path.dirname(/--config-path (\S+)/.exec(kernel.args)?.[1] ?? "");
-    assert.ok(fs.existsSync(tempDir));
-    runner.kill(signal);
-    assert.deepEqual(await exited, { code: null, signal });
-    assert.match(stderr, new RegExp(`tslab-run: interrupted by ${signal} at cell 2/3 of .*interrupt-me\\.ipynb, after [\\d.]+ s; the kernel was stopped; nothing was written; .*${signal}\\.ipynb was not created`));
-    assert.ok(!fs.existsSync(out));
-    for (let waited = 0; children.some((c) => isRunning(c.pid)) && waited < 3000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-    for (const c of children) assert.equal(isRunning(c.pid), false, `still running: ${c.args}`);
-    assert.ok(!fs.existsSync(tempDir), "the connection file's folder is removed");
-  });
 
   it("rejects malformed notebooks without starting a kernel or writing anything", async () => {
     const cases: Array<[string, string]> = [
@@ -357,7 +388,17 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
 
   it("CLI: usage errors exit 2, --help exits 0", async () => {
     const nb = fixture("outputs.ipynb");
-    const usage: string[][] = [[], [nb], [nb, "--inplace", "-o", "x.ipynb"], [nb, "-o", "x.ipynb", "--scale", "smoke"], [nb, "-o", "x.ipynb", "--env", "NOEQUALS"], [nb, "-o", "x.ipynb", "--timeout", "0"], [nb, "--bogus"], ["missing.ipynb", "-o", "x.ipynb"], [nb, "-o", scratch]];
+    const usage: string[][] = [
+      [],
+      [nb],
+      [nb, "--inplace", "-o", "x.ipynb"],
+      [nb, "-o", "x.ipynb", "--scale", "smoke"],
+      [nb, "-o", "x.ipynb", "--env", "NOEQUALS"],
+      [nb, "-o", "x.ipynb", "--timeout", "0"],
+      [nb, "--bogus"],
+      ["missing.ipynb", "-o", "x.ipynb"],
+      [nb, "-o", scratch],
+    ];
     for (const args of usage) {
       const run = await cli(args);
       assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
@@ -371,7 +412,8 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
   it("produces the same outputs as jupyter nbconvert --execute", async (t) => {
     const jupyter = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8" });
     if (jupyter.error !== undefined || jupyter.status !== 0) {
-      if (process.env.LS_REQUIRE_JUPYTER === "1") assert.fail(`LS_REQUIRE_JUPYTER=1 but jupyter nbconvert is unavailable: ${jupyter.error?.message ?? jupyter.stderr}`);
+      if (process.env.LS_REQUIRE_JUPYTER === "1")
+        assert.fail(`LS_REQUIRE_JUPYTER=1 but jupyter nbconvert is unavailable: ${jupyter.error?.message ?? jupyter.stderr}`);
       t.skip("jupyter nbconvert is not on PATH; skipping the cross-check (set LS_REQUIRE_JUPYTER=1 to make this fail)");
       return;
     }
@@ -385,11 +427,17 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
         const child = spawn(
           "jupyter",
           [
-            "nbconvert", "--to", "notebook", "--execute",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
             "--ExecutePreprocessor.kernel_name=ls-runner-tslab",
             "--ExecutePreprocessor.record_timing=False",
             "--ExecutePreprocessor.timeout=120",
-            "--output-dir", home, "--output", "nbconvert-out",
+            "--output-dir",
+            home,
+            "--output",
+            "nbconvert-out",
             fixture("outputs.ipynb"),
           ],
           { env, stdio: ["ignore", "ignore", "pipe"] },
@@ -404,20 +452,34 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
       const mine = await runOutputsFixture();
       assert.equal(mine.ok, true, mine.message);
       const ours = readNb(mine.output);
-      assert.deepEqual(ours.cells.map((c) => c.id), theirs.cells.map((c) => c.id));
+      assert.deepEqual(
+        ours.cells.map((c) => c.id),
+        theirs.cells.map((c) => c.id),
+      );
       for (const [i, cell] of ours.cells.entries()) {
         if (cell.cell_type !== "code") continue;
         // nbconvert 6.5 leaves execution_count null with tslab (no execute_input), so only outputs compare.
-        assert.deepEqual(normalizeOutputs(cell.outputs ?? []), normalizeOutputs(theirs.cells[i].outputs ?? []), `cell ${i + 1} (${cell.id})`);
+        assert.deepEqual(
+          normalizeOutputs(cell.outputs ?? []),
+          normalizeOutputs(theirs.cells[i].outputs ?? []),
+          `cell ${i + 1} (${cell.id})`,
+        );
       }
       assert.deepEqual(ours.metadata.language_info, theirs.metadata.language_info);
 
       // Our file is what nbformat itself would write, and valid against the 4.5 schema.
-      const shebang = fs.readFileSync(spawnSync("sh", ["-c", "command -v jupyter"], { encoding: "utf8" }).stdout.trim(), "utf8").split("\n")[0];
+      const shebang = fs
+        .readFileSync(spawnSync("sh", ["-c", "command -v jupyter"], { encoding: "utf8" }).stdout.trim(), "utf8")
+        .split("\n")[0];
       const python = shebang.startsWith("#!") ? shebang.slice(2).trim().split(/\s+/) : ["python3"];
       const check = spawnSync(
         python[0],
-        [...python.slice(1), "-c", "import sys, nbformat\nnb = nbformat.read(sys.argv[1], as_version=4)\nnbformat.validate(nb)\nsys.stdout.write(nbformat.writes(nb) + '\\n')", mine.output],
+        [
+          ...python.slice(1),
+          "-c",
+          "import sys, nbformat\nnb = nbformat.read(sys.argv[1], as_version=4)\nnbformat.validate(nb)\nsys.stdout.write(nbformat.writes(nb) + '\\n')",
+          mine.output,
+        ],
         { encoding: "utf8" },
       );
       assert.equal(check.status, 0, check.stderr);
@@ -429,10 +491,16 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
 
   it("stops a hang by the no-progress watchdog, not a slow cell that prints progress", async () => {
     // 3 s without output is a hang here; cell 2 prints every second for 8 s and must pass.
-    const { result, partial } = await expectFailure("stall.ipynb", 3, "no progress for 3 s", { stallTimeoutMs: 3000, limitHint: "--stall-timeout <s>" });
+    const { result, partial } = await expectFailure("stall.ipynb", 3, "no progress for 3 s", {
+      stallTimeoutMs: 3000,
+      limitHint: "--stall-timeout <s>",
+    });
     assert.ok((result.message ?? "").includes("raise the no-progress limit (--stall-timeout <s>)"), result.message);
     assert.ok(result.cellSeconds[1] > 3, "cell 2 ran longer than the no-progress limit and passed");
-    assert.equal((partial.cells[1].outputs as Array<{ text: string }>)[0].text, [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `step ${i}/8\n`).join(""));
+    assert.equal(
+      (partial.cells[1].outputs as Array<{ text: string }>)[0].text,
+      [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `step ${i}/8\n`).join(""),
+    );
   });
 
   it("blames a late rejection on the cell that started the promise, not the cell it surfaced in", async () => {
@@ -441,10 +509,17 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     const result = await runNotebook({ input, output });
     assert.equal(result.ok, false);
     assert.equal(result.failedCell, 1, result.message);
-    assert.match(result.message ?? "", /fail-late-earlier\.ipynb: cell 1\/3 failed: unhandled promise rejection from a promise or timer cell 1 started and left running; it surfaced while cell 2 was running/);
+    assert.match(
+      result.message ?? "",
+      /fail-late-earlier\.ipynb: cell 1\/3 failed: unhandled promise rejection from a promise or timer cell 1 started and left running; it surfaced while cell 2 was running/,
+    );
     assert.ok((result.message ?? "").includes("late rejection started in cell 1"));
     const partial = readNb(output);
-    assert.equal((partial.cells[0].outputs as Array<{ output_type: string }>).at(-1)?.output_type, "error", "the error output is on cell 1");
+    assert.equal(
+      (partial.cells[0].outputs as Array<{ output_type: string }>).at(-1)?.output_type,
+      "error",
+      "the error output is on cell 1",
+    );
     assert.deepEqual(partial.cells[2].outputs, [], "cells after the one where the run stopped are cleared");
     assertKernelGone(result);
   });
@@ -452,7 +527,10 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
   it("refuses a notebook declaring another kernel, and starts no kernel for one without code", async () => {
     const other = await runNotebook({ input: fixture("other-kernel.ipynb"), output: path.join(scratch, "other.ipynb") });
     assert.equal(other.ok, false);
-    assert.match(other.message ?? "", /other-kernel\.ipynb: the notebook declares the kernel "python3" \(Python 3\), not tslab \(TypeScript\); refusing/);
+    assert.match(
+      other.message ?? "",
+      /other-kernel\.ipynb: the notebook declares the kernel "python3" \(Python 3\), not tslab \(TypeScript\); refusing/,
+    );
     assert.equal(other.kernelPid, undefined);
     assert.ok(!fs.existsSync(path.join(scratch, "other.ipynb")));
 
@@ -461,13 +539,19 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     assert.equal(empty.ok, true, empty.message);
     assert.equal(empty.kernelPid, undefined, "no kernel started");
     assert.equal(empty.executedCells, 0);
-    assert.deepEqual(readNb(out).cells.map((c) => c.source), ["# Only prose", ""]);
+    assert.deepEqual(
+      readNb(out).cells.map((c) => c.source),
+      ["# Only prose", ""],
+    );
   });
 
   it("says 'not a notebook' for JSON that is not one", async () => {
     const result = await runNotebook({ input: fixture("not-a-notebook.ipynb"), output: path.join(scratch, "nan.ipynb") });
     assert.equal(result.ok, false);
-    assert.match(result.message ?? "", /not-a-notebook\.ipynb: not a notebook: the file is valid JSON but a JSON object without "nbformat" or "cells", not a Jupyter notebook/);
+    assert.match(
+      result.message ?? "",
+      /not-a-notebook\.ipynb: not a notebook: the file is valid JSON but a JSON object without "nbformat" or "cells", not a Jupyter notebook/,
+    );
     assert.equal(result.kernelPid, undefined);
   });
 
@@ -476,11 +560,18 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     fs.writeFileSync(blocker, "");
     for (const output of [path.join(blocker, "out.ipynb"), "/dev/null/out.ipynb"]) {
       const t0 = performance.now();
-      await assert.rejects(runNotebook({ input: fixture("outputs.ipynb"), output }), (e: unknown) => e instanceof UsageError && /output folder .* (is a file|is not writable)/.test(e.message));
+      await assert.rejects(
+        runNotebook({ input: fixture("outputs.ipynb"), output }),
+        (e: unknown) => e instanceof UsageError && /output folder .* (is a file|is not writable)/.test(e.message),
+      );
       assert.ok(performance.now() - t0 < 1000, "no kernel was started");
     }
     await assert.rejects(
-      runNotebook({ input: fixture("outputs.ipynb"), output: path.join(scratch, "x.ipynb"), writableDirs: [path.join(blocker, "figures")] }),
+      runNotebook({
+        input: fixture("outputs.ipynb"),
+        output: path.join(scratch, "x.ipynb"),
+        writableDirs: [path.join(blocker, "figures")],
+      }),
       /the notebook's output folder .*a-file\/figures cannot be created: .*a-file is a file/,
     );
     const run = await cli([fixture("outputs.ipynb"), "-o", path.join(blocker, "out.ipynb")]);
@@ -511,10 +602,24 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
       fs.writeFileSync(path.join(home, "kernels", "ls-shim", "kernel.json"), JSON.stringify(kernelspecJson()));
       const env = { ...process.env, JUPYTER_PATH: home, JUPYTER_RUNTIME_DIR: path.join(home, "runtime") };
       const convert = (name: string) =>
-        spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=ls-shim", "--ExecutePreprocessor.timeout=60", "--output-dir", home, fixture(name)], {
-          env,
-          encoding: "utf8",
-        });
+        spawnSync(
+          "jupyter",
+          [
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--ExecutePreprocessor.kernel_name=ls-shim",
+            "--ExecutePreprocessor.timeout=60",
+            "--output-dir",
+            home,
+            fixture(name),
+          ],
+          {
+            env,
+            encoding: "utf8",
+          },
+        );
       const thrown = convert("fail-throw.ipynb");
       assert.notEqual(thrown.status, 0);
       assert.match(thrown.stderr, /Error: boom from cell 2/);

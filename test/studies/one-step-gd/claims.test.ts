@@ -59,7 +59,16 @@ const E1 = [0.002, -0.001, 0.003, -0.002, 0.001];
 const E2 = [-0.001, 0.002, -0.002, 0.001, 0.0];
 
 test("construction check: holds at float32 rounding, fails on an O(1) error", () => {
-  const ok: ConstructionResult = { d: 5, n: 20, eta: 0.7547, tasks: 4096, predRelErr: 1.4e-7, predRelErrW0zero: 9e-8, tokenRelErr: 1e-7, gammaEffErr: 0 };
+  const ok: ConstructionResult = {
+    d: 5,
+    n: 20,
+    eta: 0.7547,
+    tasks: 4096,
+    predRelErr: 1.4e-7,
+    predRelErrW0zero: 9e-8,
+    tokenRelErr: 1e-7,
+    gammaEffErr: 0,
+  };
   const r = claimConstruction(ok);
   assert.equal(r.kind, "check");
   assert.equal(r.verdict, "holds");
@@ -74,9 +83,27 @@ function optimalStep(shift = 0, symbolic = true): OptimalStepResult {
   ].map((s) => {
     const eta = etaStar(s);
     const risk = riskStar(s);
-    return { ...s, etaExact: "x", etaClosed: eta, etaMC: eta + 0.001 + shift, etaSE: 0.0012, riskExact: "y", riskClosed: risk, riskMC: risk - 0.01, riskSE: 0.008 };
+    return {
+      ...s,
+      etaExact: "x",
+      etaClosed: eta,
+      etaMC: eta + 0.001 + shift,
+      etaSE: 0.0012,
+      riskExact: "y",
+      riskClosed: risk,
+      riskMC: risk - 0.01,
+      riskSE: 0.008,
+    };
   });
-  return { rows, symbolic: { derivation: { risk: "", derivative: "", curvature: "2", root: "n/(n+d+1+g)", rootGeneral: "" }, rootMatches: symbolic, riskMatches: true, convex: true } };
+  return {
+    rows,
+    symbolic: {
+      derivation: { risk: "", derivative: "", curvature: "2", root: "n/(n+d+1+g)", rootGeneral: "" },
+      rootMatches: symbolic,
+      riskMatches: true,
+      convex: true,
+    },
+  };
 }
 
 test("M1/M2 checks: hold within 4 SE; fail when the estimate is 10 SE away or the symbolic root differs", () => {
@@ -92,7 +119,17 @@ test("M1/M2 checks: hold within 4 SE; fail when the estimate is 10 SE away or th
 
 function training(runs: TrainedLsa[]): TrainingResult {
   const eta = etaStar({ n: 20, d: 5, sigma2: 0.5 });
-  return { d: 5, n: 20, sigma2: 0.5, eta, target: diagMatrix([eta, eta, eta, eta, eta]), riskGD: riskStar({ n: 20, d: 5, sigma2: 0.5 }), riskOLS: 0.6786, riskZero: 5.5, runs };
+  return {
+    d: 5,
+    n: 20,
+    sigma2: 0.5,
+    eta,
+    target: diagMatrix([eta, eta, eta, eta, eta]),
+    riskGD: riskStar({ n: 20, d: 5, sigma2: 0.5 }),
+    riskOLS: 0.6786,
+    riskZero: 5.5,
+    runs,
+  };
 }
 
 test("M3: reproduced at Γ_eff = η*I; not reproduced off by 3% or with a non-GD part; partly when only the loss misses", () => {
@@ -104,7 +141,11 @@ test("M3: reproduced at Γ_eff = η*I; not reproduced off by 3% or with a non-GD
   assert.equal(r.basis, "derived");
   assert.equal(r.verdict, "reproduced");
   assert.equal(claimM3(training([run(11, perturb(T, [0.03, 0, 0, 0, 0])), run(12, perturb(T, E2))])).verdict, "not reproduced");
-  assert.equal(claimM3(training([run(11, perturb(T, E1, 0.02)), run(12, perturb(T, E2))])).verdict, "not reproduced", "off-diagonal 2% of η*");
+  assert.equal(
+    claimM3(training([run(11, perturb(T, E1, 0.02)), run(12, perturb(T, E2))])).verdict,
+    "not reproduced",
+    "off-diagonal 2% of η*",
+  );
   assert.equal(claimM3(training([run(11, perturb(T, E1), { nuisance: 0.05 }), run(12, perturb(T, E2))])).verdict, "not reproduced");
   // the layer is GD(η*) but its measured loss is 3% above the optimum: a supporting part fails
   assert.equal(claimM3(training([run(11, perturb(T, E1), { diff: 0.05 }), run(12, perturb(T, E2))])).verdict, "partly");
@@ -125,7 +166,17 @@ function preconditioner(prior: "invCov" | "iso", trained: Matrix[], fitG?: Matri
   const theory = prior === "invCov" ? etaSigmaInv : gammaSigmaInv;
   const G = fitG ?? perturb(theory, [0.004, -0.003, 0.002, -0.001], 0.003);
   const se = G.map((r, i) => r.map((_, j) => (i === j ? 0.004 * G[i]![i]! : 0.002)));
-  return { prior, Sigma: SIGMA, n: 15, sigma2: 0.5, etaSigmaInv, gammaSigmaInv, theory, fit: { G, se, tasks: 400_000 }, trained: trained.map((g, k) => run(21 + k, g)) };
+  return {
+    prior,
+    Sigma: SIGMA,
+    n: 15,
+    sigma2: 0.5,
+    etaSigmaInv,
+    gammaSigmaInv,
+    theory,
+    fit: { G, se, tasks: 400_000 },
+    trained: trained.map((g, k) => run(21 + k, g)),
+  };
 }
 
 test("M4: reproduced at η*Σ⁻¹; not reproduced when the layer learns Γ_σ⁻¹; partly when only the fit misses", () => {
@@ -152,7 +203,14 @@ function sweep(steps: number[][], mcShift = 0): NoiseSweepResult {
   const rows = sigma2s.map((sigma2, k) => {
     const closed = etaStar({ n: 20, d: 5, sigma2 });
     const trained = steps[k]!.map((s, j) => run(31 + j, diagMatrix([s, s, s, s, s])));
-    return { sigma2, closed, mc: closed + mcShift, mcSe: 0.001, trained, meanStep: steps[k]!.reduce((a, b) => a + b, 0) / steps[k]!.length };
+    return {
+      sigma2,
+      closed,
+      mc: closed + mcShift,
+      mcSe: 0.001,
+      trained,
+      meanStep: steps[k]!.reduce((a, b) => a + b, 0) / steps[k]!.length,
+    };
   });
   return { d: 5, n: 20, rows, seedSd: 0.0011, seedSdDf: 5 };
 }

@@ -81,18 +81,44 @@ test("runTraining / runNoiseSweep / runPreconditioner / runNonlinear / runStalls
   assert.ok(Math.abs(run.risk.lsa.mse - run.risk.reference.mse - run.risk.diff) < 1e-9);
   assert.equal(trainedRows(m3.runs, m3.target)[0]!.mse_lsa, run.risk.lsa.mse);
 
-  const sweep = runNoiseSweep({ d: 3, n: 8, sigma2s: [0, 0.5], etaTasks: 5000, seed: 4, seeds: [5, 6], train: tiny, reuse: { sigma2: 0.5, runs: m3.runs } });
+  const sweep = runNoiseSweep({
+    d: 3,
+    n: 8,
+    sigma2s: [0, 0.5],
+    etaTasks: 5000,
+    seed: 4,
+    seeds: [5, 6],
+    train: tiny,
+    reuse: { sigma2: 0.5, runs: m3.runs },
+  });
   assert.equal(sweep.rows[1]!.trained[0], run, "reuse returns the given runs");
   assert.equal(sweep.rows[0]!.closed, etaStar({ n: 8, d: 3, sigma2: 0 }));
   assert.equal(sweep.seedSdDf, 1, "two seeds at σ² = 0, one reused run at σ² = 0.5");
   assert.equal(noiseSweepRows(sweep).length, 3);
 
-  const pre = runPreconditioner({ Sigma: [0.5, 2], n: 6, sigma2: 0.1, prior: "invCov", fitTasks: 20_000, seed: 6, seeds: [7], train: tiny });
+  const pre = runPreconditioner({
+    Sigma: [0.5, 2],
+    n: 6,
+    sigma2: 0.1,
+    prior: "invCov",
+    fitTasks: 20_000,
+    seed: 6,
+    seeds: [7],
+    train: tiny,
+  });
   assert.equal(pre.theory, pre.etaSigmaInv);
   assert.ok(maxDiagRelErr(pre.fit.G, pre.etaSigmaInv) < 0.1, "fit near η*Σ⁻¹ even at 2e4 tasks");
   assert.equal(preconditionerRows([pre]).length, 4, "2 coordinates x (fit + 1 seed)");
 
-  const nl = runNonlinear({ name: "tanh", spec: { d: 3, n: 8, x: { kind: "gauss" }, w: { kind: "iso" }, teacher: { kind: "tanh" } }, etaTasks: 20_000, fitTasks: 20_000, seed: 8, seeds: [9], train: tiny });
+  const nl = runNonlinear({
+    name: "tanh",
+    spec: { d: 3, n: 8, x: { kind: "gauss" }, w: { kind: "iso" }, teacher: { kind: "tanh" } },
+    etaTasks: 20_000,
+    fitTasks: 20_000,
+    seed: 8,
+    seeds: [9],
+    train: tiny,
+  });
   assert.ok(nl.etaMC > 0 && nl.zeroRisk > 0);
   assert.ok(diagSpread(nl.fit.G) < 0.5, `a rotation-invariant teacher's fit is near c·I even at 2e4 tasks: spread ${diagSpread(nl.fit.G)}`);
   assert.equal(nonlinearRows([nl]).length, 2);

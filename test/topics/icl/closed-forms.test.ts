@@ -112,7 +112,8 @@ test("M4: with w ~ N(0, Σ⁻¹) the optimum is η*Σ⁻¹ (no tr Σ), by algebr
   within(opt.risk, riskStar({ n: 15, d: 4, sigma2: 0.5 }), 1e-12, "whitened risk equals the isotropic risk");
   const spec: TaskSpec = { d: 4, n: 15, x: { kind: "gauss", Lambda: Sigma }, w: { kind: "invCov" }, sigma2: 0.5 };
   const fit = fitPreconditionerMC(spec, { tasks: 150_000, rng: new Rng(9) });
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) within(fit.G[i]![j]!, target[i]![j]!, 5 * fit.se[i]![j]! + 1e-3, `fit[${i}][${j}]`);
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 4; j++) within(fit.G[i]![j]!, target[i]![j]!, 5 * fit.se[i]![j]! + 1e-3, `fit[${i}][${j}]`);
 });
 
 test("uniform covariates (von Oswald data): η* = 6.0606 and ½MSE = 0.2062 (notes §6, V2, V2')", () => {
@@ -152,7 +153,11 @@ test("OLS and ridge baselines (notes §5b A1/A2): risks and the Bayes ridge", ()
   // A2: d=5, n=20, σ²=.5: OLS MSE = σ²(1 + d/(n-d-1)) = 0.6786
   within(riskOLS({ n: 20, d: 5, sigma2: 0.5 }), 0.6786, 5e-5, "A2 closed form");
   const spec: TaskSpec = { d: 5, n: 20, x: { kind: "gauss" }, w: { kind: "iso" }, sigma2: 0.5 };
-  const r = riskMC(spec, { ols: olsPredictor(), bayes: ridgePredictor(0.5), off: ridgePredictor(5) }, { tasks: 50_000, rng: new Rng(15), reference: "bayes" });
+  const r = riskMC(
+    spec,
+    { ols: olsPredictor(), bayes: ridgePredictor(0.5), off: ridgePredictor(5) },
+    { tasks: 50_000, rng: new Rng(15), reference: "bayes" },
+  );
   within(r.risks.ols!.mse, 0.6786, 5 * r.risks.ols!.se, "A2 MC");
   // the Bayes ridge λ = σ²/τ² beats OLS and a mis-set λ on the same tasks
   assert.ok(r.paired.ols!.diff > 3 * r.paired.ols!.se, `OLS - Bayes ridge = ${r.paired.ols!.diff} ± ${r.paired.ols!.se}`);
@@ -161,13 +166,21 @@ test("OLS and ridge baselines (notes §5b A1/A2): risks and the Bayes ridge", ()
   const a1 = riskMC({ d: 8, n: 4, x: { kind: "gauss" }, w: { kind: "iso" } }, { ols: olsPredictor() }, { tasks: 50_000, rng: new Rng(16) });
   within(a1.risks.ols!.mse, 4, 5 * a1.risks.ols!.se, "A1 min-norm OLS");
   // noiseless n ≥ d: OLS interpolates the teacher exactly
-  const exact = riskMC({ d: 3, n: 6, x: { kind: "gauss" }, w: { kind: "iso" } }, { ols: olsPredictor() }, { tasks: 2000, rng: new Rng(17) });
+  const exact = riskMC(
+    { d: 3, n: 6, x: { kind: "gauss" }, w: { kind: "iso" } },
+    { ols: olsPredictor() },
+    { tasks: 2000, rng: new Rng(17) },
+  );
   assert.ok(exact.risks.ols!.mse < 1e-9, `noiseless OLS MSE ${exact.risks.ols!.mse}`);
 });
 
 test("GD predictor: G = ηI equals the scalar step; W₀ shifts the start point; Γ_σ algebra", () => {
   const spec: TaskSpec = { d: 3, n: 5, x: { kind: "gauss" }, w: { kind: "iso" } };
-  const r = riskMC(spec, { a: gdPredictor({ eta: 0.7 }), b: gdPredictor({ G: diagMatrix([0.7, 0.7, 0.7]) }) }, { tasks: 1000, rng: new Rng(18), reference: "a" });
+  const r = riskMC(
+    spec,
+    { a: gdPredictor({ eta: 0.7 }), b: gdPredictor({ G: diagMatrix([0.7, 0.7, 0.7]) }) },
+    { tasks: 1000, rng: new Rng(18), reference: "a" },
+  );
   assert.ok(Math.abs(r.paired.b!.diff) < 1e-12);
   // starting at the true w with η = 0 predicts wᵀx_q exactly: MSE = σ² = 0 here
   const g = gdPredictor({ eta: 0 }, [1, 2, 3]);
@@ -175,5 +188,5 @@ test("GD predictor: G = ηI equals the scalar step; W₀ shifts the start point;
   assert.ok(fixed.risks.g!.mse < 1e-9);
   assert.ok(maxAbsDiff(gammaSigma({ Lambda: [1, 1], n: 4, sigma2: 0 }), diagMatrix([1.25 + 0.5, 1.75])) < 1e-15);
   assert.ok(maxAbsDiff(inverse(eye(2)), eye(2)) === 0);
-  assert.throws(() => gdPredictor({ eta: NaN }), /eta must be a finite number/);
+  assert.throws(() => gdPredictor({ eta: Number.NaN }), /eta must be a finite number/);
 });

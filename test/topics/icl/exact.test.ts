@@ -23,7 +23,13 @@ test("η* and the GD risk as fractions, equal to the float closed forms", () => 
   assert.equal(formatFraction(etaStarExact({ n: 10, d: 5, sigma2: 0 })), "5/8");
   assert.equal(formatFraction(riskStarExact({ n: 40, d: 8, sigma2: 1 })), "13/5");
   assert.equal(formatFraction(etaStarExact({ n: 40, d: 8, sigma2: "1" })), "4/5");
-  for (const [n, d, s] of [[10, 5, 0], [20, 5, 0.5], [10, 10, 0], [40, 8, 1], [20, 5, 4]] as const) {
+  for (const [n, d, s] of [
+    [10, 5, 0],
+    [20, 5, 0.5],
+    [10, 10, 0],
+    [40, 8, 1],
+    [20, 5, 4],
+  ] as const) {
     assert.ok(Math.abs(math.number(etaStarExact({ n, d, sigma2: s })) - etaStar({ n, d, sigma2: s })) < 1e-15);
     assert.ok(Math.abs(math.number(riskStarExact({ n, d, sigma2: s })) - riskStar({ n, d, sigma2: s })) < 1e-14);
   }
@@ -45,7 +51,14 @@ test("the symbolic root agrees with the general iid formula and the check can fa
   const dv = deriveEtaStar();
   // the general root (s, m, t, g symbols) is closed-forms' etaStarIid: compare at one exact point
   const mf = math.create(math.all, { number: "Fraction" });
-  const v = mf.evaluate(dv.rootGeneral, { n: mf.fraction(10), d: mf.fraction(10), s: mf.fraction(1, 12), m: mf.fraction(1, 80), t: mf.fraction(1), g: mf.fraction(0) }) as math.Fraction;
+  const v = mf.evaluate(dv.rootGeneral, {
+    n: mf.fraction(10),
+    d: mf.fraction(10),
+    s: mf.fraction(1, 12),
+    m: mf.fraction(1, 80),
+    t: mf.fraction(1),
+    g: mf.fraction(0),
+  }) as math.Fraction;
   assert.ok(Math.abs(math.number(v) - etaStarIid({ n: 10, d: 10, s: 1 / 12, mu4: 1 / 80 })) < 1e-12, "uniform U(−½, ½): η* = 6.0606");
   // a wrong closed form (the σ = 0 formula, or n/(n+d)) is rejected
   assert.equal(sameOnGrid(dv.root, "n / (n + d + 1)").equal, false);

@@ -10,7 +10,16 @@ import { Rng } from "../../../lib/core/rng";
 import { initTf, tf } from "../../../lib/core/tf";
 import { constructGD } from "../../../lib/topics/icl/construct";
 import { diagMatrix, maxAbsDiff, type Matrix } from "../../../lib/core/linalg";
-import { buildTokens, disposeLsaTensors, lsaForward, mergeParams, paramsToTensors, type LsaOptions, type LsaParams, type MergedParams } from "../../../lib/topics/icl/lsa";
+import {
+  buildTokens,
+  disposeLsaTensors,
+  lsaForward,
+  mergeParams,
+  paramsToTensors,
+  type LsaOptions,
+  type LsaParams,
+  type MergedParams,
+} from "../../../lib/topics/icl/lsa";
 import { gdPredictor } from "../../../lib/topics/icl/predictors";
 import { decomposePrediction, reducedPredict, reduceLSA } from "../../../lib/topics/icl/reduce";
 import { reducedForward, reducedLossAndGrads } from "../../../lib/topics/icl/reduced-loss";
@@ -40,7 +49,12 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Token-formulation predictions (float32, tfjs). */
-function tokenPredict(params: LsaParams | LsaParams[], batch: TaskBatch, options: LsaOptions, queryLabel?: Float32Array): { yhat: Float32Array; tokens: Float32Array } {
+function tokenPredict(
+  params: LsaParams | LsaParams[],
+  batch: TaskBatch,
+  options: LsaOptions,
+  queryLabel?: Float32Array,
+): { yhat: Float32Array; tokens: Float32Array } {
   const list = Array.isArray(params) ? params : [params];
   const heads = list.map(paramsToTensors);
   const t = batchTensors(batch);
@@ -59,7 +73,13 @@ test("token formulation = reduction aᵀCBx_q for every option (merged, separate
   const batch = sampleTasks(spec, 64, rng);
   const D = 4;
   const merged: MergedParams = { kind: "merged", Wkq: randomMatrix(rng, D, D), Wpv: randomMatrix(rng, D, D) };
-  const separate: LsaParams = { kind: "separate", Wk: randomMatrix(rng, 5, D), Wq: randomMatrix(rng, 5, D), Wv: randomMatrix(rng, 2, D), P: randomMatrix(rng, D, 2) };
+  const separate: LsaParams = {
+    kind: "separate",
+    Wk: randomMatrix(rng, 5, D),
+    Wq: randomMatrix(rng, 5, D),
+    Wv: randomMatrix(rng, 2, D),
+    P: randomMatrix(rng, D, 2),
+  };
   const before = tf.memory().numTensors;
   for (const includeQuery of [false, true]) {
     for (const normalize of ["n", "none"] as const) {
@@ -197,7 +217,8 @@ test("reduced loss = token-formulation loss; its gradient = tf.grad of the token
     const GP = gPv!.arraySync() as Matrix;
     const scaleG = Math.max(...ga.map(Math.abs), ...gBT.map(Math.abs));
     for (let j = 0; j < 4; j++) assert.ok(Math.abs(GP[3]![j]! - ga[j]!) < 1e-4 * scaleG, `∂L/∂a[${j}]`);
-    for (let l = 0; l < 3; l++) for (let j = 0; j < 4; j++) assert.ok(Math.abs(GK[j]![l]! - gBT[l * 4 + j]!) < 1e-4 * scaleG, `∂L/∂B[${j}][${l}]`);
+    for (let l = 0; l < 3; l++)
+      for (let j = 0; j < 4; j++) assert.ok(Math.abs(GK[j]![l]! - gBT[l * 4 + j]!) < 1e-4 * scaleG, `∂L/∂B[${j}][${l}]`);
     // entries that cannot reach ŷ have exactly zero gradient (so Adam never moves them)
     for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) assert.equal(GP[i]![j], 0);
     for (let j = 0; j < 4; j++) assert.equal(GK[j]![3], 0);
@@ -230,7 +251,10 @@ test("reduced loss = token-formulation loss; its gradient = tf.grad of the token
     tf.dispose([fast.loss, fast.ga, fast.gBT, a, BT, E, t.X, t.y, t.xq, t.yq, Wkq, Wpv, gKq!, gPv!, yf]);
     disposeStatsTensors(st);
   }
-  assert.throws(() => reducedLossAndGrads(tf.zeros([3, 1]) as tf.Tensor2D, tf.zeros([3, 4]) as tf.Tensor2D, { B: 1, d: 3 } as never), /a must be \[4, 1\]/);
+  assert.throws(
+    () => reducedLossAndGrads(tf.zeros([3, 1]) as tf.Tensor2D, tf.zeros([3, 4]) as tf.Tensor2D, { B: 1, d: 3 } as never),
+    /a must be \[4, 1\]/,
+  );
 });
 
 test("trainLSA (reduced) follows the same trajectory as trainLSADirect (tokens, full matrices)", () => {
@@ -238,12 +262,32 @@ test("trainLSA (reduced) follows the same trajectory as trainLSADirect (tokens, 
   const init = initParams({ kind: "gaussian", std: 0.3 }, 3, new Rng(5));
   const before = tf.memory().numTensors;
   for (const includeQuery of [false, true]) {
-    const fast = trainLSA({ spec: s, steps: 6, batch: 256, rng: new Rng(6), lr: 0.01, eps: 1e-8, init: { kind: "params", params: init }, includeQuery, checkpoints: [] });
-    const slow = trainLSADirect({ spec: s, steps: 6, batch: 256, rng: new Rng(6), lr: 0.01, eps: 1e-8, params: init, options: { includeQuery } });
+    const fast = trainLSA({
+      spec: s,
+      steps: 6,
+      batch: 256,
+      rng: new Rng(6),
+      lr: 0.01,
+      eps: 1e-8,
+      init: { kind: "params", params: init },
+      includeQuery,
+      checkpoints: [],
+    });
+    const slow = trainLSADirect({
+      spec: s,
+      steps: 6,
+      batch: 256,
+      rng: new Rng(6),
+      lr: 0.01,
+      eps: 1e-8,
+      params: init,
+      options: { includeQuery },
+    });
     const sp = slow.params[0] as MergedParams;
     const diff = Math.max(maxAbsDiff(fast.params.Wkq, sp.Wkq), maxAbsDiff(fast.params.Wpv, sp.Wpv));
     assert.ok(diff < 2e-5, `parameters differ by ${diff} after 6 steps`);
-    for (let k = 0; k < 6; k++) assert.ok(Math.abs(fast.trainLoss[k]! - slow.trainLoss[k]!) < 1e-5 * slow.trainLoss[k]!, `loss at step ${k}`);
+    for (let k = 0; k < 6; k++)
+      assert.ok(Math.abs(fast.trainLoss[k]! - slow.trainLoss[k]!) < 1e-5 * slow.trainLoss[k]!, `loss at step ${k}`);
     // the entries outside a and B never move
     for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) assert.equal(fast.params.Wpv[i]![j], init.Wpv[i]![j]);
     for (let j = 0; j < 4; j++) assert.equal(fast.params.Wkq[j]![3], init.Wkq[j]![3]);

@@ -75,7 +75,8 @@ test("sampleTasks: label noise variance, uniform covariates, per-task Exponentia
   close(l2 / rd.lambda!.length, 2, 5 * Math.sqrt(20 / rd.lambda!.length), "E λ² (Exponential(1))");
   // x | Λ ~ N(0, Λ): E[x_j² / λ_j] = 1
   let r = 0;
-  for (let b = 0; b < rd.B; b++) for (let i = 0; i < 20; i++) for (let j = 0; j < 5; j++) r += rd.X[(b * 20 + i) * 5 + j]! ** 2 / rd.lambda![b * 5 + j]!;
+  for (let b = 0; b < rd.B; b++)
+    for (let i = 0; i < 20; i++) for (let j = 0; j < 5; j++) r += rd.X[(b * 20 + i) * 5 + j]! ** 2 / rd.lambda![b * 5 + j]!;
   close(r / rd.X.length, 1, 5 * Math.sqrt(2 / rd.X.length), "E[x²/λ]");
 });
 
@@ -113,7 +114,20 @@ test("sampleTasks: deterministic per seed; sliceBatch; bad specs are named", () 
   assert.throws(() => prepareSpec({ ...spec, d: 0 }), /d \(dimension\) must be a positive integer/);
   assert.throws(() => prepareSpec({ ...spec, sigma2: -1 }), /sigma2 .* non-negative/);
   assert.throws(() => prepareSpec({ ...spec, x: { kind: "gauss", Lambda: [1, -1] } }), /x.Lambda\[1\] = -1/);
-  assert.throws(() => prepareSpec({ ...spec, x: { kind: "gauss", Lambda: [[1, 2], [2, 1]] } }), /positive definite/);
+  assert.throws(
+    () =>
+      prepareSpec({
+        ...spec,
+        x: {
+          kind: "gauss",
+          Lambda: [
+            [1, 2],
+            [2, 1],
+          ],
+        },
+      }),
+    /positive definite/,
+  );
   assert.throws(() => prepareSpec({ ...spec, x: { kind: "uniform", halfWidth: 0.5 }, w: { kind: "invCov" } }), /invCov/);
   assert.throws(() => prepareSpec({ ...spec, x: { kind: "uniform" } as never }), /halfWidth/);
   assert.throws(() => prepareSpec({ ...spec, teacher: { kind: "relu2", hidden: 0 } }), /hidden/);

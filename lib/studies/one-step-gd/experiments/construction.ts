@@ -85,5 +85,14 @@ export function runConstruction(o: { d: number; n: number; sigma2: number; tasks
   };
   const withW0 = run(W0);
   const zero = run(new Array<number>(o.d).fill(0));
-  return { d: o.d, n: o.n, eta, tasks: o.tasks, predRelErr: withW0.pred, predRelErrW0zero: zero.pred, tokenRelErr: withW0.token, gammaEffErr: Math.max(withW0.gErr, zero.gErr) };
+  return {
+    d: o.d,
+    n: o.n,
+    eta,
+    tasks: o.tasks,
+    predRelErr: withW0.pred,
+    predRelErrW0zero: zero.pred,
+    tokenRelErr: withW0.token,
+    gammaEffErr: Math.max(withW0.gErr, zero.gErr),
+  };
 }

@@ -33,7 +33,16 @@ export interface NoiseSweepResult {
 }
 
 /** For each σ²: the closed form, the ratio-formula η*, and trained layers (reusing runs given in `reuse`). */
-export function runNoiseSweep(o: { d: number; n: number; sigma2s: number[]; etaTasks: number; seed: number; seeds: number[]; train: TrainSettings; reuse?: { sigma2: number; runs: TrainedLsa[] } }): NoiseSweepResult {
+export function runNoiseSweep(o: {
+  d: number;
+  n: number;
+  sigma2s: number[];
+  etaTasks: number;
+  seed: number;
+  seeds: number[];
+  train: TrainSettings;
+  reuse?: { sigma2: number; runs: TrainedLsa[] };
+}): NoiseSweepResult {
   const rng = new Rng(o.seed);
   const rows = o.sigma2s.map((sigma2) => {
     const spec: TaskSpec = { d: o.d, n: o.n, x: { kind: "gauss" }, w: { kind: "iso" }, sigma2 };
@@ -42,7 +51,9 @@ export function runNoiseSweep(o: { d: number; n: number; sigma2s: number[]; etaT
     const trained =
       o.reuse && o.reuse.sigma2 === sigma2
         ? o.reuse.runs
-        : o.seeds.map((seed) => trainAndEvaluate({ ...o.train, spec, seed, reference: gdPredictor({ eta: closed }), label: `σ² = ${sigma2}, seed ${seed}` }));
+        : o.seeds.map((seed) =>
+            trainAndEvaluate({ ...o.train, spec, seed, reference: gdPredictor({ eta: closed }), label: `σ² = ${sigma2}, seed ${seed}` }),
+          );
     const meanStep = trained.reduce((s, t) => s + t.step, 0) / trained.length;
     return { sigma2, closed, mc: mc.eta, mcSe: mc.se, trained, meanStep };
   });

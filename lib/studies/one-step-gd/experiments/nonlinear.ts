@@ -22,12 +22,22 @@ export interface NonlinearResult {
   zeroRisk: number;
 }
 
-export function runNonlinear(o: { name: string; spec: TaskSpec; etaTasks: number; fitTasks: number; seed: number; seeds: number[]; train: TrainSettings }): NonlinearResult {
+export function runNonlinear(o: {
+  name: string;
+  spec: TaskSpec;
+  etaTasks: number;
+  fitTasks: number;
+  seed: number;
+  seeds: number[];
+  train: TrainSettings;
+}): NonlinearResult {
   const rng = new Rng(o.seed);
   const mc = etaStarMC(o.spec, { tasks: o.etaTasks, rng: rng.split() });
   const fit = fitPreconditionerMC(o.spec, { tasks: o.fitTasks, rng: rng.split() });
   const gd = gdPredictor({ eta: mc.eta });
-  const trained = o.seeds.map((seed) => trainAndEvaluate({ ...o.train, spec: o.spec, seed, reference: gd, label: `${o.name}, seed ${seed}` }));
+  const trained = o.seeds.map((seed) =>
+    trainAndEvaluate({ ...o.train, spec: o.spec, seed, reference: gd, label: `${o.name}, seed ${seed}` }),
+  );
   const zero = riskMC(o.spec, { zero: (b) => new Float64Array(b.B) }, { tasks: o.train.riskTasks, rng: rng.split() });
   return { name: o.name, spec: o.spec, etaMC: mc.eta, etaSe: mc.se, fit, trained, zeroRisk: zero.risks.zero!.mse };
 }

@@ -27,13 +27,24 @@ export interface PreconditionerResult {
   trained: TrainedLsa[];
 }
 
-export function runPreconditioner(o: { Sigma: number[]; n: number; sigma2: number; prior: "invCov" | "iso"; fitTasks: number; seed: number; seeds: number[]; train: TrainSettings }): PreconditionerResult {
+export function runPreconditioner(o: {
+  Sigma: number[];
+  n: number;
+  sigma2: number;
+  prior: "invCov" | "iso";
+  fitTasks: number;
+  seed: number;
+  seeds: number[];
+  train: TrainSettings;
+}): PreconditionerResult {
   const d = o.Sigma.length;
   const spec: TaskSpec = { d, n: o.n, x: { kind: "gauss", Lambda: o.Sigma }, w: { kind: o.prior }, sigma2: o.sigma2 };
   const etaSigmaInv = etaSigmaInverse({ Sigma: o.Sigma, n: o.n, sigma2: o.sigma2 });
   const gammaSigmaInv = inverse(gammaSigma({ Lambda: o.Sigma, n: o.n, sigma2: o.sigma2 }));
   const fit = fitPreconditionerMC(spec, { tasks: o.fitTasks, rng: new Rng(o.seed) });
   const theory = o.prior === "invCov" ? etaSigmaInv : gammaSigmaInv;
-  const trained = o.seeds.map((seed) => trainAndEvaluate({ ...o.train, spec, seed, reference: gdPredictor({ G: theory }), label: `${o.prior} prior, seed ${seed}` }));
+  const trained = o.seeds.map((seed) =>
+    trainAndEvaluate({ ...o.train, spec, seed, reference: gdPredictor({ G: theory }), label: `${o.prior} prior, seed ${seed}` }),
+  );
   return { prior: o.prior, Sigma: o.Sigma, n: o.n, sigma2: o.sigma2, etaSigmaInv, gammaSigmaInv, theory, fit, trained };
 }

@@ -23,6 +23,23 @@ export function runStalls(o: { d: number; n: number; seeds: number[]; train: Tra
   const spec: TaskSpec = { d: o.d, n: o.n, x: { kind: "gauss" }, w: { kind: "iso" } };
   const eta = etaStar({ n: o.n, d: o.d });
   const riskGD = riskStar({ n: o.n, d: o.d });
-  const runs = o.seeds.map((seed) => trainAndEvaluate({ ...o.train, spec, seed, reference: gdPredictor({ eta }), label: `d=${o.d}, n=${o.n}, seed ${seed}`, progress: false }));
-  return { d: o.d, n: o.n, eta, target: diagMatrix(new Array<number>(o.d).fill(eta)), riskGD, runs, stalled: runs.filter((r) => r.risk.lsa.mse > 1.5 * riskGD).length };
+  const runs = o.seeds.map((seed) =>
+    trainAndEvaluate({
+      ...o.train,
+      spec,
+      seed,
+      reference: gdPredictor({ eta }),
+      label: `d=${o.d}, n=${o.n}, seed ${seed}`,
+      progress: false,
+    }),
+  );
+  return {
+    d: o.d,
+    n: o.n,
+    eta,
+    target: diagMatrix(new Array<number>(o.d).fill(eta)),
+    riskGD,
+    runs,
+    stalled: runs.filter((r) => r.risk.lsa.mse > 1.5 * riskGD).length,
+  };
 }

@@ -25,7 +25,9 @@ export interface TrainingResult {
 export function runTraining(o: { d: number; n: number; sigma2: number; seeds: number[]; train: TrainSettings }): TrainingResult {
   const spec: TaskSpec = { d: o.d, n: o.n, x: { kind: "gauss" }, w: { kind: "iso" }, sigma2: o.sigma2 };
   const eta = etaStar(o);
-  const runs = o.seeds.map((seed) => trainAndEvaluate({ ...o.train, spec, seed, reference: gdPredictor({ eta }), label: `M3 seed ${seed}` }));
+  const runs = o.seeds.map((seed) =>
+    trainAndEvaluate({ ...o.train, spec, seed, reference: gdPredictor({ eta }), label: `M3 seed ${seed}` }),
+  );
   return {
     d: o.d,
     n: o.n,
