@@ -7,49 +7,16 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Rng } from "../lib/core/rng";
 import {
-  bindRows,
-  jsScoresXWt,
-  jsAccumulateRtX,
-  wasmKernels,
-  fillStandardNormal,
-  learningCurve,
-  runJob,
-  runJobs,
-  simulationMStar,
-  paperRuns,
-  makeModel,
-  PAPER_NB,
-  sklearnLR,
-  GaussianNB,
-  paperGridJobs,
-  collectPaperGrid,
-  mEps,
-  meanCrossing,
-  significantWins,
-  gridSteps,
-  simStep,
-  fromLabelled,
-  testEvaluator,
-  makePaperSimulation,
-  errorRate,
-  LogisticRegression,
-  type Job,
-  type LearningCurve,
-  type MStarResult,
-  type PaperRunsResult,
+  bindRows, jsScoresXWt, jsAccumulateRtX, wasmKernels, fillStandardNormal, learningCurve, runJob, runJobs, simulationMStar, paperRuns,
+  makeModel, PAPER_NB, sklearnLR, GaussianNB, paperGridJobs, collectPaperGrid, mEps, meanCrossing, significantWins, gridSteps,
+  simStep, fromLabelled, testEvaluator, makePaperSimulation, errorRate, LogisticRegression, type Job, type LearningCurve, type MStarResult, type PaperRunsResult,
 } from "../lib/classifiers/index";
 import { loadSklearn } from "../lib/core/data";
 
 test("WebAssembly SIMD products equal the JavaScript loops (odd and even n, all row remainders)", () => {
   assert.ok(wasmKernels() !== null, "Node 20 has WebAssembly SIMD; the fast path must be active");
   const rng = new Rng(1);
-  for (const [m, n, K] of [
-    [1, 1, 1],
-    [3, 5, 2],
-    [9, 7, 3],
-    [17, 64, 10],
-    [130, 33, 1],
-  ] as const) {
+  for (const [m, n, K] of [[1, 1, 1], [3, 5, 2], [9, 7, 3], [17, 64, 10], [130, 33, 1]] as const) {
     const X = new Float64Array(m * n);
     const W = new Float64Array(K * n);
     const b = new Float64Array(K);
@@ -85,35 +52,22 @@ test("WebAssembly SIMD products equal the JavaScript loops (odd and even n, all 
 const iris = fromLabelled(loadSklearn("iris"), "iris");
 
 test("learning curves are deterministic given the seed and use the same subsets for all models", () => {
-  const run = () =>
-    learningCurve({
-      data: iris,
-      mGrid: [6, 30],
-      repeats: 4,
-      seed: 9,
-      progress: false,
-      models: [
-        { name: "NB", make: () => makeModel(PAPER_NB) },
-        { name: "NB again", make: () => new GaussianNB() },
-        { name: "LR", make: () => makeModel(sklearnLR(1, true)), repeats: 2 },
-      ],
-    });
+  const run = () => learningCurve({
+    data: iris, mGrid: [6, 30], repeats: 4, seed: 9, progress: false,
+    models: [{ name: "NB", make: () => makeModel(PAPER_NB) }, { name: "NB again", make: () => new GaussianNB() }, { name: "LR", make: () => makeModel(sklearnLR(1, true)), repeats: 2 }],
+  });
   const a = run();
   const b = run();
   assert.deepEqual(a.errors, b.errors);
-  assert.deepEqual(a.errors.NB, a.errors["NB again"], "same subsets and test splits for every model");
-  assert.equal(a.errors.LR![0]!.length, 2);
-  assert.equal(a.summary.NB![0]!.count, 4);
+  assert.deepEqual(a.errors["NB"], a.errors["NB again"], "same subsets and test splits for every model");
+  assert.equal(a.errors["LR"]![0]!.length, 2);
+  assert.equal(a.summary["NB"]![0]!.count, 4);
 });
 
 test("curve summaries: m_eps, crossing and significant wins on a hand-made curve", () => {
   const ci = (mean: number) => ({ mean, half: 0.01, lo: mean - 0.01, hi: mean + 0.01, sd: 0, count: 10 });
   const curve: LearningCurve = {
-    dataset: "toy",
-    mGrid: [10, 20, 50, 100],
-    models: ["NB", "LR"],
-    errors: {},
-    solver: {},
+    dataset: "toy", mGrid: [10, 20, 50, 100], models: ["NB", "LR"], errors: {}, solver: {},
     summary: { NB: [0.2, 0.12, 0.11, 0.1].map(ci), LR: [0.4, 0.13, 0.08, 0.05].map(ci) },
   };
   assert.equal(mEps(curve, "NB"), 50);
@@ -122,14 +76,11 @@ test("curve summaries: m_eps, crossing and significant wins on a hand-made curve
   assert.deepEqual(significantWins(curve, "NB", "LR"), [10]);
   assert.equal(gridSteps(curve.mGrid, 50, 75), 0.5);
   assert.equal(gridSteps(curve.mGrid, 20, 75), 1.5);
-  assert.equal(gridSteps(curve.mGrid, null, 75), Number.POSITIVE_INFINITY);
+  assert.equal(gridSteps(curve.mGrid, null, 75), Infinity);
 });
 
 test("simulation protocols: grid, stopping rule and determinism", () => {
-  const models = [
-    { name: "NB", make: () => makeModel(PAPER_NB) },
-    { name: "LR", make: () => makeModel(sklearnLR(1, true)) },
-  ];
+  const models = [{ name: "NB", make: () => makeModel(PAPER_NB) }, { name: "LR", make: () => makeModel(sklearnLR(1, true)) }];
   const a = simulationMStar({ n: 20, K: 2, repeats: 3, seed: 4, models, testPerClass: 500 });
   const b = simulationMStar({ n: 20, K: 2, repeats: 3, seed: 4, models, testPerClass: 500 });
   assert.deepEqual(a, b);
@@ -143,11 +94,11 @@ test("simulation protocols: grid, stopping rule and determinism", () => {
     assert.ok(c.mean[c.mean.length - 1]! < a.bayes + 0.01);
     assert.ok(c.mean.slice(0, -1).every((e) => e >= a.bayes + 0.01));
   }
-  assert.ok(a.mStar.NB! < a.mStar.LR!);
+  assert.ok(a.mStar["NB"]! < a.mStar["LR"]!);
   const runs = paperRuns({ n: 20, K: 3, runs: 2, seed: 5, models, testPerClass: 300, quiet: true });
-  assert.equal(runs.mStar.LR!.length, 2);
-  runs.curves.LR!.forEach((c, t) => {
-    assert.equal(c.m[c.m.length - 1], runs.mStar.LR![t]);
+  assert.equal(runs.mStar["LR"]!.length, 2);
+  runs.curves["LR"]!.forEach((c, t) => {
+    assert.equal(c.m[c.m.length - 1], runs.mStar["LR"]![t]);
     assert.ok(c.err.slice(0, -1).every((e) => e >= runs.bayes + 0.01));
   });
 });
@@ -155,37 +106,17 @@ test("simulation protocols: grid, stopping rule and determinism", () => {
 test("jobs give the same results on worker threads as in this thread, in job order", async () => {
   const models = { NB: PAPER_NB, LR: sklearnLR(1, true) };
   const jobs: Job[] = [
-    ...paperGridJobs(
-      [
-        { K: 2, n: 20 },
-        { K: 3, n: 10 },
-      ],
-      2,
-      3,
-      models,
-    ),
+    ...paperGridJobs([{ K: 2, n: 20 }, { K: 3, n: 10 }], 2, 3, models),
     { kind: "mstar", n: 10, K: 2, repeats: 2, seed: 8, models },
     { kind: "curve", dataset: "iris", mGrid: [6, 20], repeats: 2, seed: 1, models: [{ name: "NB", config: PAPER_NB }] },
   ];
   const inline = jobs.map(runJob);
   const pooled = await runJobs(jobs, { workers: 2, label: "test jobs" });
   assert.deepEqual(pooled, inline);
-  const grid = collectPaperGrid(
-    [
-      { K: 2, n: 20 },
-      { K: 3, n: 10 },
-    ],
-    pooled.slice(0, 4) as PaperRunsResult[],
-  );
-  assert.deepEqual(
-    grid.map((g) => [g.K, g.n, g.runs]),
-    [
-      [2, 20, 2],
-      [3, 10, 2],
-    ],
-  );
+  const grid = collectPaperGrid([{ K: 2, n: 20 }, { K: 3, n: 10 }], pooled.slice(0, 4) as PaperRunsResult[]);
+  assert.deepEqual(grid.map((g) => [g.K, g.n, g.runs]), [[2, 20, 2], [3, 10, 2]]);
   // runs of a corner share the test set but not the training samples
-  assert.notDeepEqual((pooled[0] as PaperRunsResult).curves.LR, (pooled[1] as PaperRunsResult).curves.LR);
+  assert.notDeepEqual((pooled[0] as PaperRunsResult).curves["LR"], (pooled[1] as PaperRunsResult).curves["LR"]);
   assert.equal((pooled[4] as MStarResult).repeats, 2);
 });
 

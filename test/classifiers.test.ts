@@ -7,36 +7,10 @@ import * as assert from "node:assert/strict";
 import { Rng } from "../lib/core/rng";
 import { loadSklearn } from "../lib/core/data";
 import {
-  fromLabelled,
-  makeDataset,
-  subset,
-  fitMinMax,
-  GaussianNB,
-  LogisticRegression,
-  errorRate,
-  predict,
-  linearScores,
-  lbfgs,
-  moreThuente,
-  softmaxObjective,
-  binaryObjective,
-  normalCdf,
-  paperBayesError,
-  makePaperSimulation,
-  bayesErrorMonteCarlo,
-  nbDiagnostics,
-  mahalanobis2,
-  percentile,
-  linearFit,
-  fitScaling,
-  sampleComplexity,
-  crossingPoint,
-  meanCI,
-  compareByCI,
-  stratifiedSplit,
-  sampleWithAllClasses,
-  fillStandardNormal,
-  argmaxRows,
+  fromLabelled, makeDataset, subset, fitMinMax, GaussianNB, LogisticRegression, errorRate, predict, linearScores,
+  lbfgs, moreThuente, softmaxObjective, binaryObjective, normalCdf, paperBayesError, makePaperSimulation,
+  bayesErrorMonteCarlo, nbDiagnostics, mahalanobis2, percentile, linearFit, fitScaling, sampleComplexity,
+  crossingPoint, meanCI, compareByCI, stratifiedSplit, sampleWithAllClasses, fillStandardNormal, argmaxRows,
   type Dataset,
 } from "../lib/classifiers/index";
 
@@ -65,19 +39,15 @@ test("lbfgs solves a convex quadratic to its closed-form minimiser", () => {
   const n = 20;
   const b = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
   const Ax = (x: Float64Array) => Float64Array.from(x, (v, i) => 4 * v - (i > 0 ? x[i - 1]! : 0) - (i < n - 1 ? x[i + 1]! : 0));
-  const res = lbfgs(
-    (x, g) => {
-      const a = Ax(x);
-      let f = 0;
-      for (let i = 0; i < n; i++) {
-        g[i] = a[i]! - b[i]!;
-        f += 0.5 * x[i]! * a[i]! - b[i]! * x[i]!;
-      }
-      return f;
-    },
-    new Float64Array(n),
-    { gtol: 1e-12, ftol: 0 },
-  );
+  const res = lbfgs((x, g) => {
+    const a = Ax(x);
+    let f = 0;
+    for (let i = 0; i < n; i++) {
+      g[i] = a[i]! - b[i]!;
+      f += 0.5 * x[i]! * a[i]! - b[i]! * x[i]!;
+    }
+    return f;
+  }, new Float64Array(n), { gtol: 1e-12, ftol: 0 });
   // x* by the Thomas algorithm for the tridiagonal system
   const c = new Float64Array(n);
   const d = new Float64Array(n);
@@ -97,16 +67,12 @@ test("lbfgs solves a convex quadratic to its closed-form minimiser", () => {
 });
 
 test("lbfgs finds the Rosenbrock minimum (1, 1) from (-1.2, 1)", () => {
-  const res = lbfgs(
-    (x, g) => {
-      const [a, c] = [x[0]!, x[1]!];
-      g[0] = -400 * a * (c - a * a) - 2 * (1 - a);
-      g[1] = 200 * (c - a * a);
-      return 100 * (c - a * a) ** 2 + (1 - a) ** 2;
-    },
-    Float64Array.of(-1.2, 1),
-    { gtol: 1e-10, ftol: 0 },
-  );
+  const res = lbfgs((x, g) => {
+    const [a, c] = [x[0]!, x[1]!];
+    g[0] = -400 * a * (c - a * a) - 2 * (1 - a);
+    g[1] = 200 * (c - a * a);
+    return 100 * (c - a * a) ** 2 + (1 - a) ** 2;
+  }, Float64Array.of(-1.2, 1), { gtol: 1e-10, ftol: 0 });
   assert.ok(Math.abs(res.x[0]! - 1) < 1e-7 && Math.abs(res.x[1]! - 1) < 1e-7, `got ${res.x}`);
   assert.ok(res.iterations < 100, `took ${res.iterations} iterations`);
 });
@@ -120,10 +86,7 @@ test("Moré–Thuente returns a step satisfying the strong Wolfe conditions", ()
     assert.ok(r.f <= 1e-3 * r.stp * -6, "sufficient decrease");
     assert.ok(Math.abs(r.g) <= 0.9 * 6, "curvature");
   }
-  assert.throws(
-    () => moreThuente(phi, 0, 1, 1, { ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: 1e10, maxEvals: 20 }),
-    /descent direction/,
-  );
+  assert.throws(() => moreThuente(phi, 0, 1, 1, { ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: 1e10, maxEvals: 20 }), /descent direction/);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -148,11 +111,7 @@ function gradientCheck(fg: (x: Float64Array, g: Float64Array) => number, theta: 
 
 test("softmax and binary objectives match central finite differences", () => {
   const rng = new Rng(3);
-  for (const [m, n, K] of [
-    [13, 5, 3],
-    [9, 7, 2],
-    [20, 3, 4],
-  ] as const) {
+  for (const [m, n, K] of [[13, 5, 3], [9, 7, 2], [20, 3, 4]] as const) {
     const ds = randomDataset(rng, m, n, K);
     const theta = Float64Array.from({ length: K * n + K }, () => rng.normal(0, 0.7));
     assert.ok(gradientCheck(softmaxObjective(ds, { ce: 0.8, l2: 1.3 }), theta) < 1e-7, `softmax ${m}x${n}, K=${K}`);
@@ -217,10 +176,7 @@ test("warm start reaches the same optimum and reuses the previous solution", () 
   const lr = new LogisticRegression({ C: 1, tol: 1e-8, ftol: 0, warmStart: true }).fit(ds);
   const cold = lr.lastFit!;
   lr.fit(ds);
-  assert.ok(
-    lr.lastFit!.iterations <= 3 && cold.iterations > 20,
-    `re-fit from the optimum took ${lr.lastFit!.iterations} iterations (cold: ${cold.iterations})`,
-  );
+  assert.ok(lr.lastFit!.iterations <= 3 && cold.iterations > 20, `re-fit from the optimum took ${lr.lastFit!.iterations} iterations (cold: ${cold.iterations})`);
   assert.ok(Math.abs(lr.lastFit!.objective / cold.objective - 1) < 1e-10);
 });
 
@@ -258,10 +214,7 @@ test("NB estimates follow the paper's code on a hand-worked example", () => {
   assert.ok(Math.abs(nb.logPrior[1]! - Math.log(0.6)) < 1e-15);
   assert.throws(() => new GaussianNB().toLinear(), /call fit/);
   assert.throws(() => new GaussianNB({ variance: "perClass" }).fit(ds).toLinear(), /quadratic/);
-  assert.throws(
-    () => new GaussianNB().fit(makeDataset(Float64Array.of(1, 2), Int32Array.of(0, 0), 1, 2)),
-    /class\(es\) 1 have no training sample/,
-  );
+  assert.throws(() => new GaussianNB().fit(makeDataset(Float64Array.of(1, 2), Int32Array.of(0, 0), 1, 2)), /class\(es\) 1 have no training sample/);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -275,14 +228,11 @@ test("min-max scaling follows scikit-learn, including constant features", () => 
 });
 
 test("bad inputs are rejected with errors that name the problem", () => {
-  assert.throws(() => makeDataset(Float64Array.of(1, Number.NaN), Int32Array.of(0, 1), 1, 2), /not finite/);
+  assert.throws(() => makeDataset(Float64Array.of(1, NaN), Int32Array.of(0, 1), 1, 2), /not finite/);
   assert.throws(() => makeDataset(Float64Array.of(1, 2), Int32Array.of(0, 2), 1, 2), /outside 0\.\.1/);
   assert.throws(() => makeDataset(Float64Array.of(1, 2, 3), Int32Array.of(0, 1), 2, 2), /not a multiple/);
   assert.throws(() => new LogisticRegression({ C: 0 }), /C must be a positive/);
-  assert.throws(
-    () => new LogisticRegression({ C: 1 }).fit(makeDataset(Float64Array.of(1, 2), Int32Array.of(1, 1), 1, 2)),
-    /sampleWithAllClasses/,
-  );
+  assert.throws(() => new LogisticRegression({ C: 1 }).fit(makeDataset(Float64Array.of(1, 2), Int32Array.of(1, 1), 1, 2)), /sampleWithAllClasses/);
   assert.throws(() => new LogisticRegression().objective(DATA.iris), /call fit/);
 });
 
@@ -300,11 +250,7 @@ test("stratified split: ceil(0.3 N) test samples, proportional classes, disjoint
   const full = new Array(10).fill(0);
   for (const c of y) full[c]++;
   counts.forEach((c, k) => assert.ok(Math.abs(c - (full[k] * 540) / 1797) < 1, `class ${k}: ${c}`));
-  for (const [name, N, train] of [
-    ["iris", 150, 105],
-    ["wine_data", 178, 124],
-    ["breast_cancer", 569, 398],
-  ] as const) {
+  for (const [name, N, train] of [["iris", 150, 105], ["wine_data", 178, 124], ["breast_cancer", 569, 398]] as const) {
     const s = stratifiedSplit(DATA[name].y, DATA[name].K, 0.3, new Rng(1));
     assert.equal(s.train.length, train, name);
     assert.equal(s.train.length + s.test.length, N);
@@ -328,15 +274,7 @@ test("subsamples contain every class and are distinct indices of the pool", () =
 
 test("normalCdf matches reference values in the centre and the tails", () => {
   // references: scipy.special.ndtr
-  const ref: [number, number][] = [
-    [0, 0.5],
-    [-1.96, 0.024997895148220435],
-    [-3, 0.0013498980316300933],
-    [1, 0.8413447460685429],
-    [-6, 9.865876450376946e-10],
-    [-10, 7.61985302416047e-24],
-    [2.5, 0.9937903346742238],
-  ];
+  const ref: [number, number][] = [[0, 0.5], [-1.96, 0.024997895148220435], [-3, 0.0013498980316300933], [1, 0.8413447460685429], [-6, 9.865876450376946e-10], [-10, 7.61985302416047e-24], [2.5, 0.9937903346742238]];
   for (const [z, p] of ref) assert.ok(Math.abs(normalCdf(z) / p - 1) < 1e-12, `Phi(${z}) = ${normalCdf(z)} vs ${p}`);
 });
 
@@ -353,10 +291,7 @@ test("paper simulation: Bayes error closed form (notes §1.6) and the generator'
   assert.deepEqual([sim.means[0], sim.means[20], sim.means[40]], [-2, 0, 1]);
   assert.ok(Math.abs(sim.std[0]! - Math.sqrt(20)) < 1e-12 && sim.std[19] === 1);
   const s7 = makePaperSimulation(6, 7);
-  assert.deepEqual(
-    Array.from({ length: 7 }, (_, k) => s7.means[k * 6]),
-    [-17 / 16, -15 / 16, -14 / 16, -12 / 16, -8 / 16, 0, 1],
-  );
+  assert.deepEqual(Array.from({ length: 7 }, (_, k) => s7.means[k * 6]), [-17 / 16, -15 / 16, -14 / 16, -12 / 16, -8 / 16, 0, 1]);
   const bal = sim.sampleBalanced(4, new Rng(1));
   assert.deepEqual(Array.from(bal.y), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
   const tr = sim.sample(3, new Rng(4));
@@ -417,10 +352,7 @@ test("statistics helpers: fits, percentiles, first passage, crossing, CI compari
   const sc = fitScaling([10, 100, 1000], [1, 2, 3]);
   assert.ok(Math.abs(sc.log.r2 - 1) < 1e-12 && sc.linear.r2 < 0.9);
   // numpy: np.percentile([1, 2, 3, 4, 10], [0, 10, 50, 90, 100]) = [1, 1.4, 3, 7.6, 10]
-  assert.deepEqual(
-    [0, 10, 50, 90, 100].map((q) => Math.round(percentile([4, 1, 10, 3, 2], q) * 1e9) / 1e9),
-    [1, 1.4, 3, 7.6, 10],
-  );
+  assert.deepEqual([0, 10, 50, 90, 100].map((q) => Math.round(percentile([4, 1, 10, 3, 2], q) * 1e9) / 1e9), [1, 1.4, 3, 7.6, 10]);
   assert.equal(sampleComplexity([2, 4, 6, 8], [0.3, 0.011, 0.01, 0.005], 0, 0.01), 8);
   assert.equal(sampleComplexity([2, 4, 6, 8], [0.3, 0.011, 0.01, 0.005], 0, 0.01, true), 6);
   assert.equal(sampleComplexity([2, 4], [0.3, 0.2], 0, 0.01), null);

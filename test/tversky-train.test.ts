@@ -3,20 +3,8 @@ import assert from "node:assert/strict";
 import { initTf, tf } from "../lib/core/tf";
 import { Rng } from "../lib/core/rng";
 import {
-  BatchedAdam,
-  BatchedClassifier,
-  checkExamples,
-  convergence,
-  gridRuns,
-  loadDigits,
-  loadFashionTrainSubset,
-  ranks,
-  runMatMul,
-  spearman,
-  splitDigits,
-  trainXorBatch,
-  trainXorLinearBatch,
-  type XorRun,
+  BatchedAdam, BatchedClassifier, checkExamples, convergence, gridRuns, loadDigits, loadFashionTrainSubset, ranks, runMatMul, spearman,
+  splitDigits, trainXorBatch, trainXorLinearBatch, type XorRun,
 } from "../lib/tversky/index";
 
 before(async () => {
@@ -24,14 +12,8 @@ before(async () => {
 });
 
 test("BatchedAdam takes the same steps as tf.train.adam (same eps)", () => {
-  const init = [
-    [0.5, -1.2],
-    [2, 0.1],
-  ];
-  const target = tf.tensor2d([
-    [1, 2],
-    [3, 4],
-  ]);
+  const init = [[0.5, -1.2], [2, 0.1]];
+  const target = tf.tensor2d([[1, 2], [3, 4]]);
   const run = (useOurs: boolean) => {
     const v = tf.variable(tf.tensor2d(init));
     const loss = () => tf.sum(tf.square(tf.sub(tf.mul(v, v), target))) as tf.Scalar;
@@ -50,20 +32,13 @@ test("BatchedAdam takes the same steps as tf.train.adam (same eps)", () => {
     v.dispose();
     return out;
   };
-  const a = run(true),
-    b = run(false);
+  const a = run(true), b = run(false);
   a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) <= 1e-5, `${x} vs ${b[i]}`));
   target.dispose();
   assert.throws(() => new BatchedAdam([], { lr: -1 }), /lr must be a positive number/);
 });
 
-const xorRun = (K: number, seed: number, normalize = false, init: XorRun["protoInit"] = "uniform"): XorRun => ({
-  K,
-  normalize,
-  protoInit: init,
-  featureInit: init,
-  seed,
-});
+const xorRun = (K: number, seed: number, normalize = false, init: XorRun["protoInit"] = "uniform"): XorRun => ({ K, normalize, protoInit: init, featureInit: init, seed });
 
 test("batched XOR runs equal the same runs trained alone (padding of K and per-run normalize included)", () => {
   const runs = [xorRun(1, 11), xorRun(8, 12, true, "normal"), xorRun(3, 13, false, "orthogonal")];
@@ -72,8 +47,7 @@ test("batched XOR runs equal the same runs trained alone (padding of K and per-r
   runs.forEach((r, i) => {
     const alone = trainXorBatch(cfg, [r], { keepWeights: true })[0]!;
     const t = together[i]!;
-    for (const k of ["theta", "alpha", "beta"] as const)
-      assert.ok(Math.abs(alone[k] - t[k]) <= 1e-4, `run ${i} ${k}: ${alone[k]} vs ${t[k]}`);
+    for (const k of ["theta", "alpha", "beta"] as const) assert.ok(Math.abs(alone[k] - t[k]) <= 1e-4, `run ${i} ${k}: ${alone[k]} vs ${t[k]}`);
     [...alone.weights!.F, ...alone.weights!.P].forEach((v, j) => {
       const w = [...t.weights!.F, ...t.weights!.P][j]!;
       assert.ok(Math.abs(v - w) <= 1e-4 * (1 + Math.abs(v)), `run ${i} weight ${j}: ${v} vs ${w}`);
@@ -100,18 +74,7 @@ test("a linear 2→2 layer never exceeds 0.75 on XOR", () => {
 });
 
 test("grid runs: the full appendix grid has 972 runs per reduction pair with cell-only seeds", () => {
-  const runs = gridRuns({
-    intersections: ["product"],
-    differences: ["ignorematch"],
-    normalize: [false, true],
-    Ks: [1, 2, 4, 8, 16, 32],
-    protoInits: ["uniform", "normal", "orthogonal"],
-    featureInits: ["uniform", "normal", "orthogonal"],
-    runsPerCell: 9,
-    lr: 0.01,
-    steps: 1,
-    seedBase: 10,
-  });
+  const runs = gridRuns({ intersections: ["product"], differences: ["ignorematch"], normalize: [false, true], Ks: [1, 2, 4, 8, 16, 32], protoInits: ["uniform", "normal", "orthogonal"], featureInits: ["uniform", "normal", "orthogonal"], runsPerCell: 9, lr: 0.01, steps: 1, seedBase: 10 });
   assert.equal(runs.length, 972);
   assert.equal(new Set(runs.map((r) => r.seed)).size, 972);
   assert.equal(runs.filter((r) => r.K === 1 && r.normalize && r.protoInit === "normal" && r.featureInit === "uniform").length, 9);
@@ -119,18 +82,11 @@ test("grid runs: the full appendix grid has 972 runs per reduction pair with cel
 
 test("runMatMul: the fast 2-D path (R = 1) has the same value and gradients as tf.matMul", () => {
   const rng = new Rng(4);
-  const x = tf.tensor3d(rng.normals(5 * 7), [1, 5, 7]),
-    w = tf.tensor3d(rng.normals(7 * 3), [1, 7, 3]);
+  const x = tf.tensor3d(rng.normals(5 * 7), [1, 5, 7]), w = tf.tensor3d(rng.normals(7 * 3), [1, 7, 3]);
   const [gx1, gw1] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.sin(runMatMul(a as tf.Tensor3D, b as tf.Tensor3D))))([x, w]);
   const [gx2, gw2] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.sin(tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D))))([x, w]);
-  const gwConst = tf.grad((b: tf.Tensor) =>
-    tf.sum(tf.sin(runMatMul(x, b as tf.Tensor3D, tf.transpose(tf.reshape(x, [5, 7])) as tf.Tensor2D))),
-  )(w);
-  for (const [a, b] of [
-    [gx1, gx2],
-    [gw1, gw2],
-    [gwConst, gw2],
-  ] as const) {
+  const gwConst = tf.grad((b: tf.Tensor) => tf.sum(tf.sin(runMatMul(x, b as tf.Tensor3D, tf.transpose(tf.reshape(x, [5, 7])) as tf.Tensor2D))))(w);
+  for (const [a, b] of [[gx1, gx2], [gw1, gw2], [gwConst, gw2]] as const) {
     assert.ok(tf.max(tf.abs(tf.sub(a!, b!))).dataSync()[0]! <= 1e-5);
   }
   tf.dispose([x, w, gx1!, gw1!, gx2!, gw2!, gwConst]);
@@ -165,10 +121,7 @@ test("classifier: the official U(0,1) head on pixels keeps α at exactly 0.5 (no
   // every x·f_k > 0 too at init, so β's term is empty as well; θ carries all of the gradient
   assert.ok(m.scalarGradients(small).every((g) => g.alpha === 0 && g.theta !== 0));
   m.fit(small, { epochs: 2, batchSize: 50, lr: 0.01 });
-  assert.deepEqual(
-    m.scalars().map((s) => s.alpha),
-    [0.5, 0.5],
-  );
+  assert.deepEqual(m.scalars().map((s) => s.alpha), [0.5, 0.5]);
   m.dispose();
   const f = new BatchedClassifier({ inputDim: 64, classes: 10, encoder: [8], frozenEncoder: true, head: { kind: "linear" } }, [1]);
   assert.deepEqual(f.paramCounts(), { total: 64 * 8 + 8 + 90, trainable: 90 });
@@ -176,22 +129,10 @@ test("classifier: the official U(0,1) head on pixels keeps α at exactly 0.5 (no
 });
 
 test("bad classifier input is rejected with a named error", () => {
-  assert.throws(
-    () => checkExamples({ X: new Float32Array(6), y: new Int32Array([0, 1]), n: 2 }, 4, 3, "training set"),
-    /X has 6 numbers, expected n × inputDim = 2 × 4/,
-  );
-  assert.throws(
-    () => checkExamples({ X: new Float32Array([0, Number.NaN]), y: new Int32Array([0]), n: 1 }, 2, 3, "training set"),
-    /X\[0\]\[1\] is NaN/,
-  );
-  assert.throws(
-    () => checkExamples({ X: new Float32Array(2), y: new Int32Array([3]), n: 1 }, 2, 3, "test set"),
-    /label 3 of example 0 is outside 0..2/,
-  );
-  assert.throws(
-    () => new BatchedClassifier({ inputDim: 4, classes: 2, encoder: [], head: { kind: "tversky", K: 0, init: "uniform" } }, [1]),
-    /K must be a positive integer/,
-  );
+  assert.throws(() => checkExamples({ X: new Float32Array(6), y: new Int32Array([0, 1]), n: 2 }, 4, 3, "training set"), /X has 6 numbers, expected n × inputDim = 2 × 4/);
+  assert.throws(() => checkExamples({ X: new Float32Array([0, NaN]), y: new Int32Array([0]), n: 1 }, 2, 3, "training set"), /X\[0\]\[1\] is NaN/);
+  assert.throws(() => checkExamples({ X: new Float32Array(2), y: new Int32Array([3]), n: 1 }, 2, 3, "test set"), /label 3 of example 0 is outside 0..2/);
+  assert.throws(() => new BatchedClassifier({ inputDim: 4, classes: 2, encoder: [], head: { kind: "tversky", K: 0, init: "uniform" } }, [1]), /K must be a positive integer/);
 });
 
 test("spearman and ranks (ties averaged)", () => {
@@ -207,11 +148,7 @@ test("Fashion-MNIST train-first20000: 20,000 × 784 in [0, 1], class counts as r
   const counts = new Array(10).fill(0);
   for (const y of d.y) counts[y]++;
   assert.deepEqual(counts, [1935, 2025, 1982, 2011, 1967, 2010, 2068, 2003, 1971, 2028]);
-  let lo = Number.POSITIVE_INFINITY,
-    hi = Number.NEGATIVE_INFINITY;
-  for (const v of d.X) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
+  let lo = Infinity, hi = -Infinity;
+  for (const v of d.X) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   assert.deepEqual([lo, hi], [0, 1]);
 });

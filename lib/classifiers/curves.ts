@@ -67,12 +67,10 @@ export function learningCurve(o: LearningCurveOptions): LearningCurve {
   const testFrac = o.testFrac ?? 0.3;
   if (models.length === 0) throw new Error("learningCurve: no models");
   if (new Set(models.map((s) => s.name)).size !== models.length) throw new Error("learningCurve: model names must be distinct");
-  for (let t = 1; t < mGrid.length; t++)
-    if (!(mGrid[t]! > mGrid[t - 1]!)) throw new Error(`learningCurve: mGrid must increase, got ${mGrid.join(", ")}`);
+  for (let t = 1; t < mGrid.length; t++) if (!(mGrid[t]! > mGrid[t - 1]!)) throw new Error(`learningCurve: mGrid must increase, got ${mGrid.join(", ")}`);
   const reps = models.map((s) => s.repeats ?? o.repeats);
   for (const [i, r] of reps.entries()) {
-    if (!Number.isInteger(r) || r < 1 || r > o.repeats)
-      throw new Error(`learningCurve: model ${models[i]!.name} asks for ${r} repeats; use 1..${o.repeats}`);
+    if (!Number.isInteger(r) || r < 1 || r > o.repeats) throw new Error(`learningCurve: model ${models[i]!.name} asks for ${r} repeats; use 1..${o.repeats}`);
   }
   const errors: Record<string, number[][]> = {};
   const solver: Record<string, SolverStats & { iters: number }> = {};
@@ -109,7 +107,6 @@ export function learningCurve(o: LearningCurveOptions): LearningCurve {
   const summary: Record<string, MeanCI[]> = {};
   for (const s of models) summary[s.name] = errors[s.name]!.map((xs) => meanCI(xs));
   const solverOut: Record<string, SolverStats> = {};
-  for (const [k, v] of Object.entries(solver))
-    solverOut[k] = { fits: v.fits, notConverged: v.notConverged, meanIterations: v.iters / v.fits };
+  for (const [k, v] of Object.entries(solver)) solverOut[k] = { fits: v.fits, notConverged: v.notConverged, meanIterations: v.iters / v.fits };
   return { dataset: name, mGrid: mGrid.slice(), models: models.map((s) => s.name), errors, summary, solver: solverOut };
 }

@@ -39,8 +39,7 @@ const fn = new Float64Array(LAYERS);
 
 /** Fills out[from .. from + count) with independent N(0, 1) draws from `rng`. */
 export function fillStandardNormal(rng: Rng, out: Float64Array, from = 0, count = out.length - from): void {
-  if (from < 0 || count < 0 || from + count > out.length)
-    throw new Error(`fillStandardNormal: range [${from}, ${from + count}) outside an array of ${out.length}`);
+  if (from < 0 || count < 0 || from + count > out.length) throw new Error(`fillStandardNormal: range [${from}, ${from + count}) outside an array of ${out.length}`);
   let layerBits = 0;
   let bitsLeft = 0;
   const end = from + count;

@@ -102,13 +102,7 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsOptions =
   let gradInf = infNorm(g);
   let iterations = 0;
   const done = (status: LbfgsStatus): LbfgsResult => ({
-    x,
-    f,
-    gradInf,
-    iterations,
-    evaluations,
-    status,
-    converged: status === "gtol" || status === "ftol",
+    x, f, gradInf, iterations, evaluations, status, converged: status === "gtol" || status === "ftol",
   });
   if (gradInf <= gtol) return done("gtol");
   if (maxIter === 0) return done("maxIter");
@@ -156,11 +150,9 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsOptions =
         for (let i = 0; i < dim; i++) xTrial[i] = xCur[i]! + stp * d[i]!;
         const ft = fg(xTrial, gTrial);
         evaluations++;
-        return { f: Number.isFinite(ft) ? ft : Number.POSITIVE_INFINITY, g: dot(gTrial, d) };
+        return { f: Number.isFinite(ft) ? ft : Infinity, g: dot(gTrial, d) };
       },
-      f,
-      gd,
-      stp0,
+      f, gd, stp0,
       { ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: 1e10, maxEvals: budget },
     );
     if (ls.status === "failed" || !Number.isFinite(ls.f)) {

@@ -41,8 +41,7 @@ const XTRAPU = 4.0;
 /** Moré–Thuente search from stp0 given phi(0) = f0 and phi'(0) = g0 < 0. */
 export function moreThuente(phi: LinePhi, f0: number, g0: number, stp0: number, o: LineSearchOptions): LineSearchResult {
   if (!(g0 < 0)) throw new Error(`moreThuente: initial directional derivative must be negative (descent direction), got ${g0}`);
-  if (!(stp0 > 0) || stp0 < o.stpmin || stp0 > o.stpmax)
-    throw new Error(`moreThuente: initial step ${stp0} outside [${o.stpmin}, ${o.stpmax}]`);
+  if (!(stp0 > 0) || stp0 < o.stpmin || stp0 > o.stpmax) throw new Error(`moreThuente: initial step ${stp0} outside [${o.stpmin}, ${o.stpmax}]`);
   let stp = stp0;
   let brackt = false;
   let stage = 1;
@@ -63,8 +62,7 @@ export function moreThuente(phi: LinePhi, f0: number, g0: number, stp0: number, 
     if (stage === 1 && f <= ftest && g >= 0) stage = 2;
     // convergence is tested first: in dcsrch it overrides any warning
     if (f <= ftest && Math.abs(g) <= o.gtol * -ginit) return { stp, f, g, evals, status: "converged", message: "strong Wolfe" };
-    if (brackt && (stp <= stmin || stp >= stmax))
-      return { stp, f, g, evals, status: "warning", message: "rounding errors prevent progress" };
+    if (brackt && (stp <= stmin || stp >= stmax)) return { stp, f, g, evals, status: "warning", message: "rounding errors prevent progress" };
     if (brackt && stmax - stmin <= o.xtol * stmax) return { stp, f, g, evals, status: "warning", message: "xtol test satisfied" };
     if (stp === o.stpmax && f <= ftest && g <= gtest) return { stp, f, g, evals, status: "warning", message: "stp = stpmax" };
     if (stp === o.stpmin && (f > ftest || g >= gtest)) return { stp, f, g, evals, status: "warning", message: "stp = stpmin" };
@@ -73,23 +71,11 @@ export function moreThuente(phi: LinePhi, f0: number, g0: number, stp0: number, 
     st.brackt = brackt;
     if (stage === 1 && f <= st.fx && f > ftest) {
       // modified function psi(stp) = phi(stp) - phi(0) - stp*gtest while no point is known to satisfy both tests
-      const mod: Interval = {
-        stx: st.stx,
-        fx: st.fx - st.stx * gtest,
-        gx: st.gx - gtest,
-        sty: st.sty,
-        fy: st.fy - st.sty * gtest,
-        gy: st.gy - gtest,
-        brackt,
-      };
+      const mod: Interval = { stx: st.stx, fx: st.fx - st.stx * gtest, gx: st.gx - gtest, sty: st.sty, fy: st.fy - st.sty * gtest, gy: st.gy - gtest, brackt };
       stp = dcstep(mod, stp, f - stp * gtest, g - gtest, stmin, stmax);
-      st.stx = mod.stx;
-      st.sty = mod.sty;
-      brackt = mod.brackt;
-      st.fx = mod.fx + mod.stx * gtest;
-      st.fy = mod.fy + mod.sty * gtest;
-      st.gx = mod.gx + gtest;
-      st.gy = mod.gy + gtest;
+      st.stx = mod.stx; st.sty = mod.sty; brackt = mod.brackt;
+      st.fx = mod.fx + mod.stx * gtest; st.fy = mod.fy + mod.sty * gtest;
+      st.gx = mod.gx + gtest; st.gy = mod.gy + gtest;
     } else {
       stp = dcstep(st, stp, f, g, stmin, stmax);
       brackt = st.brackt;
@@ -112,12 +98,8 @@ export function moreThuente(phi: LinePhi, f0: number, g0: number, stp0: number, 
 }
 
 interface Interval {
-  stx: number;
-  fx: number;
-  gx: number;
-  sty: number;
-  fy: number;
-  gy: number;
+  stx: number; fx: number; gx: number;
+  sty: number; fy: number; gy: number;
   brackt: boolean;
 }
 
@@ -189,18 +171,12 @@ function dcstep(s: Interval, stp: number, fp: number, dp: number, stpmin: number
     stpf = stp > stx ? stpmax : stpmin;
   }
   if (fp > fx) {
-    s.sty = stp;
-    s.fy = fp;
-    s.gy = dp;
+    s.sty = stp; s.fy = fp; s.gy = dp;
   } else {
     if (sgnd < 0) {
-      s.sty = stx;
-      s.fy = fx;
-      s.gy = dx;
+      s.sty = stx; s.fy = fx; s.gy = dx;
     }
-    s.stx = stp;
-    s.fx = fp;
-    s.gx = dp;
+    s.stx = stp; s.fx = fp; s.gx = dp;
   }
   return stpf;
 }

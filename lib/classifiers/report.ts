@@ -23,7 +23,7 @@ import { compareByCI, crossingPoint, percentile, sampleComplexity, type MeanCI }
 export function at(curve: LearningCurve, model: string, m: number): MeanCI {
   const i = curve.mGrid.indexOf(m);
   const s = curve.summary[model];
-  if (i < 0 || s === undefined) return { mean: Number.NaN, half: Number.NaN, lo: Number.NaN, hi: Number.NaN, sd: Number.NaN, count: 0 };
+  if (i < 0 || s === undefined) return { mean: NaN, half: NaN, lo: NaN, hi: NaN, sd: NaN, count: 0 };
   return s[i]!;
 }
 
@@ -35,11 +35,7 @@ export function mEps(curve: LearningCurve, model: string, eps = 0.01): number | 
 
 /** First grid m from which `b`'s mean error stays below `a`'s (b takes over); null if never. */
 export function meanCrossing(curve: LearningCurve, a: string, b: string): number | null {
-  return crossingPoint(
-    curve.mGrid,
-    curve.summary[a]!.map((v) => v.mean),
-    curve.summary[b]!.map((v) => v.mean),
-  );
+  return crossingPoint(curve.mGrid, curve.summary[a]!.map((v) => v.mean), curve.summary[b]!.map((v) => v.mean));
 }
 
 /** Grid points where `a` is significantly better than `b` (non-overlapping 95% intervals). */
@@ -49,11 +45,11 @@ export function significantWins(curve: LearningCurve, a: string, b: string): num
 
 /** Grid step distance between two grid values (how many grid points apart); Infinity if off-grid. */
 export function gridSteps(grid: number[], a: number | null, b: number): number {
-  if (a === null) return Number.POSITIVE_INFINITY;
+  if (a === null) return Infinity;
   const ia = grid.indexOf(a);
   // b may be off the grid (the notes quote values like 75 on a coarser grid): distance to its bracket
   let ib = grid.indexOf(b);
-  if (ia < 0) return Number.POSITIVE_INFINITY;
+  if (ia < 0) return Infinity;
   if (ib < 0) {
     const above = grid.findIndex((v) => v > b);
     ib = above < 0 ? grid.length - 1 : above - 0.5;
@@ -132,12 +128,7 @@ export function collectPaperGrid(corners: Corner[], results: PaperRunsResult[]):
   return corners.map(({ K, n }) => mergeRuns(results.filter((r) => r.K === K && r.n === n)));
 }
 
-const DATASET_SHAPE: Record<string, { n: number; K: number }> = {
-  iris: { n: 4, K: 3 },
-  wine_data: { n: 13, K: 3 },
-  breast_cancer: { n: 30, K: 2 },
-  digits: { n: 64, K: 10 },
-};
+const DATASET_SHAPE: Record<string, { n: number; K: number }> = { iris: { n: 4, K: 3 }, wine_data: { n: 13, K: 3 }, breast_cancer: { n: 30, K: 2 }, digits: { n: 64, K: 10 } };
 
 /**
  * Rough multiply-adds of a job, only for starting the largest first: logistic fits cost about
@@ -166,28 +157,14 @@ const pm = (c: MeanCI) => (Number.isFinite(c.mean) ? `${c.mean.toFixed(3)} ± ${
 
 /** Mean ± 95% half-width per model and m. */
 export function curveTableHtml(curve: LearningCurve): string {
-  return htmlTable(
-    ["m", ...curve.models],
-    curve.mGrid.map((m, i) => [m, ...curve.models.map((name) => pm(curve.summary[name]![i]!))]),
-  );
+  return htmlTable(["m", ...curve.models], curve.mGrid.map((m, i) => [m, ...curve.models.map((name) => pm(curve.summary[name]![i]!))]));
 }
 
 /** m* per n for the notes' protocol, with the notes' reference values when given. */
 export function mStarTableHtml(results: MStarResult[], models: string[], reference?: Record<number, Record<string, number>>): string {
-  const cols = [
-    "K",
-    "n",
-    "Bayes error",
-    "step",
-    "repeats",
-    ...models.flatMap((mdl) => (reference ? [`m* ${mdl}`, `notes ${mdl}`] : [`m* ${mdl}`])),
-  ];
+  const cols = ["K", "n", "Bayes error", "step", "repeats", ...models.flatMap((mdl) => (reference ? [`m* ${mdl}`, `notes ${mdl}`] : [`m* ${mdl}`]))];
   const rows = results.map((r) => [
-    r.K,
-    r.n,
-    fmt(r.bayes),
-    r.step,
-    r.repeats,
+    r.K, r.n, fmt(r.bayes), r.step, r.repeats,
     ...models.flatMap((mdl) => {
       const v = r.mStar[mdl];
       const ours = v === null || v === undefined ? "not reached" : String(v);
@@ -201,16 +178,13 @@ export function mStarTableHtml(results: MStarResult[], models: string[], referen
 export function paperGridTableHtml(results: PaperRunsResult[], models: string[]): string {
   const cols = ["K", "n", "step", "runs", ...models.flatMap((mdl) => [`m* ${mdl} (runs)`, `mean m* ${mdl}`]), "LR work (G mult-add)"];
   const rows = results.map((r) => [
-    r.K,
-    r.n,
-    r.step,
-    r.runs,
+    r.K, r.n, r.step, r.runs,
     ...models.flatMap((mdl) => {
       const v = r.mStar[mdl]!;
       const ok = v.filter((x): x is number => x !== null);
       return [v.map((x) => (x === null ? "–" : x)).join(", "), ok.length ? fmt(ok.reduce((a, b) => a + b, 0) / ok.length) : "–"];
     }),
-    fmt((r.work.LR ?? 0) / 1e9),
+    fmt((r.work["LR"] ?? 0) / 1e9),
   ]);
   return htmlTable(cols, rows);
 }
@@ -218,7 +192,7 @@ export function paperGridTableHtml(results: PaperRunsResult[], models: string[])
 /** Mean of the non-null m* values of a paper-grid corner (NaN when none). */
 export function meanMStar(r: PaperRunsResult, model: string): number {
   const ok = r.mStar[model]!.filter((x): x is number => x !== null);
-  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : Number.NaN;
+  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,26 +231,8 @@ export function fixtureCheck(ds: Dataset): FixtureRow {
 /** HTML table of `fixtureCheck` rows. */
 export function fixtureTableHtml(rows: FixtureRow[]): string {
   return htmlTable(
-    [
-      "dataset",
-      "LR objective (tight)",
-      "stop",
-      "LR objective (sklearn default tol)",
-      "‖W‖_F",
-      "LR train err",
-      "NB pooled train err",
-      "NB per-class train err",
-    ],
-    rows.map((r) => [
-      r.dataset,
-      r.objectiveTight.toFixed(6),
-      r.tightStatus,
-      r.objectiveDefault.toFixed(6),
-      r.wNorm.toFixed(6),
-      r.lrTrainErr.toFixed(4),
-      r.nbTrainErr.toFixed(4),
-      r.nbPerClassTrainErr.toFixed(4),
-    ]),
+    ["dataset", "LR objective (tight)", "stop", "LR objective (sklearn default tol)", "‖W‖_F", "LR train err", "NB pooled train err", "NB per-class train err"],
+    rows.map((r) => [r.dataset, r.objectiveTight.toFixed(6), r.tightStatus, r.objectiveDefault.toFixed(6), r.wNorm.toFixed(6), r.lrTrainErr.toFixed(4), r.nbTrainErr.toFixed(4), r.nbPerClassTrainErr.toFixed(4)]),
   );
 }
 
@@ -318,15 +274,7 @@ export function bayesErrorRows(settings: Corner[], draws: number, seed: number):
 export function bayesTableHtml(rows: BayesRow[]): string {
   return htmlTable(
     ["K", "n", "closed form", "Monte Carlo", "MC s.e.", "|difference| / s.e.", "draws"],
-    rows.map((r) => [
-      r.K,
-      r.n,
-      fmt(r.closedForm, 5),
-      fmt(r.mc, 5),
-      fmt(r.se, 3),
-      (Math.abs(r.mc - r.closedForm) / r.se).toFixed(2),
-      r.draws,
-    ]),
+    rows.map((r) => [r.K, r.n, fmt(r.closedForm, 5), fmt(r.mc, 5), fmt(r.se, 3), (Math.abs(r.mc - r.closedForm) / r.se).toFixed(2), r.draws]),
   );
 }
 
@@ -342,8 +290,5 @@ export function diagnosticPercentiles(d: NBDiagnostics): { sigma2: number[]; bet
 /** HTML table of diagnostic percentiles per dataset (claim 14). */
 export function diagnosticsTableHtml(rows: { dataset: string; p: { sigma2: number[]; beta: number[]; alpha: number[] } }[]): string {
   const f = (v: number[]) => v.map((x) => fmt(x, 4)).join("  ");
-  return htmlTable(
-    ["dataset", "σ²_j (p0 p10 p50 p90 p100)", "|β|", "|α|"],
-    rows.map((r) => [r.dataset, f(r.p.sigma2), f(r.p.beta), f(r.p.alpha)]),
-  );
+  return htmlTable(["dataset", "σ²_j (p0 p10 p50 p90 p100)", "|β|", "|α|"], rows.map((r) => [r.dataset, f(r.p.sigma2), f(r.p.beta), f(r.p.alpha)]));
 }

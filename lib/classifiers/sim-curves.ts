@@ -237,15 +237,7 @@ export function mergeRuns(parts: PaperRunsResult[]): PaperRunsResult {
 }
 
 /** Test errors of `repeats` fits at one sample size m (fresh samples each, the protocols' test set): the spread behind one point of a curve. */
-export function simErrorsAt(s: {
-  n: number;
-  K: number;
-  m: number;
-  repeats: number;
-  seed: number;
-  model: SimModelSpec;
-  testPerClass?: number;
-}): number[] {
+export function simErrorsAt(s: { n: number; K: number; m: number; repeats: number; seed: number; model: SimModelSpec; testPerClass?: number }): number[] {
   const sim = makePaperSimulation(s.n, s.K);
   const rng = new Rng(s.seed);
   const test = sim.sampleBalanced(s.testPerClass ?? Math.floor(10000 / s.K), rng.split());

@@ -63,7 +63,5 @@ export function sampleWithAllClasses(pool: Int32Array, y: Int32Array, K: number,
     }
     if (distinct === K) return Int32Array.from(pick);
   }
-  throw new Error(
-    `sampleWithAllClasses: ${maxTries} draws of ${m} samples never covered all ${K} classes; the pool lacks a class or m is too small`,
-  );
+  throw new Error(`sampleWithAllClasses: ${maxTries} draws of ${m} samples never covered all ${K} classes; the pool lacks a class or m is too small`);
 }

@@ -20,7 +20,7 @@ function erfcPositive(x: number): number {
       sum += term;
       if (term < 1e-17 * sum) break;
     }
-    return 1 - (2 / SQRT_PI) * Math.exp(-x * x) * sum;
+    return 1 - ((2 / SQRT_PI) * Math.exp(-x * x)) * sum;
   }
   // modified Lentz for the continued fraction x + a1/(x + a2/(x + ...)), a_k = k/2
   const tiny = 1e-300;
@@ -43,9 +43,9 @@ function erfcPositive(x: number): number {
 
 /** Standard normal CDF Phi(z), accurate in both tails. */
 export function normalCdf(z: number): number {
-  if (Number.isNaN(z)) return Number.NaN;
-  if (z === Number.POSITIVE_INFINITY) return 1;
-  if (z === Number.NEGATIVE_INFINITY) return 0;
+  if (Number.isNaN(z)) return NaN;
+  if (z === Infinity) return 1;
+  if (z === -Infinity) return 0;
   const x = Math.abs(z) / Math.SQRT2;
   const tail = 0.5 * erfcPositive(x); // P(Z > |z|)
   return z < 0 ? tail : 1 - tail;
@@ -95,17 +95,14 @@ export interface LinearFit {
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
   const N = x.length;
   if (N < 2 || y.length !== N) throw new Error(`linearFit: need >= 2 paired values, got ${x.length} x and ${y.length} y`);
-  let mx = 0,
-    my = 0;
+  let mx = 0, my = 0;
   for (let i = 0; i < N; i++) {
     mx += x[i]!;
     my += y[i]!;
   }
   mx /= N;
   my /= N;
-  let sxx = 0,
-    sxy = 0,
-    syy = 0;
+  let sxx = 0, sxy = 0, syy = 0;
   for (let i = 0; i < N; i++) {
     const dx = x[i]! - mx;
     const dy = y[i]! - my;
@@ -130,13 +127,7 @@ export function fitScaling(ns: ArrayLike<number>, ms: ArrayLike<number>): { line
  * stopping rule "mean error < Bayes + 0.01"), or at most with `inclusive` (notes' m_eps, claim 9).
  * Returns null when no grid point qualifies.
  */
-export function sampleComplexity(
-  m: ArrayLike<number>,
-  err: ArrayLike<number>,
-  asymptote: number,
-  eps: number,
-  inclusive = false,
-): number | null {
+export function sampleComplexity(m: ArrayLike<number>, err: ArrayLike<number>, asymptote: number, eps: number, inclusive = false): number | null {
   const bar = asymptote + eps;
   for (let i = 0; i < m.length; i++) {
     const e = err[i]!;
@@ -178,11 +169,8 @@ export function median(values: ArrayLike<number>): number {
 export function tryLinearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
   const ok: number[] = [];
   for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]!) && Number.isFinite(y[i]!)) ok.push(i);
-  if (new Set(ok.map((i) => x[i]!)).size < 2) return { slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN };
-  return linearFit(
-    ok.map((i) => x[i]!),
-    ok.map((i) => y[i]!),
-  );
+  if (new Set(ok.map((i) => x[i]!)).size < 2) return { slope: NaN, intercept: NaN, r2: NaN };
+  return linearFit(ok.map((i) => x[i]!), ok.map((i) => y[i]!));
 }
 
 /** Elasticity d ln m / d ln n: the exponent of a power-law fit m ~ n^a (1 for linear growth, ~1/ln n for log growth). */

@@ -3,7 +3,7 @@
  * values (the notebook turns them into claims; test/probing-*.test.ts asserts the same properties
  * against independent references).
  */
-import type { Rng } from "../core/rng";
+import { Rng } from "../core/rng";
 import { tf } from "../core/tf";
 import { LinearProbe, MomentProbe, momentProbeParamCount } from "./heads";
 import { MHC3, mhc3OutputDim, type MHC3Config } from "./mhc3";
@@ -85,13 +85,9 @@ export function checkU4(rng: Rng): { maxNormDeviation: number; zeroColumnMax: nu
     const y = l2NormalizeAxis(x, 2);
     const norms = tf.sqrt(tf.sum(tf.square(y), 2)).arraySync() as number[][][];
     let dev = 0;
-    norms.forEach((b, bi) =>
-      b.forEach((row, mi) =>
-        row.forEach((v, j) => {
-          if (!(bi === 0 && mi === 1 && j === 5)) dev = Math.max(dev, Math.abs(v - 1));
-        }),
-      ),
-    );
+    norms.forEach((b, bi) => b.forEach((row, mi) => row.forEach((v, j) => {
+      if (!(bi === 0 && mi === 1 && j === 5)) dev = Math.max(dev, Math.abs(v - 1));
+    })));
     const zero = tf.max(tf.abs(tf.slice(y, [0, 1, 0, 5], [1, 1, 8, 1]))).dataSync()[0]!;
     return { maxNormDeviation: dev, zeroColumnMax: zero };
   });
@@ -114,14 +110,7 @@ export function checkU5(rng: Rng): { scalarGrandMean: number; scalarChannelMeanM
 
 /** U6: MP logits under a random permutation of the patch tokens (class token kept first). */
 export function checkU6(rng: Rng): { maxDiff: number; scale: number } {
-  const mp = new MomentProbe({
-    inDim: 32,
-    numClasses: 5,
-    mhc3: { hiddenDim: 128, numHeads: 4 },
-    firstOrder: "cls",
-    secondOrder: true,
-    seed: rng.nextSeed(),
-  });
+  const mp = new MomentProbe({ inDim: 32, numClasses: 5, mhc3: { hiddenDim: 128, numHeads: 4 }, firstOrder: "cls", secondOrder: true, seed: rng.nextSeed() });
   const out = tf.tidy(() => {
     const x = randn(rng, [3, 17, 32]) as tf.Tensor3D;
     const perm = [0, ...rng.permutation(16).map((i) => i + 1)];
@@ -199,27 +188,26 @@ export function symmetricEigenvalues(m: number[][]): number[] {
     let off = 0;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i]![j]! ** 2;
     if (off < 1e-24) break;
-    for (let p = 0; p < n; p++)
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p]![q]!;
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k]![p]!;
-          const akq = a[k]![q]!;
-          a[k]![p] = c * akp - s * akq;
-          a[k]![q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p]![k]!;
-          const aqk = a[q]![k]!;
-          a[p]![k] = c * apk - s * aqk;
-          a[q]![k] = s * apk + c * aqk;
-        }
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) {
+      const apq = a[p]![q]!;
+      if (Math.abs(apq) < 1e-300) continue;
+      const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
+      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+      const c = 1 / Math.sqrt(t * t + 1);
+      const s = t * c;
+      for (let k = 0; k < n; k++) {
+        const akp = a[k]![p]!;
+        const akq = a[k]![q]!;
+        a[k]![p] = c * akp - s * akq;
+        a[k]![q] = s * akp + c * akq;
       }
+      for (let k = 0; k < n; k++) {
+        const apk = a[p]![k]!;
+        const aqk = a[q]![k]!;
+        a[p]![k] = c * apk - s * aqk;
+        a[q]![k] = s * apk + c * aqk;
+      }
+    }
   }
   return a.map((r, i) => r[i]!);
 }

@@ -59,11 +59,7 @@ export function runDigitsRandom(images: Images, P: DigitsRandomParams, onProgres
       const feats: Record<Exclude<DigitsMethod, "mp">, FeatureMatrix> = {
         lp: meanFeatures(t),
         fullcov: secondMomentFeatures(t, "channel"),
-        mhc3rand: mhc3Features(
-          t,
-          { hiddenDim: P.randHidden, numHeads: 4, reduction: "none", proj: "frozen" },
-          seedFor("digits-mhc3-rand", act, seed),
-        ),
+        mhc3rand: mhc3Features(t, { hiddenDim: P.randHidden, numHeads: 4, reduction: "none", proj: "frozen" }, seedFor("digits-mhc3-rand", act, seed)),
         meancov: concatFeatures(meanFeatures(t), secondMomentFeatures(t, "channel")),
       };
       for (const k of P.ks) {
@@ -77,20 +73,8 @@ export function runDigitsRandom(images: Images, P: DigitsRandomParams, onProgres
         }
         if (P.learnedKs.includes(k)) {
           const all = { x: tokens, y: images.y, n: images.n, T: 16, d: 16 };
-          const variant: HeadVariant = {
-            firstOrder: "mean",
-            secondOrder: true,
-            mhc3: { hiddenDim: P.mpHidden, numHeads: P.mpHeads },
-            hasClsToken: false,
-          };
-          const r = trainHead(
-            variant,
-            K,
-            selectTokens(all, split.train),
-            [selectTokens(all, split.test)],
-            P.recipe,
-            seedFor("digits-head", act, k, seed),
-          );
+          const variant: HeadVariant = { firstOrder: "mean", secondOrder: true, mhc3: { hiddenDim: P.mpHidden, numHeads: P.mpHeads }, hasClsToken: false };
+          const r = trainHead(variant, K, selectTokens(all, split.train), [selectTokens(all, split.test)], P.recipe, seedFor("digits-head", act, k, seed));
           push(act, k, "mp", r.acc[0]!);
         }
       }

@@ -43,12 +43,7 @@ export const FIXED_LABELS: Record<FixedMethod, string> = {
 /** The learned head variants used by S1-S5, by name. */
 export function learnedVariants(P: Pick<SyntheticParams, "mpHidden" | "mpHeads">, d = 16): Record<string, HeadVariant> {
   const base = { hiddenDim: P.mpHidden, numHeads: P.mpHeads };
-  const v = (firstOrder: HeadVariant["firstOrder"], secondOrder: boolean, mhc3: HeadVariant["mhc3"]): HeadVariant => ({
-    firstOrder,
-    secondOrder,
-    mhc3,
-    hasClsToken: false,
-  });
+  const v = (firstOrder: HeadVariant["firstOrder"], secondOrder: boolean, mhc3: HeadVariant["mhc3"]): HeadVariant => ({ firstOrder, secondOrder, mhc3, hasClsToken: false });
   return {
     mp: v("mean", true, base),
     "first-only": v("mean", false, base),
@@ -126,18 +121,10 @@ export class SyntheticRunner {
       case "meancov":
         return concatFeatures(meanFeatures(t), secondMomentFeatures(t, "channel"));
       case "mhc3rand":
-        return mhc3Features(
-          t,
-          { hiddenDim: this.P.randHidden, numHeads: 4, reduction: "none", proj: "frozen" },
-          seedFor("mhc3-rand", gen, seed),
-        );
+        return mhc3Features(t, { hiddenDim: this.P.randHidden, numHeads: 4, reduction: "none", proj: "frozen" }, seedFor("mhc3-rand", gen, seed));
       case "mhc3id":
       case "mhc3id+within":
-        return mhc3Features(
-          t,
-          { hiddenDim: t.d, numHeads: 4, reduction: "none", proj: "identity", withinHead: method === "mhc3id+within" },
-          0,
-        );
+        return mhc3Features(t, { hiddenDim: t.d, numHeads: 4, reduction: "none", proj: "identity", withinHead: method === "mhc3id+within" }, 0);
     }
   }
 
@@ -152,9 +139,7 @@ export class SyntheticRunner {
     else {
       const a = this.features(method, c.train, gen, seed);
       const b = this.features(method, c.test, gen, seed);
-      acc = probeAccuracy({ X: a.X, n: a.n, y: c.train.y }, { X: b.X, n: b.n, y: c.test.y }, a.F, c.task.spec.classes, {
-        l2: this.P.linearL2,
-      });
+      acc = probeAccuracy({ X: a.X, n: a.n, y: c.train.y }, { X: b.X, n: b.n, y: c.test.y }, a.F, c.task.spec.classes, { l2: this.P.linearL2 });
     }
     this.results.set(key, acc);
     return acc;
@@ -168,23 +153,14 @@ export class SyntheticRunner {
     const hit = this.results.get(key);
     if (hit !== undefined) return hit;
     const c = this.cell(gen, seed);
-    const r = trainHead(
-      v,
-      c.task.spec.classes,
-      asTokenData(c.train),
-      [asTokenData(c.test)],
-      this.P.recipe,
-      seedFor("synthetic-head", gen, seed, variant),
-    );
+    const r = trainHead(v, c.task.spec.classes, asTokenData(c.train), [asTokenData(c.test)], this.P.recipe, seedFor("synthetic-head", gen, seed, variant));
     this.results.set(key, r.acc[0]!);
     return r.acc[0]!;
   }
 
   /** Mean ± std over seeds of a fixed method or a learned variant ("learned:<name>"). */
   summary(gen: GeneratorSpec, seeds: readonly number[], method: FixedMethod | `learned:${string}`): MeanStd {
-    return summarize(
-      seeds.map((s) => (method.startsWith("learned:") ? this.learned(gen, s, method.slice(8)) : this.fixed(gen, s, method as FixedMethod))),
-    );
+    return summarize(seeds.map((s) => (method.startsWith("learned:") ? this.learned(gen, s, method.slice(8)) : this.fixed(gen, s, method as FixedMethod))));
   }
 }
 
@@ -196,12 +172,7 @@ export interface SyntheticRow {
 }
 
 /** Runs `methods` on every generator over `seeds`, returning one row per generator. */
-export function syntheticTable(
-  runner: SyntheticRunner,
-  gens: GeneratorSpec[],
-  methods: (FixedMethod | `learned:${string}`)[],
-  seeds: readonly number[],
-): SyntheticRow[] {
+export function syntheticTable(runner: SyntheticRunner, gens: GeneratorSpec[], methods: (FixedMethod | `learned:${string}`)[], seeds: readonly number[]): SyntheticRow[] {
   return gens.map((gen) => ({
     setting: generatorLabel(gen),
     gen,

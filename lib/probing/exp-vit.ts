@@ -7,21 +7,9 @@
 import { performance } from "node:perf_hooks";
 import { Rng } from "../core/rng";
 import { tf } from "../core/tf";
-import {
-  corrupt,
-  invert,
-  kShotSplit,
-  mapImages,
-  patchify,
-  rotate90,
-  selectClasses,
-  selectImages,
-  stratifiedSplit,
-  type Corruption,
-  type Images,
-} from "./digits";
+import { corrupt, invert, kShotSplit, mapImages, patchify, rotate90, selectClasses, selectImages, stratifiedSplit, type Corruption, type Images } from "./digits";
 import { LinearProbe, MomentProbe } from "./heads";
-import type { ProbeLayer } from "./layer";
+import { ProbeLayer } from "./layer";
 import type { MHC3Config } from "./mhc3";
 import { selectTokens, type TokenData } from "./runs";
 import { seedFor } from "./stats";
@@ -87,16 +75,7 @@ function patchTensor(p: PatchSet): tf.Tensor3D {
 }
 
 export function makeBackbone(b: BackboneParams, psrpBottleneck = 0, seed = b.seed): TinyViT {
-  return new TinyViT({
-    numPatches: 16,
-    patchDim: 4,
-    dim: b.dim,
-    depth: b.depth,
-    heads: b.heads,
-    mlpRatio: b.mlpRatio,
-    psrpBottleneck,
-    seed,
-  });
+  return new TinyViT({ numPatches: 16, patchDim: 4, dim: b.dim, depth: b.depth, heads: b.heads, mlpRatio: b.mlpRatio, psrpBottleneck, seed });
 }
 
 export interface Pretrained {
@@ -130,14 +109,7 @@ export function pretrainBackbone(images: Images, P: VitParams): Pretrained {
       y: tr.y,
       rng,
     });
-    return {
-      vit,
-      trainAcc: accuracy(forward, xtr, tr.y),
-      testAcc: accuracy(forward, xte, te.y),
-      nTrain: tr.n,
-      nTest: te.n,
-      steps: r.steps,
-    };
+    return { vit, trainAcc: accuracy(forward, xtr, tr.y), testAcc: accuracy(forward, xte, te.y), nTrain: tr.n, nTest: te.n, steps: r.steps };
   } finally {
     xtr.dispose();
     xte.dispose();
@@ -181,9 +153,7 @@ export function prepareDownstream(images: Images, pre: Pretrained, P: VitParams)
     return { name, patches, features: cacheFeatures(pre.vit, patches) };
   };
   const shiftFn = P.shift === "rotate90" ? rotate90 : invert;
-  const splits = new Map(
-    P.seeds.map((s) => [s, stratifiedSplit(down.y, P.downstreamTestFraction, new Rng(seedFor("downstream-split", s)))] as const),
-  );
+  const splits = new Map(P.seeds.map((s) => [s, stratifiedSplit(down.y, P.downstreamTestFraction, new Rng(seedFor("downstream-split", s)))] as const));
   return {
     main: make("digits 5-9", down),
     shifted: make(`digits 5-9, ${P.shift}`, mapImages(down, shiftFn)),
@@ -260,17 +230,7 @@ export function buildMethod(method: Method, pre: Pretrained, P: VitParams, seed:
  * Trains one method on the rows `trainIdx` of `task` and returns the accuracy on the rows `testIdx`
  * of each evaluation task (same images, possibly shifted or corrupted).
  */
-export function runMethod(
-  method: Method,
-  pre: Pretrained,
-  P: VitParams,
-  task: Downstream,
-  trainIdx: number[],
-  evalTasks: Downstream[],
-  testIdx: number[],
-  recipe: TrainConfig,
-  seed: number,
-): number[] {
+export function runMethod(method: Method, pre: Pretrained, P: VitParams, task: Downstream, trainIdx: number[], evalTasks: Downstream[], testIdx: number[], recipe: TrainConfig, seed: number): number[] {
   const built = buildMethod(method, pre, P, seed);
   const rng = new Rng(seedFor("shuffle", seed));
   const train = built.input(task, trainIdx);
@@ -301,31 +261,13 @@ export interface TimedMethod {
  * warmed up once, then the rounds run the methods in turn (so a burst of load on the shared
  * machine hits all of them alike), and the median over rounds is kept.
  */
-export function timeEpochs(
-  configs: TimedMethod[],
-  pre: Pretrained,
-  P: VitParams,
-  task: Downstream,
-  trainIdx: number[],
-  rounds: number,
-  seed: number,
-): number[] {
+export function timeEpochs(configs: TimedMethod[], pre: Pretrained, P: VitParams, task: Downstream, trainIdx: number[], rounds: number, seed: number): number[] {
   const built = configs.map((c, i) => buildMethod(c.method, pre, P, seed + i, c.cached));
   const inputs = built.map((b) => b.input(task, trainIdx));
   const times: number[][] = configs.map(() => []);
   const epoch = (i: number, r: number) => {
     const b = built[i]!;
-    trainClassifier({
-      ...P.recipe,
-      epochs: 1,
-      minSteps: undefined,
-      vars: b.vars,
-      noDecay: b.noDecay,
-      forward: b.forward,
-      x: inputs[i]!.x,
-      y: inputs[i]!.y,
-      rng: new Rng(seed + r),
-    });
+    trainClassifier({ ...P.recipe, epochs: 1, minSteps: undefined, vars: b.vars, noDecay: b.noDecay, forward: b.forward, x: inputs[i]!.x, y: inputs[i]!.y, rng: new Rng(seed + r) });
   };
   try {
     configs.forEach((_, i) => epoch(i, 0));
@@ -357,38 +299,17 @@ export interface FullDataResult {
 
 const emptyByMethod = <T>(f: () => T): Record<Method, T> => ({ LP: f(), MP: f(), "MP+": f(), FT: f() });
 
-export function runFullData(
-  pre: Pretrained,
-  data: DownstreamData,
-  P: VitParams,
-  onProgress?: (done: number, total: number) => void,
-): FullDataResult {
-  const out: FullDataResult = {
-    clean: emptyByMethod(() => []),
-    shifted: emptyByMethod(() => []),
-    corrupted: emptyByMethod(() => P.corruptions.map(() => [])),
-  };
+export function runFullData(pre: Pretrained, data: DownstreamData, P: VitParams, onProgress?: (done: number, total: number) => void): FullDataResult {
+  const out: FullDataResult = { clean: emptyByMethod(() => []), shifted: emptyByMethod(() => []), corrupted: emptyByMethod(() => P.corruptions.map(() => [])) };
   const total = P.seeds.length * METHODS.length;
   let done = 0;
   for (const seed of P.seeds) {
     const split = data.splits.get(seed)!;
     for (const m of METHODS) {
-      const acc = runMethod(
-        m,
-        pre,
-        P,
-        data.main,
-        split.train,
-        [data.main, ...data.corrupted],
-        split.test,
-        P.recipe,
-        seedFor("full", m, seed),
-      );
+      const acc = runMethod(m, pre, P, data.main, split.train, [data.main, ...data.corrupted], split.test, P.recipe, seedFor("full", m, seed));
       out.clean[m].push(acc[0]!);
       acc.slice(1).forEach((a, i) => out.corrupted[m][i]!.push(a));
-      out.shifted[m].push(
-        runMethod(m, pre, P, data.shifted, split.train, [data.shifted], split.test, P.recipe, seedFor("shifted", m, seed))[0]!,
-      );
+      out.shifted[m].push(runMethod(m, pre, P, data.shifted, split.train, [data.shifted], split.test, P.recipe, seedFor("shifted", m, seed))[0]!);
       onProgress?.(++done, total);
     }
   }
@@ -398,12 +319,7 @@ export function runFullData(
 /** method -> shots -> per-seed accuracy. */
 export type FewShotResult = Record<Method, Record<number, number[]>>;
 
-export function runFewShot(
-  pre: Pretrained,
-  data: DownstreamData,
-  P: VitParams,
-  onProgress?: (done: number, total: number) => void,
-): FewShotResult {
+export function runFewShot(pre: Pretrained, data: DownstreamData, P: VitParams, onProgress?: (done: number, total: number) => void): FewShotResult {
   const out = emptyByMethod(() => Object.fromEntries(P.shots.map((k) => [k, [] as number[]])) as Record<number, number[]>);
   const total = P.seeds.length * P.shots.length;
   let done = 0;

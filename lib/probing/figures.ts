@@ -11,11 +11,7 @@ import type { MeanStd } from "./stats";
 import { mean, std } from "./stats";
 
 /** Grouped bars: one group per setting, one bar per method, error bars = std over seeds. */
-export function syntheticFigure(
-  settings: string[],
-  methods: { key: string; label: string }[],
-  cell: (setting: number, method: string) => MeanStd | null,
-): Figure {
+export function syntheticFigure(settings: string[], methods: { key: string; label: string }[], cell: (setting: number, method: string) => MeanStd | null): Figure {
   return {
     data: methods.map((m, i) => {
       const cells = settings.map((_, s) => cell(s, m.key));
@@ -69,15 +65,7 @@ export function digitsFigure(rows: DigitsRow[], activations: string[], methods: 
     grid: { rows: 1, columns: activations.length, pattern: "independent" },
     legend: { orientation: "h", y: -0.25 },
     margin: { b: 120 },
-    annotations: activations.map((act, a) => ({
-      text: `${act} embedding`,
-      showarrow: false,
-      xref: "paper",
-      yref: "paper",
-      x: (a + 0.5) / activations.length,
-      y: 1.06,
-      xanchor: "center",
-    })),
+    annotations: activations.map((act, a) => ({ text: `${act} embedding`, showarrow: false, xref: "paper", yref: "paper", x: (a + 0.5) / activations.length, y: 1.06, xanchor: "center" })),
   };
   activations.forEach((_, a) => {
     const sfx = a === 0 ? "" : String(a + 1);
@@ -93,20 +81,7 @@ export function ablationFigure(variants: string[], generators: string[], cell: (
   const z = variants.map((_, v) => generators.map((_, g) => cell(v, g).mean));
   const text = variants.map((_, v) => generators.map((_, g) => `${cell(v, g).mean.toFixed(3)} ± ${cell(v, g).std.toFixed(3)}`));
   return {
-    data: [
-      {
-        type: "heatmap",
-        x: generators,
-        y: variants,
-        z,
-        text,
-        texttemplate: "%{text}",
-        colorscale: "Viridis",
-        zmin: 0.25,
-        zmax: 1,
-        colorbar: { title: { text: "accuracy" } },
-      },
-    ],
+    data: [{ type: "heatmap", x: generators, y: variants, z, text, texttemplate: "%{text}", colorscale: "Viridis", zmin: 0.25, zmax: 1, colorbar: { title: { text: "accuracy" } } }],
     layout: {
       title: { text: "Ablation grid around the base MP head (hidden 128, 4 heads, near, conv2x, scalar centring)" },
       yaxis: { autorange: "reversed", automargin: true },
@@ -124,37 +99,11 @@ export function fewShotFigure(fs: FewShotResult, shots: number[], methods: reado
     const mu = shots.map((k) => mean(fs[m][k]!));
     const sd = shots.map((k) => std(fs[m][k]!));
     const color = methodColor(i);
-    data.push({
-      type: "scatter",
-      mode: "lines",
-      x: shots,
-      y: mu.map((v, j) => v - sd[j]!),
-      line: { width: 0, color },
-      showlegend: false,
-      hoverinfo: "skip",
-    });
-    data.push({
-      type: "scatter",
-      mode: "lines",
-      x: shots,
-      y: mu.map((v, j) => v + sd[j]!),
-      line: { width: 0, color },
-      fill: "tonexty",
-      fillcolor: hexAlpha(color, 0.18),
-      showlegend: false,
-      hoverinfo: "skip",
-    });
+    data.push({ type: "scatter", mode: "lines", x: shots, y: mu.map((v, j) => v - sd[j]!), line: { width: 0, color }, showlegend: false, hoverinfo: "skip" });
+    data.push({ type: "scatter", mode: "lines", x: shots, y: mu.map((v, j) => v + sd[j]!), line: { width: 0, color }, fill: "tonexty", fillcolor: hexAlpha(color, 0.18), showlegend: false, hoverinfo: "skip" });
     data.push({ type: "scatter", mode: "lines+markers", name: m, x: shots, y: mu, line: { color, width: 2 } });
     if (fullData) {
-      data.push({
-        type: "scatter",
-        mode: "markers",
-        name: `${m}, full data`,
-        x: [shots[shots.length - 1]! * 2],
-        y: [mean(fullData[m])],
-        marker: { color, symbol: "diamond", size: 10 },
-        showlegend: false,
-      });
+      data.push({ type: "scatter", mode: "markers", name: `${m}, full data`, x: [shots[shots.length - 1]! * 2], y: [mean(fullData[m])], marker: { color, symbol: "diamond", size: 10 }, showlegend: false });
     }
   });
   return {
@@ -162,12 +111,7 @@ export function fewShotFigure(fs: FewShotResult, shots: number[], methods: reado
     layout: {
       title: { text: "Tiny ViT, digits 0-4 → 5-9: few-shot test accuracy (mean ± std; ◆ full data)" },
       legend: { traceorder: "normal" },
-      xaxis: {
-        type: "log",
-        title: { text: "training images per class (k)" },
-        tickvals: [...shots, ...(fullData ? [shots[shots.length - 1]! * 2] : [])],
-        ticktext: [...shots.map(String), ...(fullData ? ["full"] : [])],
-      },
+      xaxis: { type: "log", title: { text: "training images per class (k)" }, tickvals: [...shots, ...(fullData ? [shots[shots.length - 1]! * 2] : [])], ticktext: [...shots.map(String), ...(fullData ? ["full"] : [])] },
       yaxis: { title: { text: "test accuracy" }, range: [0, 1.02] },
     },
   };
@@ -179,13 +123,7 @@ export function fewShotFigure(fs: FewShotResult, shots: number[], methods: reado
  * protocol (every method runs the frozen backbone forward), ÷ LP in that protocol, beside the
  * paper's ms/iter ratios from Fig. Train_cost.
  */
-export function costFigure(
-  rows: { method: string; cached: number | null; uncached: number }[],
-  paperRatio: Record<string, number>,
-  title: string,
-  unit: string,
-  modelAtPaperScale?: Record<string, number>,
-): Figure {
+export function costFigure(rows: { method: string; cached: number | null; uncached: number }[], paperRatio: Record<string, number>, title: string, unit: string, modelAtPaperScale?: Record<string, number>): Figure {
   const lp = rows.find((r) => r.method === "LP");
   if (!lp || lp.cached === null) throw new Error("costFigure needs an LP row with a cached cost");
   const methods = rows.map((r) => r.method);
@@ -193,60 +131,12 @@ export function costFigure(
   const paperProtocol = rows.map((r) => r.uncached / lp.uncached);
   return {
     data: [
-      {
-        type: "bar",
-        name: "ours, cached features where possible",
-        x: methods,
-        y: ours,
-        marker: { color: methodColor(0) },
-        text: ours.map((v) => (v >= 10 ? v.toFixed(0) : v.toFixed(2))),
-        textposition: "outside",
-        xaxis: "x",
-        yaxis: "y",
-      },
-      {
-        type: "bar",
-        name: "ours, backbone forward every step",
-        x: methods,
-        y: paperProtocol,
-        marker: { color: methodColor(1) },
-        text: paperProtocol.map((v) => v.toFixed(2)),
-        textposition: "outside",
-        textfont: { size: 10 },
-        cliponaxis: false,
-        xaxis: "x2",
-        yaxis: "y2",
-      },
+      { type: "bar", name: "ours, cached features where possible", x: methods, y: ours, marker: { color: methodColor(0) }, text: ours.map((v) => (v >= 10 ? v.toFixed(0) : v.toFixed(2))), textposition: "outside", xaxis: "x", yaxis: "y" },
+      { type: "bar", name: "ours, backbone forward every step", x: methods, y: paperProtocol, marker: { color: methodColor(1) }, text: paperProtocol.map((v) => v.toFixed(2)), textposition: "outside", textfont: { size: 10 }, cliponaxis: false, xaxis: "x2", yaxis: "y2" },
       ...(modelAtPaperScale
-        ? [
-            {
-              type: "bar",
-              name: "FLOP model at ViT-B/16 scale",
-              x: methods,
-              y: methods.map((m) => modelAtPaperScale[m] ?? null),
-              marker: { color: methodColor(3) },
-              text: methods.map((m) => (modelAtPaperScale[m] ?? 0).toFixed(2)),
-              textposition: "outside",
-              textfont: { size: 10 },
-              cliponaxis: false,
-              xaxis: "x2",
-              yaxis: "y2",
-            },
-          ]
+        ? [{ type: "bar", name: "FLOP model at ViT-B/16 scale", x: methods, y: methods.map((m) => modelAtPaperScale[m] ?? null), marker: { color: methodColor(3) }, text: methods.map((m) => (modelAtPaperScale[m] ?? 0).toFixed(2)), textposition: "outside", textfont: { size: 10 }, cliponaxis: false, xaxis: "x2", yaxis: "y2" }]
         : []),
-      {
-        type: "bar",
-        name: "paper, ms/iter (Fig. Train_cost, ViT-B)",
-        x: methods,
-        y: methods.map((m) => paperRatio[m] ?? null),
-        marker: { color: methodColor(2) },
-        text: methods.map((m) => (paperRatio[m] ?? 0).toFixed(2)),
-        textposition: "outside",
-        textfont: { size: 10 },
-        cliponaxis: false,
-        xaxis: "x2",
-        yaxis: "y2",
-      },
+      { type: "bar", name: "paper, ms/iter (Fig. Train_cost, ViT-B)", x: methods, y: methods.map((m) => paperRatio[m] ?? null), marker: { color: methodColor(2) }, text: methods.map((m) => (paperRatio[m] ?? 0).toFixed(2)), textposition: "outside", textfont: { size: 10 }, cliponaxis: false, xaxis: "x2", yaxis: "y2" },
     ],
     layout: {
       title: { text: title },
@@ -256,15 +146,7 @@ export function costFigure(
       yaxis2: { title: { text: `${unit} ÷ LP (same protocol)` }, rangemode: "tozero" },
       annotations: [
         { text: "our protocol", showarrow: false, xref: "paper", yref: "paper", x: 0.22, y: 1.06, xanchor: "center" },
-        {
-          text: "paper's protocol (backbone forward every step)",
-          showarrow: false,
-          xref: "paper",
-          yref: "paper",
-          x: 0.78,
-          y: 1.06,
-          xanchor: "center",
-        },
+        { text: "paper's protocol (backbone forward every step)", showarrow: false, xref: "paper", yref: "paper", x: 0.78, y: 1.06, xanchor: "center" },
       ],
       legend: { orientation: "h", y: -0.15 },
       margin: { b: 100 },
@@ -275,6 +157,6 @@ export function costFigure(
 }
 
 function hexAlpha(hex: string, a: number): string {
-  const n = Number.parseInt(hex.slice(1), 16);
+  const n = parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
 }

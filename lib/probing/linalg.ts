@@ -2,7 +2,7 @@
  * Small float64 linear algebra for the synthetic generators and their Bayes classifiers: row-major
  * matrices as number[][] (d ≤ 32 here, so clarity beats speed).
  */
-import type { Rng } from "../core/rng";
+import { Rng } from "../core/rng";
 
 export type Matrix = number[][];
 
@@ -35,12 +35,11 @@ export function linspace(a: number, b: number, n: number): number[] {
 export function fromEigen(q: Matrix, e: number[]): Matrix {
   const d = e.length;
   const out: Matrix = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-  for (let i = 0; i < d; i++)
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += q[i]![k]! * e[k]! * q[j]![k]!;
-      out[i]![j] = s;
-    }
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += q[i]![k]! * e[k]! * q[j]![k]!;
+    out[i]![j] = s;
+  }
   return out;
 }
 

@@ -35,7 +35,7 @@ export function standardizer(X: Float32Array, n: number, F: number, on: boolean)
   const mean = new Float64Array(F);
   const scale = new Float64Array(F).fill(1);
   if (!on) return { mean, scale };
-  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) mean[j]! += X[i * F + j];
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) mean[j]! += X[i * F + j]!;
   for (let j = 0; j < F; j++) mean[j]! /= n;
   const v = new Float64Array(F);
   for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) v[j]! += (X[i * F + j]! - mean[j]!) ** 2;
@@ -53,29 +53,17 @@ function applyStandardizer(X: Float32Array, n: number, F: number, mean: Float64A
 }
 
 function checkData(X: Float32Array, n: number, F: number, what: string): void {
-  if (!Number.isInteger(n) || !Number.isInteger(F) || n < 1 || F < 1)
-    throw new Error(`${what}: need positive integer n and F, got ${n}, ${F}`);
+  if (!Number.isInteger(n) || !Number.isInteger(F) || n < 1 || F < 1) throw new Error(`${what}: need positive integer n and F, got ${n}, ${F}`);
   if (X.length !== n * F) throw new Error(`${what}: ${X.length} values for ${n} samples × ${F} features`);
-  for (let i = 0; i < X.length; i++)
-    if (!Number.isFinite(X[i]!))
-      throw new Error(`${what}: feature value ${X[i]} at sample ${Math.floor(i / F)}, feature ${i % F} is not finite`);
+  for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i]!)) throw new Error(`${what}: feature value ${X[i]} at sample ${Math.floor(i / F)}, feature ${i % F} is not finite`);
 }
 
 /** Fits the model; labels in 0..K−1. */
-export function fitSoftmaxRegression(
-  X: Float32Array,
-  n: number,
-  F: number,
-  y: ArrayLike<number>,
-  K: number,
-  opts: LinearFitOptions,
-): LinearModel {
+export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: ArrayLike<number>, K: number, opts: LinearFitOptions): LinearModel {
   checkData(X, n, F, "fitSoftmaxRegression");
   if (y.length !== n) throw new Error(`fitSoftmaxRegression: ${n} samples but ${y.length} labels`);
   if (!(opts.l2 >= 0)) throw new Error(`fitSoftmaxRegression: l2 must be ≥ 0, got ${opts.l2}`);
-  for (let i = 0; i < n; i++)
-    if (!Number.isInteger(y[i]) || y[i]! < 0 || y[i]! >= K)
-      throw new Error(`fitSoftmaxRegression: label ${y[i]} at ${i} is outside 0..${K - 1}`);
+  for (let i = 0; i < n; i++) if (!Number.isInteger(y[i]) || y[i]! < 0 || y[i]! >= K) throw new Error(`fitSoftmaxRegression: label ${y[i]} at ${i} is outside 0..${K - 1}`);
   const maxIter = opts.maxIter ?? 300;
   const gradTol = opts.gradTol ?? 1e-5;
   const memory = opts.memory ?? 10;
@@ -158,7 +146,7 @@ export function fitSoftmaxRegression(
       }
       let step = 1;
       let next = new Float64Array(P);
-      let ev = { f: Number.POSITIVE_INFINITY, g };
+      let ev = { f: Infinity, g };
       for (let ls = 0; ls < 30; ls++) {
         for (let i = 0; i < P; i++) next[i] = theta[i]! - step * q[i]!;
         ev = evaluate(next);

@@ -64,10 +64,7 @@ export class AdamW {
     this.beta2 = cfg.beta2 ?? 0.999;
     this.eps = cfg.eps ?? 1e-8;
     this.weightDecay = cfg.weightDecay ?? 0.05;
-    for (const [k, b] of [
-      ["beta1", this.beta1],
-      ["beta2", this.beta2],
-    ] as const) {
+    for (const [k, b] of [["beta1", this.beta1], ["beta2", this.beta2]] as const) {
       if (!(b >= 0 && b < 1)) throw new Error(`AdamW ${k} must be in [0, 1), got ${b}`);
     }
     if (!(this.eps > 0)) throw new Error(`AdamW eps must be positive, got ${this.eps}`);

@@ -1,7 +1,7 @@
 /** Summary statistics over seeds and deterministic seed derivation. */
 
 export function mean(xs: ArrayLike<number>): number {
-  if (xs.length === 0) return Number.NaN;
+  if (xs.length === 0) return NaN;
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i]!;
   return s / xs.length;

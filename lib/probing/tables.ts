@@ -8,30 +8,17 @@ import { fmtMeanStd, summarize, type MeanStd } from "./stats";
 
 /** Rows = settings, columns = methods, cells = mean ± std. */
 export function meanStdTable(rowLabel: string, rows: { label: string; cells: (MeanStd | null)[] }[], columns: string[]): string {
-  return htmlTable(
-    [rowLabel, ...columns],
-    rows.map((r) => [r.label, ...r.cells.map((c) => (c ? fmtMeanStd(c) : "–"))]),
-  );
+  return htmlTable([rowLabel, ...columns], rows.map((r) => [r.label, ...r.cells.map((c) => (c ? fmtMeanStd(c) : "–"))]));
 }
 
-export function digitsTableHtml(
-  rows: DigitsRow[],
-  activations: string[],
-  ks: number[],
-  methods: { key: DigitsMethod; label: string }[],
-): string {
+export function digitsTableHtml(rows: DigitsRow[], activations: string[], ks: number[], methods: { key: DigitsMethod; label: string }[]): string {
   const out: (string | number)[][] = [];
-  for (const a of activations)
-    for (const k of ks) {
-      out.push([
-        a,
-        k,
-        ...methods.map((m) => {
-          const r = rows.find((x) => x.activation === a && x.k === k && x.method === m.key);
-          return r ? fmtMeanStd(r.acc) : "–";
-        }),
-      ]);
-    }
+  for (const a of activations) for (const k of ks) {
+    out.push([a, k, ...methods.map((m) => {
+      const r = rows.find((x) => x.activation === a && x.k === k && x.method === m.key);
+      return r ? fmtMeanStd(r.acc) : "–";
+    })]);
+  }
   return htmlTable(["embedding", "k / class", ...methods.map((m) => m.label)], out);
 }
 
@@ -43,10 +30,7 @@ export function fullDataTableHtml(full: FullDataResult, methods: readonly Method
 }
 
 export function fewShotTableHtml(fs: FewShotResult, shots: number[], methods: readonly Method[]): string {
-  return htmlTable(
-    ["method", ...shots.map((k) => `k = ${k}`)],
-    methods.map((m) => [m, ...shots.map((k) => fmtMeanStd(summarize(fs[m][k]!)))]),
-  );
+  return htmlTable(["method", ...shots.map((k) => `k = ${k}`)], methods.map((m) => [m, ...shots.map((k) => fmtMeanStd(summarize(fs[m][k]!)))]));
 }
 
 /** P5: accuracy under each corruption and the drop from clean (seed means). */
@@ -55,14 +39,10 @@ export function robustnessTableHtml(full: FullDataResult, corruptions: Corruptio
     ["method", "clean", ...corruptions.map((c) => `${corruptionLabel(c)} (drop)`)],
     methods.map((m) => {
       const clean = summarize(full.clean[m]).mean;
-      return [
-        m,
-        clean.toFixed(3),
-        ...corruptions.map((_, i) => {
-          const a = summarize(full.corrupted[m][i]!).mean;
-          return `${a.toFixed(3)} (${(clean - a).toFixed(3)})`;
-        }),
-      ];
+      return [m, clean.toFixed(3), ...corruptions.map((_, i) => {
+        const a = summarize(full.corrupted[m][i]!).mean;
+        return `${a.toFixed(3)} (${(clean - a).toFixed(3)})`;
+      })];
     }),
   );
 }
@@ -88,22 +68,10 @@ export function paperContextHtml(): string {
   return `${inet}\n${fgvc}\n${few}`;
 }
 
-export function costTableHtml(
-  rows: { method: string; cached: number | null; uncached: number }[],
-  unit: string,
-  modelAtPaperScale?: Record<string, number>,
-): string {
+export function costTableHtml(rows: { method: string; cached: number | null; uncached: number }[], unit: string, modelAtPaperScale?: Record<string, number>): string {
   const lp = rows.find((r) => r.method === "LP")!;
   return htmlTable(
-    [
-      "method",
-      `${unit}, cached features`,
-      `${unit}, backbone forward every step`,
-      "÷ LP (cached)",
-      "÷ LP (backbone forward)",
-      ...(modelAtPaperScale ? ["FLOP model at ViT-B/16 ÷ LP"] : []),
-      "paper ms/iter ÷ LP",
-    ],
+    ["method", `${unit}, cached features`, `${unit}, backbone forward every step`, "÷ LP (cached)", "÷ LP (backbone forward)", ...(modelAtPaperScale ? ["FLOP model at ViT-B/16 ÷ LP"] : []), "paper ms/iter ÷ LP"],
     rows.map((r) => [
       r.method,
       r.cached === null ? "– (needs the backbone)" : r.cached.toExponential(3),

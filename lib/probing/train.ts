@@ -3,7 +3,7 @@
  * variables (a head on cached features, PSRP + head through a frozen backbone, or everything for
  * FT), and batched evaluation. Shuffling comes from the passed Rng, so a run is a function of its seed.
  */
-import type { Rng } from "../core/rng";
+import { Rng } from "../core/rng";
 import { tf } from "../core/tf";
 import { AdamW, cosineWithWarmup, softmaxCE } from "./optim";
 
@@ -64,7 +64,7 @@ export function trainClassifier(spec: TrainSpec): TrainResult {
   const opt = new AdamW(spec.vars, { weightDecay: spec.weightDecay, noDecay: spec.noDecay });
   const yAll = tf.tensor1d(Array.from(spec.y), "int32");
   let step = 0;
-  let lastLoss = Number.NaN;
+  let lastLoss = NaN;
   try {
     for (let e = 0; e < epochs; e++) {
       const order = spec.rng.permutation(n);
@@ -77,10 +77,7 @@ export function trainClassifier(spec: TrainSpec): TrainResult {
           const xb = tf.gather(spec.x, ii);
           const yb = tf.gather(yAll, ii) as tf.Tensor1D;
           const { value, grads } = tf.variableGrads(() => softmaxCE(yb, spec.forward(xb), spec.labelSmoothing ?? 0), spec.vars);
-          opt.step(
-            spec.vars.map((v) => grads[v.name]!),
-            lr,
-          );
+          opt.step(spec.vars.map((v) => grads[v.name]!), lr);
           return value;
         });
         if (e === epochs - 1) lossSum += lossValue.dataSync()[0]! * idx.length;

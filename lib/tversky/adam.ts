@@ -25,10 +25,7 @@ export class BatchedAdam {
   readonly beta2: number;
   readonly eps: number;
 
-  constructor(
-    readonly params: tf.Variable[],
-    o: AdamOptions,
-  ) {
+  constructor(readonly params: tf.Variable[], o: AdamOptions) {
     this.lr = o.lr;
     this.beta1 = o.beta1 ?? 0.9;
     this.beta2 = o.beta2 ?? 0.999;

@@ -70,17 +70,12 @@ export class BatchedClassifier {
   private readonly params: Param[] = [];
   private readonly enc: { w: tf.Tensor3D; b: tf.Tensor3D }[] = [];
   private readonly headDense: { w: tf.Tensor3D; b: tf.Tensor3D }[] = [];
-  private tv:
-    | { P: tf.Variable; F: tf.Variable; theta: tf.Variable; alpha: tf.Variable; beta: tf.Variable; options: ResolvedOptions }
-    | undefined;
+  private tv: { P: tf.Variable; F: tf.Variable; theta: tf.Variable; alpha: tf.Variable; beta: tf.Variable; options: ResolvedOptions } | undefined;
   private readonly dataRngs: Rng[];
   /** d: width of the features the head reads. */
   readonly featureDim: number;
 
-  constructor(
-    spec: ClassifierSpec,
-    readonly seeds: readonly number[],
-  ) {
+  constructor(spec: ClassifierSpec, readonly seeds: readonly number[]) {
     if (seeds.length === 0) throw new Error("BatchedClassifier: give at least one seed");
     for (const [k, v] of Object.entries({ inputDim: spec.inputDim, classes: spec.classes })) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`BatchedClassifier: ${k} must be a positive integer, got ${v}`);
@@ -103,10 +98,7 @@ export class BatchedClassifier {
       const layer = spec.frozenEncoder ? { w, b } : { w: tf.variable(w), b: tf.variable(b) };
       if (!spec.frozenEncoder) tf.dispose([w, b]);
       this.enc.push(layer);
-      this.params.push(
-        { name: `enc${i}.w`, value: layer.w, trainable: !spec.frozenEncoder },
-        { name: `enc${i}.b`, value: layer.b, trainable: !spec.frozenEncoder },
-      );
+      this.params.push({ name: `enc${i}.w`, value: layer.w, trainable: !spec.frozenEncoder }, { name: `enc${i}.b`, value: layer.b, trainable: !spec.frozenEncoder });
       width = h;
     });
     this.featureDim = width;
@@ -129,21 +121,8 @@ export class BatchedClassifier {
       const P = tf.tidy(() => tf.variable(stack(spec.classes, width, (_rng) => protos.shift()!, headRngs)));
       const F = tf.tidy(() => tf.variable(stack(head.K, width, (_rng) => banks.shift()!, headRngs)));
       const scalar = (v: number) => tf.tidy(() => tf.variable(tf.fill([this.R, 1, 1], v)));
-      this.tv = {
-        P,
-        F,
-        theta: scalar(head.thetaInit ?? 1),
-        alpha: scalar(head.alphaInit ?? 0.5),
-        beta: scalar(head.betaInit ?? 0.5),
-        options,
-      };
-      for (const [name, v] of [
-        ["prototypes", P],
-        ["feature_bank", F],
-        ["theta", this.tv.theta],
-        ["alpha", this.tv.alpha],
-        ["beta", this.tv.beta],
-      ] as const) {
+      this.tv = { P, F, theta: scalar(head.thetaInit ?? 1), alpha: scalar(head.alphaInit ?? 0.5), beta: scalar(head.betaInit ?? 0.5), options };
+      for (const [name, v] of [["prototypes", P], ["feature_bank", F], ["theta", this.tv.theta], ["alpha", this.tv.alpha], ["beta", this.tv.beta]] as const) {
         this.params.push({ name, value: v, trainable: true });
       }
     } else {
@@ -274,11 +253,7 @@ export class BatchedClassifier {
     const D = this.spec.inputDim;
     const g = tf.tidy(() => {
       const x = tf.tile(tf.tensor3d(data.X, [1, data.n, D]), [this.R, 1, 1]) as tf.Tensor3D;
-      const y = tf.tile(tf.reshape(tf.oneHot(tf.tensor1d(data.y, "int32"), this.spec.classes), [1, data.n, this.spec.classes]), [
-        this.R,
-        1,
-        1,
-      ]);
+      const y = tf.tile(tf.reshape(tf.oneHot(tf.tensor1d(data.y, "int32"), this.spec.classes), [1, data.n, this.spec.classes]), [this.R, 1, 1]);
       const { grads } = tf.variableGrads(() => batchedCrossEntropy(this.logits(x), y), [t.theta, t.alpha, t.beta]);
       return [grads[t.theta.name]!, grads[t.alpha.name]!, grads[t.beta.name]!].map((v) => v.dataSync());
     });
@@ -304,8 +279,7 @@ export class BatchedClassifier {
 
   /** A linear head's prototypes (§1.7 unified view): rows of Wᵀ, [p × d] row-major, run r. */
   linearPrototypes(r: number): Float32Array {
-    if (this.spec.head.kind !== "linear")
-      throw new Error(`linearPrototypes needs a linear head; this classifier has a ${this.spec.head.kind} head`);
+    if (this.spec.head.kind !== "linear") throw new Error(`linearPrototypes needs a linear head; this classifier has a ${this.spec.head.kind} head`);
     const W = this.headDense[0]!.w;
     const [, d, p] = W.shape;
     const all = W.dataSync();
@@ -348,8 +322,7 @@ export function checkExamples(d: Examples, inputDim: number, classes: number, wh
   if (d.X.length !== d.n * inputDim) throw new Error(`${what}: X has ${d.X.length} numbers, expected n × inputDim = ${d.n} × ${inputDim}`);
   if (d.y.length !== d.n) throw new Error(`${what}: ${d.y.length} labels for ${d.n} examples`);
   for (let i = 0; i < d.X.length; i++) {
-    if (!Number.isFinite(d.X[i]!))
-      throw new Error(`${what}: X[${Math.floor(i / inputDim)}][${i % inputDim}] is ${d.X[i]}; inputs must be finite`);
+    if (!Number.isFinite(d.X[i]!)) throw new Error(`${what}: X[${Math.floor(i / inputDim)}][${i % inputDim}] is ${d.X[i]}; inputs must be finite`);
   }
   for (let i = 0; i < d.n; i++) {
     if (!(d.y[i]! >= 0 && d.y[i]! < classes)) throw new Error(`${what}: label ${d.y[i]} of example ${i} is outside 0..${classes - 1}`);

@@ -44,23 +44,13 @@ export interface DigitsResults {
 const sym = (K: number, extra: Partial<HeadSpec> = {}): HeadSpec => ({ kind: "tversky", K, init: "symmetric", ...extra }) as HeadSpec;
 
 /** Runs every digits configuration; about 40 training runs at full scale. */
-export function digitsExperiments(
-  split: DigitsSplit,
-  spec: DigitsSpec,
-  options: { quiet?: boolean; perClass?: number } = {},
-): DigitsResults {
+export function digitsExperiments(split: DigitsSplit, spec: DigitsSpec, options: { quiet?: boolean; perClass?: number } = {}): DigitsResults {
   const train: TrainOptions = { epochs: spec.epochs, batchSize: spec.batchSize, lr: spec.lr };
   const bar = progress("digits configurations", 9, { steps: 9, quiet: options.quiet });
   let done = 0;
   const base = { inputDim: 64, classes: 10 };
   /** Trains one configuration; `hooks.before` sees the initial state, `hooks.after` the trained one. */
-  const run = (
-    setting: string,
-    head: string,
-    cs: ClassifierSpec,
-    seeds: readonly number[],
-    hooks: { before?: (m: BatchedClassifier) => void; after?: (m: BatchedClassifier) => void } = {},
-  ): HeadResult => {
+  const run = (setting: string, head: string, cs: ClassifierSpec, seeds: readonly number[], hooks: { before?: (m: BatchedClassifier) => void; after?: (m: BatchedClassifier) => void } = {}): HeadResult => {
     const m = new BatchedClassifier(cs, seeds);
     try {
       hooks.before?.(m);
@@ -82,12 +72,7 @@ export function digitsExperiments(
   });
   let images = { prototypes: [] as number[][], bank: [] as number[][] };
   let rawSpearman: number[] = [];
-  const mechanism = {
-    minDotInit: [] as number[],
-    alphaGradInit: [] as number[],
-    alphaAfter: [] as number[],
-    alphaAfterSymmetric: [] as number[],
-  };
+  const mechanism = { minDotInit: [] as number[], alphaGradInit: [] as number[], alphaAfter: [] as number[], alphaAfterSymmetric: [] as number[] };
   const rawTversky = run("raw pixels", "Tversky K=16 ignorematch, U(±√(3/d))", { ...base, encoder: [], head: sym(16) }, spec.seedsFew, {
     after: (m) => {
       const w = m.tverskyWeights(0);
@@ -109,12 +94,7 @@ export function digitsExperiments(
   const frozen = { ...base, encoder: [16], frozenEncoder: true };
   const frozenLinear = run("frozen encoder 64→16", "linear", { ...frozen, head: { kind: "linear" } }, spec.seedsMany);
   const frozenTversky = run("frozen encoder 64→16", "Tversky K=64 ignorematch", { ...frozen, head: sym(64) }, spec.seedsMany);
-  const frozenMlp = run(
-    "frozen encoder 64→16",
-    "MLP 16→44→10 (parameter-matched)",
-    { ...frozen, head: { kind: "mlp", hidden: 44 } },
-    spec.seedsMany,
-  );
+  const frozenMlp = run("frozen encoder 64→16", "MLP 16→44→10 (parameter-matched)", { ...frozen, head: { kind: "mlp", hidden: 44 } }, spec.seedsMany);
 
   // trained MLP encoder 64 → 32 (items 12, 13, 14) ----------------------------------------------
   const mlp = { ...base, encoder: [32] };
@@ -127,12 +107,7 @@ export function digitsExperiments(
       salienceExamples = salienceSorted(m, split.test, options.perClass ?? 5);
     },
   });
-  const mlpSub = run(
-    "MLP encoder 64→32",
-    "Tversky K=32 substractmatch",
-    { ...mlp, head: sym(32, { difference: "substractmatch" }) },
-    spec.seedsMany,
-  );
+  const mlpSub = run("MLP encoder 64→32", "Tversky K=32 substractmatch", { ...mlp, head: sym(32, { difference: "substractmatch" }) }, spec.seedsMany);
 
   return {
     raw: { linear: rawLinear, tversky: rawTversky, tverskyU01: rawU01 },
@@ -157,7 +132,7 @@ export function salienceMarginSpearman(m: BatchedClassifier, test: Examples): nu
   return sal.map((s, r) => {
     const L = logits[r]!;
     const margin = Array.from(test.y, (y, i) => {
-      let other = Number.NEGATIVE_INFINITY;
+      let other = -Infinity;
       for (let c = 0; c < C; c++) if (c !== y) other = Math.max(other, L[i * C + c]!);
       return L[i * C + y]! - other;
     });
@@ -171,9 +146,7 @@ function salienceSorted(m: BatchedClassifier, test: Examples, k: number): Digits
   const D = m.spec.inputDim;
   const out: DigitsResults["salienceExamples"] = [];
   for (let cls = 0; cls < m.spec.classes; cls++) {
-    const idx = Array.from(test.y.keys())
-      .filter((i) => test.y[i] === cls)
-      .sort((a, b) => s[a]! - s[b]! || a - b);
+    const idx = Array.from(test.y.keys()).filter((i) => test.y[i] === cls).sort((a, b) => s[a]! - s[b]! || a - b);
     const pick = (is: number[]) => is.map((i) => ({ pixels: Array.from(test.X.subarray(i * D, (i + 1) * D)), salience: s[i]! }));
     out.push({ cls, lowest: pick(idx.slice(0, k)), highest: pick(idx.slice(-k)) });
   }

@@ -24,8 +24,7 @@ export function loadDigits(): Examples {
 
 /** A fixed random split: the first `nTest` rows of Rng(seed).permutation(n) are the test set. */
 export function splitDigits(all: Examples, seed: number, nTest = 360): DigitsSplit {
-  if (!Number.isInteger(nTest) || nTest < 1 || nTest >= all.n)
-    throw new Error(`splitDigits: nTest must be in 1..${all.n - 1}, got ${nTest}`);
+  if (!Number.isInteger(nTest) || nTest < 1 || nTest >= all.n) throw new Error(`splitDigits: nTest must be in 1..${all.n - 1}, got ${nTest}`);
   const perm = new Rng(seed).permutation(all.n);
   const take = (rows: number[]): Examples => {
     const X = new Float32Array(rows.length * 64);

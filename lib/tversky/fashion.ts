@@ -7,18 +7,7 @@ import { loadFashionMnist } from "../core/data";
 import type { Examples } from "./classifier";
 
 /** Class names of labels 0..9 (Xiao et al. 2017). */
-export const FASHION_CLASSES = [
-  "T-shirt/top",
-  "Trouser",
-  "Pullover",
-  "Dress",
-  "Coat",
-  "Sandal",
-  "Shirt",
-  "Sneaker",
-  "Bag",
-  "Ankle boot",
-] as const;
+export const FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"] as const;
 
 /** The derived training subset (pixels / 255, 784 per row). */
 export function loadFashionTrainSubset(): Examples {

@@ -43,8 +43,7 @@ export function gridRuns(spec: XorGridSpec): XorRun[] {
     for (const K of spec.Ks) {
       for (const protoInit of spec.protoInits) {
         for (const featureInit of spec.featureInits) {
-          for (let rep = 0; rep < spec.runsPerCell; rep++)
-            runs.push({ K, normalize, protoInit, featureInit, seed: spec.seedBase + index++ });
+          for (let rep = 0; rep < spec.runsPerCell; rep++) runs.push({ K, normalize, protoInit, featureInit, seed: spec.seedBase + index++ });
         }
       }
     }
@@ -73,11 +72,8 @@ export function runXorGrid(spec: XorGridSpec, options: { quiet?: boolean; label?
 }
 
 /** Fraction converged among runs matching `where`, with the count. */
-export function convergence<T extends { converged: boolean }>(
-  runs: readonly T[],
-  where: (r: T) => boolean = () => true,
-): { p: number; converged: number; n: number } {
+export function convergence<T extends { converged: boolean }>(runs: readonly T[], where: (r: T) => boolean = () => true): { p: number; converged: number; n: number } {
   const sel = runs.filter(where);
   const converged = sel.filter((r) => r.converged).length;
-  return { p: sel.length ? converged / sel.length : Number.NaN, converged, n: sel.length };
+  return { p: sel.length ? converged / sel.length : NaN, converged, n: sel.length };
 }

@@ -8,23 +8,11 @@ import { Rng } from "../core/rng";
 import { BatchedAdam } from "./adam";
 import { TverskyProjection } from "./layer";
 import { salience, tverskySimilarity } from "./similarity";
-import {
-  DIFFERENCES,
-  INTERSECTIONS,
-  OFFICIAL_DIFFERENCES,
-  OFFICIAL_INTERSECTIONS,
-  type DifferenceReduction,
-  type IntersectionReduction,
-  type TverskyOptions,
-} from "./types";
+import { DIFFERENCES, INTERSECTIONS, OFFICIAL_DIFFERENCES, OFFICIAL_INTERSECTIONS, type DifferenceReduction, type IntersectionReduction, type TverskyOptions } from "./types";
 
 /** The notes' §10 item 1 table: F, a, b, θ = 1, α = 0.8, β = 0.2, and S(a,b), S(b,a) per variant. */
 export const HAND_EXAMPLE = {
-  F: [
-    [1, 0],
-    [0, 1],
-    [1, 1],
-  ],
+  F: [[1, 0], [0, 1], [1, 1]],
   a: [2, -1],
   b: [1, 1],
   theta: 1,
@@ -40,13 +28,7 @@ export const HAND_EXAMPLE = {
     { label: "max (official aggregate) + ignorematch", intersection: "max", difference: "ignorematch", ab: 2.8, ba: 2.2 },
     { label: "mean + ignorematch", intersection: "mean", difference: "ignorematch", ab: 2.8, ba: 2.2 },
     { label: "gmean (official aggregate) + ignorematch", intersection: "gmean", difference: "ignorematch", ab: 2.8, ba: 2.2 },
-    {
-      label: "softmin (official) + ignorematch",
-      intersection: "softmin",
-      difference: "ignorematch",
-      ab: 3 - Math.LN2 - 0.2,
-      ba: 3 - Math.LN2 - 0.8,
-    },
+    { label: "softmin (official) + ignorematch", intersection: "softmin", difference: "ignorematch", ab: 3 - Math.LN2 - 0.2, ba: 3 - Math.LN2 - 0.8 },
     { label: "min per-feature + ignorematch", intersection: "min_pf", difference: "ignorematch", ab: 1.8, ba: 1.2 },
     { label: "max per-feature + ignorematch", intersection: "max_pf", difference: "ignorematch", ab: 3.8, ba: 3.2 },
   ] as { label: string; intersection: IntersectionReduction; difference: DifferenceReduction; ab: number; ba: number }[],
@@ -56,9 +38,7 @@ export const HAND_EXAMPLE = {
 export function handExample(): { label: string; ab: number; ba: number; expectedAb: number; expectedBa: number }[] {
   const h = HAND_EXAMPLE;
   return tf.tidy(() => {
-    const F = tf.tensor2d(h.F),
-      a = tf.tensor2d([h.a]),
-      b = tf.tensor2d([h.b]);
+    const F = tf.tensor2d(h.F), a = tf.tensor2d([h.a]), b = tf.tensor2d([h.b]);
     return h.variants.map((v) => {
       const o = { intersection: v.intersection, difference: v.difference };
       return {
@@ -83,13 +63,11 @@ export function handSalience(): number[] {
  * for every official reduction pair (notes §10 item 2).
  */
 export function symmetryCheck(rng: Rng, n = 6, d = 4, K = 8): { label: string; symmetricGap: number; asymmetricGap: number }[] {
-  const x = rng.normals(n * d),
-    F = rng.normals(K * d);
+  const x = rng.normals(n * d), F = rng.normals(K * d);
   return OFFICIAL_INTERSECTIONS.flatMap((intersection) =>
     OFFICIAL_DIFFERENCES.map((difference) =>
       tf.tidy(() => {
-        const X = tf.tensor2d(x, [n, d]),
-          Fb = tf.tensor2d(F, [K, d]);
+        const X = tf.tensor2d(x, [n, d]), Fb = tf.tensor2d(F, [K, d]);
         const o: TverskyOptions = { intersection, difference, gmeanEps: 1e-8 };
         const gap = (alpha: number, beta: number) => {
           const S = tverskySimilarity(X, X, Fb, 1, alpha, beta, o);
@@ -108,13 +86,7 @@ export function symmetryCheck(rng: Rng, n = 6, d = 4, K = 8): { label: string; s
  */
 export function officialMnistNet(seed: number): tf.LayersModel {
   const conv = (filters: number, relu: boolean, inputShape?: number[]) =>
-    tf.layers.conv2d({
-      filters,
-      kernelSize: 3,
-      padding: "same",
-      activation: relu ? "relu" : "linear",
-      ...(inputShape ? { inputShape } : {}),
-    });
+    tf.layers.conv2d({ filters, kernelSize: 3, padding: "same", activation: relu ? "relu" : "linear", ...(inputShape ? { inputShape } : {}) });
   return tf.sequential({
     layers: [
       conv(12, true, [28, 28, 1]),
@@ -165,24 +137,13 @@ export interface ReductionStep {
  */
 export function stepEveryReduction(seed: number): ReductionStep[] {
   const rng = new Rng(seed);
-  const d = 3,
-    n = 8,
-    p = 3,
-    K = 6;
+  const d = 3, n = 8, p = 3, K = 6;
   const x = rng.uniforms(n * d, 0.1, 1);
   return INTERSECTIONS.flatMap((intersection) =>
     DIFFERENCES.map((difference) => {
       const layer = new TverskyProjection({ units: p, featureCount: K, init: "uniform", seed: rng.nextSeed(), intersection, difference });
       const X = tf.tensor2d(x, [n, d]);
-      const y = tf.tidy(() =>
-        tf.oneHot(
-          tf.tensor1d(
-            Array.from({ length: n }, (_, i) => i % p),
-            "int32",
-          ),
-          p,
-        ),
-      );
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % p), "int32"), p));
       const loss = () => tf.losses.softmaxCrossEntropy(y, layer.apply(X) as tf.Tensor) as tf.Scalar;
       let opt: BatchedAdam | undefined;
       try {
@@ -213,20 +174,10 @@ export function stepEveryReduction(seed: number): ReductionStep[] {
  */
 export function gmeanNanCheck(): { forwardFinite: boolean; officialGradFinite: boolean; epsGradFinite: boolean } {
   return tf.tidy(() => {
-    const x = tf.tensor2d([
-      [0, 0],
-      [1, 0.5],
-    ]);
-    const P = tf.tensor2d([
-      [0.4, 0.9],
-      [0.7, 0.2],
-    ]);
-    const F = tf.tensor2d([
-      [1, 0.2],
-      [0.3, 1],
-    ]);
-    const S = (eps: number) => (Fv: tf.Tensor) =>
-      tf.sum(tverskySimilarity(x, P, Fv, 1, 0.5, 0.5, { intersection: "gmean", gmeanEps: eps }));
+    const x = tf.tensor2d([[0, 0], [1, 0.5]]);
+    const P = tf.tensor2d([[0.4, 0.9], [0.7, 0.2]]);
+    const F = tf.tensor2d([[1, 0.2], [0.3, 1]]);
+    const S = (eps: number) => (Fv: tf.Tensor) => tf.sum(tverskySimilarity(x, P, Fv, 1, 0.5, 0.5, { intersection: "gmean", gmeanEps: eps }));
     const forwardFinite = Number.isFinite(S(0)(F).dataSync()[0]!);
     const finite = (g: tf.Tensor) => g.dataSync().every((v) => Number.isFinite(v));
     return { forwardFinite, officialGradFinite: finite(tf.grad(S(0))(F)), epsGradFinite: finite(tf.grad(S(1e-8))(F)) };

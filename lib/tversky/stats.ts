@@ -1,7 +1,7 @@
 /** Small statistics helpers for the notebook's summaries. */
 
 export function mean(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
+  if (xs.length === 0) return NaN;
   return xs.reduce((s, x) => s + x, 0) / xs.length;
 }
 
@@ -28,14 +28,10 @@ export function ranks(xs: ArrayLike<number>): number[] {
 /** Pearson correlation; NaN when either side is constant. */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`pearson: lengths differ (${a.length} vs ${b.length})`);
-  const ma = mean(Array.from(a)),
-    mb = mean(Array.from(b));
-  let sab = 0,
-    saa = 0,
-    sbb = 0;
+  const ma = mean(Array.from(a)), mb = mean(Array.from(b));
+  let sab = 0, saa = 0, sbb = 0;
   for (let i = 0; i < a.length; i++) {
-    const da = a[i]! - ma,
-      db = b[i]! - mb;
+    const da = a[i]! - ma, db = b[i]! - mb;
     sab += da * db;
     saa += da * da;
     sbb += db * db;

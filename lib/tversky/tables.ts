@@ -6,23 +6,13 @@ import type { HeadResult } from "./digits-experiments";
 import type { GradCheckEntry } from "./gradcheck";
 import { mean, sd } from "./stats";
 
-const pm = (xs: readonly number[], digits = 3) =>
-  xs.length > 1 ? `${mean(xs).toFixed(digits)} ± ${sd(xs).toFixed(digits)}` : xs.length ? xs[0]!.toFixed(digits) : "–";
+const pm = (xs: readonly number[], digits = 3) => (xs.length > 1 ? `${mean(xs).toFixed(digits)} ± ${sd(xs).toFixed(digits)}` : xs.length ? xs[0]!.toFixed(digits) : "–");
 
 /** §10 item 1: S(a,b), S(b,a) per variant beside the notes' hand-worked values. */
-export function handExampleTable(
-  rows: readonly { label: string; ab: number; ba: number; expectedAb: number; expectedBa: number }[],
-): string {
+export function handExampleTable(rows: readonly { label: string; ab: number; ba: number; expectedAb: number; expectedBa: number }[]): string {
   return htmlTable(
     ["variant", "S(a,b)", "notes", "S(b,a)", "notes", "max |error|"],
-    rows.map((r) => [
-      r.label,
-      r.ab.toFixed(6),
-      r.expectedAb.toFixed(6),
-      r.ba.toFixed(6),
-      r.expectedBa.toFixed(6),
-      fmt(Math.max(Math.abs(r.ab - r.expectedAb), Math.abs(r.ba - r.expectedBa)), 2),
-    ]),
+    rows.map((r) => [r.label, r.ab.toFixed(6), r.expectedAb.toFixed(6), r.ba.toFixed(6), r.expectedBa.toFixed(6), fmt(Math.max(Math.abs(r.ab - r.expectedAb), Math.abs(r.ba - r.expectedBa)), 2)]),
   );
 }
 
@@ -53,16 +43,7 @@ export function calibrationTable(variants: readonly CalibrationVariant[]): strin
 export function gridTableHtml(rows: readonly GridRow[]): string {
   const Ks = rows[0]?.byK.map((b) => b.K) ?? [];
   return htmlTable(
-    [
-      "intersection + difference",
-      "runs",
-      "converged",
-      "P(converge)",
-      "paper [S]",
-      "Δ (ours − paper)",
-      "NaN runs",
-      ...Ks.map((K) => `K=${K}`),
-    ],
+    ["intersection + difference", "runs", "converged", "P(converge)", "paper [S]", "Δ (ours − paper)", "NaN runs", ...Ks.map((K) => `K=${K}`)],
     rows.map((r) => [
       `${r.intersection} + ${r.difference}`,
       r.n,
@@ -77,9 +58,7 @@ export function gridTableHtml(rows: readonly GridRow[]): string {
 }
 
 /** Marginal convergence rates by grid factor. */
-export function marginalTable(
-  groups: readonly { factor: string; levels: readonly { level: unknown; p: number; converged: number; n: number }[] }[],
-): string {
+export function marginalTable(groups: readonly { factor: string; levels: readonly { level: unknown; p: number; converged: number; n: number }[] }[]): string {
   return htmlTable(
     ["factor", "level", "converged / runs", "P(converge)"],
     groups.flatMap((g) => g.levels.map((l) => [g.factor, String(l.level), `${l.converged}/${l.n}`, l.p.toFixed(3)])),

@@ -50,15 +50,7 @@ export interface CalibrationVariant {
  */
 export function xorCalibration(spec: CalibrationSpec): CalibrationVariant[] {
   const runsFor = (init: InitName): XorRun[] =>
-    spec.Ks.flatMap((K, k) =>
-      Array.from({ length: spec.seedsPerK }, (_, i) => ({
-        K,
-        normalize: false,
-        protoInit: init,
-        featureInit: init,
-        seed: spec.seedBase + k * spec.seedsPerK + i,
-      })),
-    );
+    spec.Ks.flatMap((K, k) => Array.from({ length: spec.seedsPerK }, (_, i) => ({ K, normalize: false, protoInit: init, featureInit: init, seed: spec.seedBase + k * spec.seedsPerK + i })));
   const variants: [string, DifferenceReduction, InitName][] = [
     ["product + ignorematch, U(0,1)", "ignorematch", "uniform"],
     ["product + substractmatch, U(0,1)", "substractmatch", "uniform"],
@@ -66,9 +58,7 @@ export function xorCalibration(spec: CalibrationSpec): CalibrationVariant[] {
     ["product + substractmatch, N(0,1)", "substractmatch", "normal"],
   ];
   return variants.map(([label, difference, init]) => {
-    const runs = trainXorBatch({ intersection: "product", difference, lr: spec.lr, steps: spec.steps }, runsFor(init), {
-      keepWeights: true,
-    });
+    const runs = trainXorBatch({ intersection: "product", difference, lr: spec.lr, steps: spec.steps }, runsFor(init), { keepWeights: true });
     const byK = spec.Ks.map((K) => {
       const c = convergence(runs, (r) => r.K === K);
       return { K, converged: c.converged, n: c.n };
@@ -79,26 +69,12 @@ export function xorCalibration(spec: CalibrationSpec): CalibrationVariant[] {
 
 /** The §5.3 deterministic test vector (product + ignorematch, K = 2): its logits and argmax. */
 export function xorTestVector(): { logits: number[][]; argmax: number[]; expected: number[][] } {
-  const expected = [
-    [-34.588, -47.134],
-    [-33.654, -22.157],
-    [-33.657, -22.074],
-    [-32.723, -44.231],
-  ];
+  const expected = [[-34.588, -47.134], [-33.654, -22.157], [-33.657, -22.074], [-32.723, -44.231]];
   const logits = tf.tidy(() => {
-    const F = tf.tensor2d([
-      [-2.255, -1.944],
-      [1.599, 1.605],
-    ]);
-    const P = tf.tensor2d([
-      [-2.305, -1.423],
-      [3.228, 3.546],
-    ]);
+    const F = tf.tensor2d([[-2.255, -1.944], [1.599, 1.605]]);
+    const P = tf.tensor2d([[-2.305, -1.423], [3.228, 3.546]]);
     const X = tf.tensor2d(XOR_X.map((p) => [...p]));
-    return tverskySimilarity(X, P, F, -1.272, -0.582, 4.343, {
-      intersection: "product",
-      difference: "ignorematch",
-    }).arraySync() as number[][];
+    return tverskySimilarity(X, P, F, -1.272, -0.582, 4.343, { intersection: "product", difference: "ignorematch" }).arraySync() as number[][];
   });
   return { logits, argmax: logits.map((r) => (r[1]! > r[0]! ? 1 : 0)), expected };
 }
@@ -120,8 +96,7 @@ export interface GridRow {
 export function gridTable(results: readonly GridRunResult[], Ks: readonly number[]): GridRow[] {
   const pairs: { intersection: IntersectionReduction; difference: DifferenceReduction }[] = [];
   for (const r of results) {
-    if (!pairs.some((p) => p.intersection === r.intersection && p.difference === r.difference))
-      pairs.push({ intersection: r.intersection, difference: r.difference });
+    if (!pairs.some((p) => p.intersection === r.intersection && p.difference === r.difference)) pairs.push({ intersection: r.intersection, difference: r.difference });
   }
   return pairs.map(({ intersection, difference }) => {
     const mine = results.filter((r) => r.intersection === intersection && r.difference === difference);
@@ -157,24 +132,14 @@ export function gridMarginal<K extends "difference" | "intersection" | "normaliz
  * [−0.5, 1.5]², computed by a `TverskyProjection` layer loaded with the run's weights (which also
  * checks that the layer and the batched trainer agree).
  */
-export function xorDecisionGrid(
-  run: XorRunResult,
-  o: { intersection: IntersectionReduction; difference: DifferenceReduction },
-  n = 81,
-): { xs: number[]; ys: number[]; z: number[][]; layerLogitsAtData: number[][] } {
+export function xorDecisionGrid(run: XorRunResult, o: { intersection: IntersectionReduction; difference: DifferenceReduction }, n = 81): { xs: number[]; ys: number[]; z: number[][]; layerLogitsAtData: number[][] } {
   if (!run.weights) throw new Error("xorDecisionGrid: the run carries no weights; train it with { keepWeights: true }");
   const layer = new TverskyProjection({ units: 2, featureCount: run.K, seed: 0, normalize: run.normalize, ...o });
   const xs = Array.from({ length: n }, (_, i) => -0.5 + (2 * i) / (n - 1));
   try {
     return tf.tidy(() => {
       layer.apply(tf.zeros([1, 2])); // builds the layer (the output is freed by the tidy)
-      layer.setWeights([
-        tf.tensor2d(run.weights!.P, [2, 2]),
-        tf.tensor2d(run.weights!.F, [run.K, 2]),
-        tf.scalar(run.theta),
-        tf.scalar(run.alpha),
-        tf.scalar(run.beta),
-      ]);
+      layer.setWeights([tf.tensor2d(run.weights!.P, [2, 2]), tf.tensor2d(run.weights!.F, [run.K, 2]), tf.scalar(run.theta), tf.scalar(run.alpha), tf.scalar(run.beta)]);
       const pts = xs.flatMap((y) => xs.map((x) => [x, y]));
       const L = (layer.apply(tf.tensor2d(pts)) as tf.Tensor).arraySync() as number[][];
       const z = xs.map((_, j) => xs.map((_, i) => L[j * n + i]![1]! - L[j * n + i]![0]!));
