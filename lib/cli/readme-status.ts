@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../core/env";
 import { writeFileAtomic } from "../core/files";
-import { collectClaims, renderStatus, withStatus } from "./status-table";
+import { collectClaims, renderStatus, type UnreadableClaims, withStatus } from "./status-table";
 
 function main(argv: string[]): number {
   const mode = argv[0];
@@ -15,7 +15,9 @@ function main(argv: string[]): number {
   const root = repoRoot();
   const readmePath = path.join(root, "README.md");
   const readme = fs.readFileSync(readmePath, "utf8");
-  const updated = withStatus(readme, renderStatus(collectClaims(path.join(root, "figures"))));
+  const unreadable: UnreadableClaims[] = [];
+  const studies = collectClaims(path.join(root, "figures"), unreadable);
+  const updated = withStatus(readme, renderStatus(studies, unreadable));
   if (mode === "--check") {
     if (updated === readme) return 0;
     process.stderr.write("README.md's status table is out of date with figures/*/claims.json; run `make readme` (or `make reproduce`)\n");

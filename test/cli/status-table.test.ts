@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { repoRoot } from "../../lib/core/env";
-import { BEGIN, collectClaims, END, renderStatus, withStatus } from "../../lib/cli/status-table";
+import { BEGIN, collectClaims, END, renderStatus, type UnreadableClaims, withStatus } from "../../lib/cli/status-table";
 import { claim, countVerdicts, equals, paper, prototype, sanityCheck, type StudyClaims, type Verdict } from "../../lib/core/claims";
 
 /** A study whose claims have the given verdicts ("holds"/"fails" make sanity checks). */
@@ -45,6 +45,22 @@ test("withStatus replaces only the marked block and insists on the markers", () 
   assert.throws(() => withStatus("# no markers\n", "x"), /must contain the status markers/);
 });
 
+test("a claims.json of an older claims model is listed as not counted, never counted", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-status-old-"));
+  fs.mkdirSync(path.join(dir, "old"));
+  fs.writeFileSync(
+    path.join(dir, "old", "claims.json"),
+    JSON.stringify({ study: "old", paper: "p", notebook: "n", scale: "full", claims: [{ id: "a", verdict: "reproduced" }] }),
+  );
+  assert.throws(() => collectClaims(dir), /no kind/);
+  const unreadable: UnreadableClaims[] = [];
+  assert.deepEqual(collectClaims(dir, unreadable), []);
+  assert.equal(unreadable[0]!.study, "old");
+  const md = renderStatus([], unreadable);
+  assert.match(md, /\| old \| — \|/);
+  assert.match(md, /Not counted \(no verdicts until re-run\): \*\*old\*\*/);
+});
+
 test("collectClaims reads every study folder that has a claims.json", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-status-"));
   for (const s of [study("zeta", ["reproduced"]), study("alpha", ["partly"])]) {
@@ -61,6 +77,8 @@ test("collectClaims reads every study folder that has a claims.json", () => {
 test("README.md's status table is up to date with figures/*/claims.json", () => {
   const root = repoRoot();
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-  const expected = withStatus(readme, renderStatus(collectClaims(path.join(root, "figures"))));
+  const unreadable: UnreadableClaims[] = [];
+  const studies = collectClaims(path.join(root, "figures"), unreadable);
+  const expected = withStatus(readme, renderStatus(studies, unreadable));
   assert.equal(readme, expected, "README.md is out of date: run `make readme` (or `make reproduce`) and commit it");
 });
