@@ -10,7 +10,8 @@
  */
 import { initTf, tf, describeBackend } from "../lib/core/tf";
 import { Rng } from "../lib/core/rng";
-import { BatchedClassifier, gridRuns, loadDigits, splitDigits, trainXorBatch, tverskySimilarity, type ClassifierSpec, type Examples } from "../lib/tversky/index";
+import { BatchedClassifier, trainXorBatch, tverskySimilarity, type ClassifierSpec, type Examples } from "../lib/topics/tversky/index";
+import { gridRuns, loadDigits, splitDigits } from "../lib/studies/tversky/index";
 
 const STEPS = 1000;
 
@@ -38,7 +39,7 @@ function xorRows(): string[][] {
 }
 
 function classifierRows(): string[][] {
-  const split = splitDigits(loadDigits(), 2024);
+  const split = splitDigits({ data: loadDigits(), seed: 2024 });
   const rows: string[][] = [];
   const measure = (label: string, spec: ClassifierSpec, seeds: number[], data: Examples, epochs: number, batchSize: number) => {
     const m = new BatchedClassifier(spec, seeds);
@@ -65,7 +66,7 @@ function similarityRows(): string[][] {
   for (const [label, o] of [["product+ignorematch", {}], ["product+substractmatch", { difference: "substractmatch" }], ["min_pf+substractmatch_pf (per-feature)", { intersection: "min_pf", difference: "substractmatch_pf" }]] as const) {
     const x = tf.tensor2d(rng.normals(256 * 64), [256, 64]), P = tf.variable(tf.tensor2d(rng.normals(10 * 64), [10, 64])), F = tf.variable(tf.tensor2d(rng.normals(64 * 64), [64, 64]));
     const step = () => tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tverskySimilarity(x, P, F, 1, 0.5, 0.5, o)) as tf.Scalar, [P, F]);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tverskySimilarity({ ...o, x, prototypes: P, features: F, theta: 1, alpha: 0.5, beta: 0.5 })) as tf.Scalar, [P, F]);
       return [value, ...Object.values(grads)];
     });
     tf.dispose(step());

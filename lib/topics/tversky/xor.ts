@@ -7,12 +7,12 @@
  * is never a member, and gets a zero gradient). Runs with and without `normalize` share a batch
  * through a per-run 0/1 flag.
  */
-import { tf } from "../core/tf";
-import { Rng } from "../core/rng";
+import { tf } from "../../core/tf";
+import { Rng } from "../../core/rng";
 import { BatchedAdam } from "./adam";
 import { initMatrix, type InitName } from "./init";
 import { l2Normalize, tverskySimilarity } from "./similarity";
-import type { DifferenceReduction, IntersectionReduction } from "./types";
+import type { DifferenceReduction, IntersectionReduction } from "./options";
 
 /** The four XOR points and their labels x₁ xor x₂. */
 export const XOR_X: readonly (readonly [number, number])[] = [[0, 0], [0, 1], [1, 0], [1, 1]];
@@ -60,8 +60,8 @@ export interface XorRunResult extends XorRun {
 /** Initial parameters of one run: F [K, 2], Π [2, 2] from Rng(seed), bank first. */
 export function xorInitialParameters(run: XorRun): { F: Float32Array; P: Float32Array } {
   const rng = new Rng(run.seed);
-  const F = initMatrix(run.featureInit, run.K, 2, rng);
-  const P = initMatrix(run.protoInit, 2, 2, rng);
+  const F = initMatrix({ init: run.featureInit, rows: run.K, cols: 2, rng });
+  const P = initMatrix({ init: run.protoInit, rows: 2, cols: 2, rng });
   return { F, P };
 }
 
@@ -108,7 +108,7 @@ export function trainXorBatch(cfg: XorTraining, runs: readonly XorRun[], options
   const logits = (): tf.Tensor3D => {
     const Fe = tf.mul(F, consts.fmask);
     const Pe = tf.add(P, tf.mul(consts.nflag, tf.sub(l2Normalize(P), P)));
-    return tverskySimilarity(consts.X, Pe, Fe, theta, alpha, beta, opts) as tf.Tensor3D;
+    return tverskySimilarity({ ...opts, x: consts.X, prototypes: Pe, features: Fe, theta, alpha, beta }) as tf.Tensor3D;
   };
   const adam = new BatchedAdam(vars, { lr: cfg.lr });
   try {

@@ -6,7 +6,7 @@
  *
  *   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  p ← p − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
  */
-import { tf } from "../core/tf";
+import { tf } from "../../core/tf";
 
 export interface AdamOptions {
   lr: number;

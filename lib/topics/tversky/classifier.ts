@@ -9,14 +9,14 @@
  * data order. The same seed therefore gives the same frozen encoder and the same batches whatever
  * the head, which makes head comparisons paired.
  */
-import { tf } from "../core/tf";
-import { Rng } from "../core/rng";
+import { tf } from "../../core/tf";
+import { Rng } from "../../core/rng";
 import { BatchedAdam } from "./adam";
 import { runDense } from "./dense";
 import { initMatrix, type InitName } from "./init";
 import { project, tverskySimilarity } from "./similarity";
 import { batchedCrossEntropy } from "./xor";
-import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./types";
+import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./options";
 
 /** The head on top of the features: linear, a 1-hidden-layer MLP, or a Tversky projection. */
 export type HeadSpec =
@@ -116,8 +116,8 @@ export class BatchedClassifier {
       if (!Number.isInteger(head.K) || head.K < 1) throw new Error(`Tversky head: K must be a positive integer, got ${head.K}`);
       const options = resolveOptions(head);
       // prototypes first, then the bank, from each run's head stream
-      const protos = headRngs.map((rng) => initMatrix(head.init, spec.classes, width, rng));
-      const banks = headRngs.map((rng) => initMatrix(head.init, head.K, width, rng));
+      const protos = headRngs.map((rng) => initMatrix({ init: head.init, rows: spec.classes, cols: width, rng }));
+      const banks = headRngs.map((rng) => initMatrix({ init: head.init, rows: head.K, cols: width, rng }));
       const P = tf.tidy(() => tf.variable(stack(spec.classes, width, (_rng) => protos.shift()!, headRngs)));
       const F = tf.tidy(() => tf.variable(stack(head.K, width, (_rng) => banks.shift()!, headRngs)));
       const scalar = (v: number) => tf.tidy(() => tf.variable(tf.fill([this.R, 1, 1], v)));
@@ -145,7 +145,7 @@ export class BatchedClassifier {
     const f = this.features(x, xT);
     if (this.tv) {
       const t = this.tv;
-      return tverskySimilarity(f, t.P, t.F, t.theta, t.alpha, t.beta, t.options) as tf.Tensor3D;
+      return tverskySimilarity({ ...t.options, x: f, prototypes: t.P, features: t.F, theta: t.theta, alpha: t.alpha, beta: t.beta }) as tf.Tensor3D;
     }
     let h = f;
     this.headDense.forEach((l, i) => {
@@ -244,7 +244,12 @@ export class BatchedClassifier {
   /** Salience f(A) = Σ_k relu(enc(x)·f_k) per example and run (Tversky heads only). */
   salience(X: Float32Array, n: number): Float32Array[] {
     const t = this.requireTversky("salience");
-    return this.mapChunks(X, n, 1, (x) => tf.sum(project(this.features(x), t.F, t.options.threshold).measure, -1));
+    return this.mapChunks(X, n, 1, (x) => tf.sum(project({ x: this.features(x), features: t.F, threshold: t.options.threshold }).measure, -1));
+  }
+
+  /** ‖enc(x)‖₂ per example and run: the size of the features the head reads (salience's baseline). */
+  featureNorms(X: Float32Array, n: number): Float32Array[] {
+    return this.mapChunks(X, n, 1, (x) => tf.sqrt(tf.sum(tf.square(this.features(x)), -1)));
   }
 
   /** dL/dθ, dL/dα, dL/dβ per run on `data` (full batch; Tversky heads only). */

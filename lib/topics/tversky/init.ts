@@ -2,7 +2,7 @@
  * Initialisations of the feature bank Ω and prototypes Π (notes §3, §5.1, §11), drawn from the
  * seeded Rng so every run is reproducible. Shapes are row-major [rows, cols] (a bank is [K, d]).
  */
-import type { Rng } from "../core/rng";
+import type { Rng } from "../../core/rng";
 
 /**
  * - `uniform`: U(0, 1), the official `torch.nn.init.uniform_` ([C]); the XOR grid's "uniform".
@@ -14,7 +14,8 @@ export const INITS = ["uniform", "normal", "orthogonal", "symmetric"] as const;
 export type InitName = (typeof INITS)[number];
 
 /** Draws a [rows, cols] matrix (row-major) with the named initialisation. */
-export function initMatrix(name: InitName, rows: number, cols: number, rng: Rng): Float32Array {
+export function initMatrix(a: { init: InitName; rows: number; cols: number; rng: Rng }): Float32Array {
+  const { init: name, rows, cols, rng } = a;
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
     throw new Error(`initMatrix: shape must be positive integers, got [${rows}, ${cols}]`);
   }
@@ -28,7 +29,7 @@ export function initMatrix(name: InitName, rows: number, cols: number, rng: Rng)
       return rng.uniforms(rows * cols, -a, a);
     }
     case "orthogonal":
-      return orthogonal(rows, cols, rng);
+      return orthogonal({ rows, cols, rng });
     default:
       throw new Error(`unknown initialisation ${JSON.stringify(name)}; pick one of ${INITS.join(", ")}`);
   }
@@ -39,7 +40,8 @@ export function initMatrix(name: InitName, rows: number, cols: number, rng: Rng)
  * of R's diagonal folded into Q. Gram-Schmidt gives R a positive diagonal, i.e. that same Q.
  * Result: orthonormal columns if rows ≥ cols, orthonormal rows otherwise.
  */
-export function orthogonal(rows: number, cols: number, rng: Rng): Float32Array {
+export function orthogonal(a: { rows: number; cols: number; rng: Rng }): Float32Array {
+  const { rows, cols, rng } = a;
   const tall = rows >= cols;
   const n = tall ? rows : cols; // length of each vector to orthonormalise
   const k = tall ? cols : rows; // how many vectors
