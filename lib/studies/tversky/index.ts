@@ -3,8 +3,12 @@
  * notebook section. The reusable layer, similarity and trainers are in lib/topics/tversky.
  */
 
-// the paper and its transcribed numbers
+// the paper, its transcribed numbers, and the claims (one function per claim, in notebook order)
 export { PAPER, XOR_CONVERGENCE, XOR_RUNS_PER_PAIR, OFFICIAL_MNIST_PARAMS, GPT2, MNIST_SCRATCH, NABIRDS_FROZEN_GAIN } from "./paper";
+export {
+  claim1, claim2, claim3, claim16, check4, claim5, claim5c, claim5m, claim5g, claim6, claim7, claim8, claim15, check15gpt2,
+  claim9, claim10, claim11, claim12, claim13, claim14, claim17, TWO_SAMPLE_LEVEL, HAND_EXPECTED, CALIBRATION_NOTES, TEST_VECTOR_LOGITS, powerNote,
+} from "./claims";
 
 // 1-3, 16: the similarity function
 export { runSimilarity, handExample, handSalience, symmetryCheck, stepEveryReduction, gmeanNanCheck, indicatorGradient, HAND_INPUTS, HAND_VARIANTS } from "./experiments/similarity";
@@ -20,7 +24,7 @@ export { xorDecisionRegionsFigure } from "./figures";
 // 5g, 6: the appendix grid
 export { runXorGrid, trainXorGrid, gridRuns, gridTable, gridMarginal, convergence } from "./experiments/xor-grid";
 export type { XorGridSpec, XorGridResults, GridRow, GridRunResult, GridMarginals } from "./experiments/xor-grid";
-export { gridRows, gridRunRows, marginalRows } from "./tables";
+export { gridRows, gridCellRows, marginalRows } from "./tables";
 export { xorConvergenceFigure } from "./figures";
 
 // 8, 15: parameter counts
@@ -41,4 +45,3 @@ export { loadFashionTrainSubset, loadFashionTest, firstExamples, FASHION_CLASSES
 export { runFashion } from "./experiments/fashion";
 export type { FashionSpec, FashionResults } from "./experiments/fashion";
 
-export type { Row } from "./tables";

@@ -2,14 +2,13 @@
  * The notebook's tables as rows of data (flat objects; the notebook shows them with core's
  * table display and adds the sweeps to the study's results.csv).
  */
+import type { Row } from "../../core/results";
 import { mean, sd } from "../../core/stats";
 import type { GradCheckEntry } from "../../topics/tversky/index";
 import type { HandRow } from "./experiments/similarity";
 import type { CalibrationVariant } from "./experiments/xor";
 import type { GridRow, XorGridResults } from "./experiments/xor-grid";
 import type { HeadResult, SalienceStats } from "./experiments/digits";
-
-export type Row = Record<string, string | number | boolean | null>;
 
 /** §10 item 1: S(a,b), S(b,a) per variant. */
 export function handExampleRows(rows: readonly HandRow[]): Row[] {
@@ -48,23 +47,21 @@ export function gridRows(rows: readonly GridRow[]): Row[] {
   }));
 }
 
-/** Every grid run, one row each (for results.csv). */
-export function gridRunRows(g: XorGridResults): Row[] {
-  return g.runs.map((r) => ({
-    intersection: r.intersection,
-    difference: r.difference,
-    normalize: r.normalize,
-    K: r.K,
-    protoInit: r.protoInit,
-    featureInit: r.featureInit,
-    seed: r.seed,
-    converged: r.converged,
-    accuracy: r.accuracy,
-    finite: r.finite,
-    theta: r.theta,
-    alpha: r.alpha,
-    beta: r.beta,
-  }));
+/** The grid per cell (pair × normalize × K × inits; 9 runs each at full scale), for results.csv and pivots. */
+export function gridCellRows(g: XorGridResults): Row[] {
+  const cells = new Map<string, Row & { converged: number; runs: number; nan: number }>();
+  for (const r of g.runs) {
+    const key = [r.intersection, r.difference, r.normalize, r.K, r.protoInit, r.featureInit].join("|");
+    let c = cells.get(key);
+    if (!c) {
+      c = { intersection: r.intersection, difference: r.difference, normalize: r.normalize, K: r.K, protoInit: r.protoInit, featureInit: r.featureInit, converged: 0, runs: 0, nan: 0 };
+      cells.set(key, c);
+    }
+    c.runs += 1;
+    if (r.converged) c.converged += 1;
+    if (!r.finite) c.nan += 1;
+  }
+  return [...cells.values()];
 }
 
 /** Marginal convergence rates by grid factor. */
