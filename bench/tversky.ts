@@ -45,8 +45,8 @@ function classifierRows(): string[][] {
     const m = new BatchedClassifier(spec, seeds);
     const [, s] = time(() => m.fit(data, { epochs, batchSize, lr: 0.01 }));
     m.dispose();
-    const samples = data.n * epochs * seeds.length;
-    rows.push([label, `${seeds.length} seed(s) × ${epochs} epochs × ${data.n}`, s.toFixed(2), Math.round(samples / s).toString()]);
+    const samples = data.nSamples * epochs * seeds.length;
+    rows.push([label, `${seeds.length} seed(s) × ${epochs} epochs × ${data.nSamples}`, s.toFixed(2), Math.round(samples / s).toString()]);
   };
   const raw = { inputDim: 64, classes: 10, encoder: [] as number[] };
   measure("digits linear head, batch 64", { ...raw, head: { kind: "linear" } }, [1], split.train, 5, 64);
@@ -54,7 +54,7 @@ function classifierRows(): string[][] {
   measure("digits Tversky K=16 head, 5 seeds batched", { ...raw, head: { kind: "tversky", K: 16, init: "symmetric" } }, [1, 2, 3, 4, 5], split.train, 5, 64);
   measure("digits MLP 64→32 + Tversky K=32, 5 seeds batched", { ...raw, encoder: [32], head: { kind: "tversky", K: 32, init: "symmetric" } }, [1, 2, 3, 4, 5], split.train, 5, 64);
   const rng = new Rng(1);
-  const fake: Examples = { X: rng.uniforms(4096 * 784), y: Int32Array.from({ length: 4096 }, () => rng.int(0, 10)), n: 4096 };
+  const fake: Examples = { X: rng.uniforms(4096 * 784), y: Int32Array.from({ length: 4096 }, () => rng.int(0, 10)), nSamples: 4096 };
   measure("Fashion-size 784→64→36 + Tversky K=36, batch 128", { inputDim: 784, classes: 10, encoder: [64, 36], encoderLastRelu: false, head: { kind: "tversky", K: 36, init: "symmetric" } }, [1], fake, 2, 128);
   measure("Fashion-size 784→64→36 + linear, batch 128", { inputDim: 784, classes: 10, encoder: [64, 36], encoderLastRelu: false, head: { kind: "linear" } }, [1], fake, 2, 128);
   return rows;

@@ -41,7 +41,7 @@ export { digitsPrototypesFeaturesFigure, digitsSalienceFigure, alphaBetaFigure, 
 export type { AccuracyPoint } from "./figures";
 
 // 17: Fashion-MNIST from scratch
-export { loadFashionTrainSubset, loadFashionTest, firstExamples, FASHION_CLASSES } from "./data";
+export { loadFashionTrainSubset, loadFashionTest, firstSamples, FASHION_CLASSES } from "./data";
 export { runFashion } from "./experiments/fashion";
 export type { FashionSpec, FashionResults } from "./experiments/fashion";
 

@@ -16,15 +16,13 @@ export type { GradCheckEntry, GradCheckOptions } from "./gradient-check";
 // the projection layer and its initialisations (notes §1.7, §3)
 export { TverskyProjection, linearAsPrototypes } from "./layer";
 export type { TverskyProjectionArgs } from "./layer";
-export { INITS, initMatrix, orthogonal } from "./init";
+export { INITS, initMatrix } from "./init";
 export type { InitName } from "./init";
 
 // parameter counts (notes §2)
 export { linearParams, tverskyParams, sharedBankParams, mlpParams } from "./params";
 
-// run-batched training: Adam, dense layers per run, XOR, classifiers (notes §5, §6.3)
-export { BatchedAdam } from "./adam";
-export type { AdamOptions } from "./adam";
+// run-batched training (core Adam): dense layers per run, XOR, classifiers (notes §5, §6.3)
 export { runMatMul, runDense } from "./dense";
 export { XOR_X, XOR_Y, xorInitialParameters, trainXorBatch, trainXorLinearBatch, batchedCrossEntropy } from "./xor";
 export type { XorRun, XorTraining, XorRunResult } from "./xor";

@@ -78,7 +78,7 @@ test("partial correlation: closed form on a known case, and equal to the correla
 test("digits split: 1,437 / 360, disjoint, fixed by the seed", () => {
   const all = loadDigits();
   const s = splitDigits({ data: all, seed: 2024 });
-  assert.deepEqual([s.train.n, s.test.n], [1437, 360]);
+  assert.deepEqual([s.train.nSamples, s.test.nSamples], [1437, 360]);
   assert.equal(new Set(s.testRows).size, 360);
   assert.deepEqual(splitDigits({ data: all, seed: 2024 }).testRows, s.testRows);
   assert.notDeepEqual(splitDigits({ data: all, seed: 2025 }).testRows, s.testRows);
@@ -87,7 +87,7 @@ test("digits split: 1,437 / 360, disjoint, fixed by the seed", () => {
 
 test("Fashion-MNIST train-first20000: 20,000 × 784 in [0, 1], class counts as recorded in PROVENANCE.md", () => {
   const d = loadFashionTrainSubset();
-  assert.equal(d.n, 20_000);
+  assert.equal(d.nSamples, 20_000);
   assert.equal(d.X.length, 20_000 * 784);
   const counts = new Array(10).fill(0);
   for (const y of d.y) counts[y]++;

@@ -2,8 +2,9 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { initTf, tf } from "../../../lib/core/tf";
 import { Rng } from "../../../lib/core/rng";
+import { Adam } from "../../../lib/core/optim";
 import {
-  BatchedAdam, TverskyProjection, initMatrix, linearAsPrototypes, linearParams, mlpParams, orthogonal, sharedBankParams, tverskyParams, tverskySimilarity,
+  TverskyProjection, initMatrix, linearAsPrototypes, linearParams, mlpParams, sharedBankParams, tverskyParams, tverskySimilarity,
 } from "../../../lib/topics/tversky/index";
 
 before(async () => {
@@ -84,7 +85,7 @@ test("initialisations: official U(0,1), zero-centred U(±√(3/d)), seeded and r
 test("orthogonal init: orthonormal columns (tall) or rows (wide), as torch.nn.init.orthogonal_", () => {
   const rng = new Rng(2);
   for (const [r, c] of [[6, 2], [2, 2], [1, 2], [2, 5]]) {
-    const q = orthogonal({ rows: r!, cols: c!, rng });
+    const q = initMatrix({ init: "orthogonal", rows: r!, cols: c!, rng });
     const tall = r! >= c!;
     const k = tall ? c! : r!;
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
@@ -121,7 +122,7 @@ test("feature-bank sharing: counted once, gradients from both layers add up, one
   });
   assert.ok(g <= 1e-4, `bank gradient through the model vs two explicit uses: relative ${g}`);
   const before = bank.dataSync().slice();
-  const adam = new BatchedAdam(vars, { lr: 0.01 });
+  const adam = new Adam(vars, { lr: 0.01, arithmetic: "reciprocal" });
   const { grads, value } = tf.variableGrads(loss, vars);
   adam.step(vars.map((v) => grads[v.name]!));
   tf.dispose([value, ...Object.values(grads)]);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { initTf, tf } from "../../../lib/core/tf";
 import { Rng } from "../../../lib/core/rng";
 import { loadSklearn } from "../../../lib/core/data";
-import { BatchedAdam, BatchedClassifier, checkExamples, runMatMul, trainXorBatch, trainXorLinearBatch, type Examples, type XorRun } from "../../../lib/topics/tversky/index";
+import { BatchedClassifier, checkExamples, runMatMul, trainXorBatch, trainXorLinearBatch, type Examples, type XorRun } from "../../../lib/topics/tversky/index";
 
 /** Digits pixels / 16: the first 1,437 rows to train on, the last 360 to test (the study's own split is a study matter). */
 function digits(): { train: Examples; test: Examples } {
@@ -11,40 +11,13 @@ function digits(): { train: Examples; test: Examples } {
   const take = (from: number, to: number): Examples => {
     const out = new Float32Array((to - from) * 64);
     for (let i = from; i < to; i++) X[i]!.forEach((v, j) => (out[(i - from) * 64 + j] = v / 16));
-    return { X: out, y: Int32Array.from(y.slice(from, to)), n: to - from };
+    return { X: out, y: Int32Array.from(y.slice(from, to)), nSamples: to - from };
   };
   return { train: take(0, 1437), test: take(1437, 1797) };
 }
 
 before(async () => {
   await initTf({ quiet: true });
-});
-
-test("BatchedAdam takes the same steps as tf.train.adam (same eps)", () => {
-  const init = [[0.5, -1.2], [2, 0.1]];
-  const target = tf.tensor2d([[1, 2], [3, 4]]);
-  const run = (useOurs: boolean) => {
-    const v = tf.variable(tf.tensor2d(init));
-    const loss = () => tf.sum(tf.square(tf.sub(tf.mul(v, v), target))) as tf.Scalar;
-    const ours = useOurs ? new BatchedAdam([v], { lr: 0.05 }) : undefined;
-    const theirs = useOurs ? undefined : tf.train.adam(0.05, 0.9, 0.999, 1e-8);
-    for (let i = 0; i < 5; i++) {
-      if (ours) {
-        const { value, grads } = tf.variableGrads(loss, [v]);
-        ours.step([grads[v.name]!]);
-        tf.dispose([value, ...Object.values(grads)]);
-      } else theirs!.minimize(loss, false, [v]);
-    }
-    const out = Array.from(v.dataSync());
-    ours?.dispose();
-    theirs?.dispose();
-    v.dispose();
-    return out;
-  };
-  const a = run(true), b = run(false);
-  a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) <= 1e-5, `${x} vs ${b[i]}`));
-  target.dispose();
-  assert.throws(() => new BatchedAdam([], { lr: -1 }), /lr must be a positive number/);
 });
 
 const xorRun = (K: number, seed: number, normalize = false, init: XorRun["protoInit"] = "uniform"): XorRun => ({ K, normalize, protoInit: init, featureInit: init, seed });
@@ -96,7 +69,7 @@ test("runMatMul: the fast 2-D path (R = 1) has the same value and gradients as t
 
 test("classifier: R seeds trained together equal each seed trained alone; no tensors leak", () => {
   const split = digits();
-  const small = { X: split.train.X.slice(0, 300 * 64), y: split.train.y.slice(0, 300), n: 300 };
+  const small = { X: split.train.X.slice(0, 300 * 64), y: split.train.y.slice(0, 300), nSamples: 300 };
   const spec = { inputDim: 64, classes: 10, encoder: [12], head: { kind: "tversky" as const, K: 8, init: "symmetric" as const } };
   const before = tf.memory().numTensors;
   const both = new BatchedClassifier(spec, [3, 4]);
@@ -117,7 +90,7 @@ test("classifier: R seeds trained together equal each seed trained alone; no ten
 
 test("classifier: the official U(0,1) head on pixels keeps α at exactly 0.5 (notes §4), a frozen encoder stays put", () => {
   const split = digits();
-  const small = { X: split.train.X.slice(0, 200 * 64), y: split.train.y.slice(0, 200), n: 200 };
+  const small = { X: split.train.X.slice(0, 200 * 64), y: split.train.y.slice(0, 200), nSamples: 200 };
   const m = new BatchedClassifier({ inputDim: 64, classes: 10, encoder: [], head: { kind: "tversky", K: 4, init: "uniform" } }, [1, 2]);
   assert.ok(m.minPrototypeFeatureDot().every((v) => v > 0));
   // every x·f_k > 0 too at init, so β's term is empty as well; θ carries all of the gradient
@@ -131,8 +104,8 @@ test("classifier: the official U(0,1) head on pixels keeps α at exactly 0.5 (no
 });
 
 test("bad classifier input is rejected with a named error", () => {
-  assert.throws(() => checkExamples({ X: new Float32Array(6), y: new Int32Array([0, 1]), n: 2 }, 4, 3, "training set"), /X has 6 numbers, expected n × inputDim = 2 × 4/);
-  assert.throws(() => checkExamples({ X: new Float32Array([0, NaN]), y: new Int32Array([0]), n: 1 }, 2, 3, "training set"), /X\[0\]\[1\] is NaN/);
-  assert.throws(() => checkExamples({ X: new Float32Array(2), y: new Int32Array([3]), n: 1 }, 2, 3, "test set"), /label 3 of example 0 is outside 0..2/);
+  assert.throws(() => checkExamples({ X: new Float32Array(6), y: new Int32Array([0, 1]), nSamples: 2 }, 4, 3, "training set"), /X has 6 numbers, expected nSamples × inputDim = 2 × 4/);
+  assert.throws(() => checkExamples({ X: new Float32Array([0, NaN]), y: new Int32Array([0]), nSamples: 1 }, 2, 3, "training set"), /X\[0\]\[1\] is NaN/);
+  assert.throws(() => checkExamples({ X: new Float32Array(2), y: new Int32Array([3]), nSamples: 1 }, 2, 3, "test set"), /label 3 of example 0 is outside 0..2/);
   assert.throws(() => new BatchedClassifier({ inputDim: 4, classes: 2, encoder: [], head: { kind: "tversky", K: 0, init: "uniform" } }, [1]), /K must be a positive integer/);
 });

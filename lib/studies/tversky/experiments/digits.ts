@@ -159,9 +159,9 @@ export function partialCorrelation(r: { ab: number; ac: number; bc: number }): n
 
 /** Salience, margin and ‖enc(x)‖ rank statistics per run on `test` (notes §10 item 13). */
 export function salienceStats(m: BatchedClassifier, test: Examples): SalienceStats {
-  const sal = m.salience(test.X, test.n);
-  const norms = m.featureNorms(test.X, test.n);
-  const logits = m.predict(test.X, test.n);
+  const sal = m.salience(test.X, test.nSamples);
+  const norms = m.featureNorms(test.X, test.nSamples);
+  const logits = m.predict(test.X, test.nSamples);
   const out: SalienceStats = { salienceMargin: [], normMargin: [], salienceNorm: [], partial: [] };
   sal.forEach((s, r) => {
     const margin = trueClassMargin(logits[r]!, test.y, m.spec.classes);
@@ -176,7 +176,7 @@ export function salienceStats(m: BatchedClassifier, test: Examples): SalienceSta
 
 /** Per class, the `k` test examples with the lowest and highest salience (run 0). */
 function salienceSorted(m: BatchedClassifier, test: Examples, k: number): DigitsResults["salienceExamples"] {
-  const s = m.salience(test.X, test.n)[0]!;
+  const s = m.salience(test.X, test.nSamples)[0]!;
   const D = m.spec.inputDim;
   const out: DigitsResults["salienceExamples"] = [];
   for (let cls = 0; cls < m.spec.classes; cls++) {

@@ -4,9 +4,10 @@
  * and official gmean's NaN gradient (§1.4).
  */
 import { tf } from "../../../core/tf";
+import { Adam } from "../../../core/optim";
 import { Rng } from "../../../core/rng";
 import {
-  BatchedAdam, DIFFERENCES, INTERSECTIONS, OFFICIAL_DIFFERENCES, OFFICIAL_INTERSECTIONS, TverskyProjection, gradientCheck, salience, tverskySimilarity,
+  DIFFERENCES, INTERSECTIONS, OFFICIAL_DIFFERENCES, OFFICIAL_INTERSECTIONS, TverskyProjection, gradientCheck, salience, tverskySimilarity,
   type DifferenceReduction, type GradCheckEntry, type IntersectionReduction, type TverskyOptions,
 } from "../../../topics/tversky/index";
 
@@ -100,12 +101,12 @@ export function stepEveryReduction(seed: number): ReductionStep[] {
       const X = tf.tensor2d(x, [n, d]);
       const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % p), "int32"), p));
       const loss = () => tf.losses.softmaxCrossEntropy(y, layer.apply(X) as tf.Tensor) as tf.Scalar;
-      let opt: BatchedAdam | undefined;
+      let opt: Adam | undefined;
       try {
         const before = tf.tidy(() => loss().dataSync()[0]!);
         const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
         // the optimizer of every experiment here (tf.train optimizers keep a tensor after dispose())
-        opt = new BatchedAdam(vars, { lr: 0.01 });
+        opt = new Adam(vars, { lr: 0.01, arithmetic: "reciprocal" });
         const { grads, value } = tf.variableGrads(loss, vars);
         const finite = Object.values(grads).every((g) => g.dataSync().every((v) => Number.isFinite(v)));
         opt.step(vars.map((v) => grads[v.name]!));
