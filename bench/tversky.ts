@@ -10,7 +10,8 @@
  */
 import { initTf, tf, describeBackend } from "../lib/core/tf";
 import { Rng } from "../lib/core/rng";
-import { BatchedClassifier, gridRuns, loadDigits, splitDigits, trainXorBatch, tverskySimilarity, type ClassifierSpec, type Examples } from "../lib/tversky/index";
+import { BatchedClassifier, trainXorBatch, tverskySimilarity, type ClassifierSpec, type Examples } from "../lib/topics/tversky/index";
+import { gridRuns, loadDigits, splitDigits } from "../lib/studies/tversky/index";
 
 const STEPS = 1000;
 
@@ -38,14 +39,14 @@ function xorRows(): string[][] {
 }
 
 function classifierRows(): string[][] {
-  const split = splitDigits(loadDigits(), 2024);
+  const split = splitDigits({ data: loadDigits(), seed: 2024 });
   const rows: string[][] = [];
   const measure = (label: string, spec: ClassifierSpec, seeds: number[], data: Examples, epochs: number, batchSize: number) => {
     const m = new BatchedClassifier(spec, seeds);
     const [, s] = time(() => m.fit(data, { epochs, batchSize, lr: 0.01 }));
     m.dispose();
-    const samples = data.n * epochs * seeds.length;
-    rows.push([label, `${seeds.length} seed(s) × ${epochs} epochs × ${data.n}`, s.toFixed(2), Math.round(samples / s).toString()]);
+    const samples = data.nSamples * epochs * seeds.length;
+    rows.push([label, `${seeds.length} seed(s) × ${epochs} epochs × ${data.nSamples}`, s.toFixed(2), Math.round(samples / s).toString()]);
   };
   const raw = { inputDim: 64, classes: 10, encoder: [] as number[] };
   measure("digits linear head, batch 64", { ...raw, head: { kind: "linear" } }, [1], split.train, 5, 64);
@@ -53,7 +54,7 @@ function classifierRows(): string[][] {
   measure("digits Tversky K=16 head, 5 seeds batched", { ...raw, head: { kind: "tversky", K: 16, init: "symmetric" } }, [1, 2, 3, 4, 5], split.train, 5, 64);
   measure("digits MLP 64→32 + Tversky K=32, 5 seeds batched", { ...raw, encoder: [32], head: { kind: "tversky", K: 32, init: "symmetric" } }, [1, 2, 3, 4, 5], split.train, 5, 64);
   const rng = new Rng(1);
-  const fake: Examples = { X: rng.uniforms(4096 * 784), y: Int32Array.from({ length: 4096 }, () => rng.int(0, 10)), n: 4096 };
+  const fake: Examples = { X: rng.uniforms(4096 * 784), y: Int32Array.from({ length: 4096 }, () => rng.int(0, 10)), nSamples: 4096 };
   measure("Fashion-size 784→64→36 + Tversky K=36, batch 128", { inputDim: 784, classes: 10, encoder: [64, 36], encoderLastRelu: false, head: { kind: "tversky", K: 36, init: "symmetric" } }, [1], fake, 2, 128);
   measure("Fashion-size 784→64→36 + linear, batch 128", { inputDim: 784, classes: 10, encoder: [64, 36], encoderLastRelu: false, head: { kind: "linear" } }, [1], fake, 2, 128);
   return rows;
@@ -65,7 +66,7 @@ function similarityRows(): string[][] {
   for (const [label, o] of [["product+ignorematch", {}], ["product+substractmatch", { difference: "substractmatch" }], ["min_pf+substractmatch_pf (per-feature)", { intersection: "min_pf", difference: "substractmatch_pf" }]] as const) {
     const x = tf.tensor2d(rng.normals(256 * 64), [256, 64]), P = tf.variable(tf.tensor2d(rng.normals(10 * 64), [10, 64])), F = tf.variable(tf.tensor2d(rng.normals(64 * 64), [64, 64]));
     const step = () => tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tverskySimilarity(x, P, F, 1, 0.5, 0.5, o)) as tf.Scalar, [P, F]);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tverskySimilarity({ ...o, x, prototypes: P, features: F, theta: 1, alpha: 0.5, beta: 0.5 })) as tf.Scalar, [P, F]);
       return [value, ...Object.values(grads)];
     });
     tf.dispose(step());

@@ -7,12 +7,12 @@
  * is never a member, and gets a zero gradient). Runs with and without `normalize` share a batch
  * through a per-run 0/1 flag.
  */
-import { tf } from "../core/tf";
-import { Rng } from "../core/rng";
-import { BatchedAdam } from "./adam";
+import { tf } from "../../core/tf";
+import { Rng } from "../../core/rng";
+import { Adam } from "../../core/optim";
 import { initMatrix, type InitName } from "./init";
 import { l2Normalize, tverskySimilarity } from "./similarity";
-import type { DifferenceReduction, IntersectionReduction } from "./types";
+import type { DifferenceReduction, IntersectionReduction } from "./options";
 
 /** The four XOR points and their labels x₁ xor x₂. */
 export const XOR_X: readonly (readonly [number, number])[] = [[0, 0], [0, 1], [1, 0], [1, 1]];
@@ -60,8 +60,8 @@ export interface XorRunResult extends XorRun {
 /** Initial parameters of one run: F [K, 2], Π [2, 2] from Rng(seed), bank first. */
 export function xorInitialParameters(run: XorRun): { F: Float32Array; P: Float32Array } {
   const rng = new Rng(run.seed);
-  const F = initMatrix(run.featureInit, run.K, 2, rng);
-  const P = initMatrix(run.protoInit, 2, 2, rng);
+  const F = initMatrix({ init: run.featureInit, rows: run.K, cols: 2, rng });
+  const P = initMatrix({ init: run.protoInit, rows: 2, cols: 2, rng });
   return { F, P };
 }
 
@@ -108,9 +108,10 @@ export function trainXorBatch(cfg: XorTraining, runs: readonly XorRun[], options
   const logits = (): tf.Tensor3D => {
     const Fe = tf.mul(F, consts.fmask);
     const Pe = tf.add(P, tf.mul(consts.nflag, tf.sub(l2Normalize(P), P)));
-    return tverskySimilarity(consts.X, Pe, Fe, theta, alpha, beta, opts) as tf.Tensor3D;
+    return tverskySimilarity({ ...opts, x: consts.X, prototypes: Pe, features: Fe, theta, alpha, beta }) as tf.Tensor3D;
   };
-  const adam = new BatchedAdam(vars, { lr: cfg.lr });
+  // "reciprocal": the float32 op order of the former BatchedAdam (XOR convergence is sensitive to the last bit)
+  const adam = new Adam(vars, { lr: cfg.lr, arithmetic: "reciprocal" });
   try {
     for (let step = 0; step < cfg.steps; step++) {
       const { value, grads } = tf.variableGrads(() => batchedCrossEntropy(logits(), consts.onehot), vars);
@@ -186,7 +187,7 @@ export function trainXorLinearBatch(seeds: readonly number[], o: { lr: number; s
   const X = tf.tensor3d(XOR_X.flatMap((p) => [...p]), [1, 4, 2]);
   const Xr = tf.tile(X, [R, 1, 1]) as tf.Tensor3D;
   const onehot = tf.tensor3d(XOR_Y.flatMap((y) => (y === 0 ? [1, 0] : [0, 1])), [1, 4, 2]);
-  const adam = new BatchedAdam([W, b], { lr: o.lr });
+  const adam = new Adam([W, b], { lr: o.lr, arithmetic: "reciprocal" });
   const logits = () => tf.add(tf.matMul(Xr, W), b) as tf.Tensor3D;
   try {
     for (let step = 0; step < o.steps; step++) {

@@ -6,8 +6,8 @@
  * batched here, digits, are small). For a layer that reads constant data (the input batch), the
  * caller can pass xᵀ, built on the host, so the weight gradient xᵀ·dy needs no transpose at all.
  */
-import { matmul2d } from "../core/matmul";
-import { tf } from "../core/tf";
+import { matmul2d } from "../../core/matmul";
+import { tf } from "../../core/tf";
 
 type Save = tf.GradSaveFunc;
 

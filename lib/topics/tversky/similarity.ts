@@ -8,8 +8,8 @@
  *
  * Indicators are constants for autodiff, exactly as the official `(dot > threshold).float()`.
  */
-import { tf } from "../core/tf";
-import { needsPerFeature, resolveOptions, type ResolvedOptions, type TverskyOptions } from "./types";
+import { tf } from "../../core/tf";
+import { needsPerFeature, resolveOptions, type ResolvedOptions, type TverskyOptions } from "./options";
 
 type T = tf.Tensor;
 /** θ, α, β: numbers, scalars, or tensors broadcastable to the [..., n, m] output (e.g. [R,1,1]). */
@@ -47,29 +47,52 @@ export function l2Normalize(x: T): T {
   });
 }
 
-/** Projects objects x [..., n, d] on the bank F [..., K, d] (§1.2). */
-export function project(x: T, F: T, threshold = 0): Projection {
-  const dot = tf.matMul(x, F, false, true);
+/** Projects objects x [..., n, d] on the bank `features` [..., K, d] (§1.2). */
+export function project(a: { x: T; features: T; threshold?: number }): Projection {
+  const threshold = a.threshold ?? 0;
+  const dot = tf.matMul(a.x, a.features, false, true);
   const mask = tf.step(threshold === 0 ? dot : tf.sub(dot, threshold));
   return { dot, mask, measure: tf.mul(dot, mask) };
 }
 
 /** Salience f(X) = Σ_k (x·f_k)·1[x·f_k > threshold] (eq. 2 per [S]; official relu(xFᵀ).sum(-1)). */
-export function salience(x: T, F: T, threshold = 0): T {
-  checkShapes(x, x, F);
-  return tf.tidy(() => tf.sum(project(x, F, threshold).measure, -1));
+export function salience(a: { x: T; features: T; threshold?: number }): T {
+  checkShapes(a.x, a.x, a.features);
+  return tf.tidy(() => tf.sum(project(a).measure, -1));
 }
 
-/** The terms I, D(x,y), D(y,x)ᵀ for x [..., n, d], y [..., m, d], F [..., K, d] (§1.4, §1.5). */
-export function tverskyTerms(x: T, y: T, F: T, options: TverskyOptions = {}): TverskyTerms {
-  const o = resolveOptions(options);
+/**
+ * The objects compared and the learned parameters, by name: the official code's argument order
+ * (x, features, prototypes, …) differs from the paper's S(a, Π), so nothing here is positional.
+ */
+export interface TverskyInputs {
+  /** Inputs a, [..., n, d]. */
+  x: T;
+  /** Prototypes Π (or any second set of objects), [..., m, d]. */
+  prototypes: T;
+  /** Feature bank Ω, [..., K, d]. */
+  features: T;
+}
+
+/** θ, α, β of the contrast model (θ·I − α·D(a,Π) − β·D(Π,a)); the ratio model ignores θ. */
+export interface TverskyCoefficients {
+  theta: Coef;
+  alpha: Coef;
+  beta: Coef;
+}
+
+/** The terms I, D(x,Π), D(Π,x)ᵀ for x [..., n, d], Π [..., m, d], Ω [..., K, d] (§1.4, §1.5). */
+export function tverskyTerms(a: TverskyInputs & TverskyOptions): TverskyTerms {
+  const o = resolveOptions(a);
+  let x = a.x, y = a.prototypes;
+  const F = a.features;
   checkShapes(x, y, F);
   if (o.normalize) {
     x = l2Normalize(x);
     y = l2Normalize(y);
   }
-  const X = project(x, F, o.threshold);
-  const Y = project(y, F, o.threshold);
+  const X = project({ x, features: F, threshold: o.threshold });
+  const Y = project({ x: y, features: F, threshold: o.threshold });
   const wX = X.measure, wY = Y.measure, mX = X.mask, mY = Y.mask;
   // common-feature sums of the official aggregate reductions: Ia = Σ_{k∈X∩Y} x·f_k, Ib = Σ y·f_k
   const Ia = tf.matMul(wX, mY, false, true);
@@ -128,22 +151,21 @@ export function tverskyTerms(x: T, y: T, F: T, options: TverskyOptions = {}): Tv
 }
 
 /**
- * All-pairs Tversky similarity S(x_i, y_j) (eq. 6 per [S]; official similarity_contrast_model /
- * similarity_ratio_model). x [..., n, d], y [..., m, d], F [..., K, d] → [..., n, m].
+ * All-pairs Tversky similarity S(x_i, Π_j) (eq. 6 per [S]; official similarity_contrast_model /
+ * similarity_ratio_model). x [..., n, d], Π [..., m, d], Ω [..., K, d] → [..., n, m].
+ *
+ *   tverskySimilarity({ x, prototypes, features, theta: 1, alpha: 0.5, beta: 0.5, difference: "substractmatch" })
  */
-export function tverskySimilarity(x: T, y: T, F: T, theta: Coef, alpha: Coef, beta: Coef, options: TverskyOptions = {}): T {
-  const o = resolveOptions(options);
-  return tf.tidy(() => {
-    const t = tverskyTerms(x, y, F, o);
-    return combine(t, theta, alpha, beta, o);
-  });
+export function tverskySimilarity(a: TverskyInputs & TverskyCoefficients & TverskyOptions): T {
+  return tf.tidy(() => combine(tverskyTerms(a), { theta: a.theta, alpha: a.alpha, beta: a.beta, model: resolveOptions(a).model }));
 }
 
 /** Contrast or ratio combination of the terms. */
-export function combine(t: Pick<TverskyTerms, "I" | "Dab" | "Dba">, theta: Coef, alpha: Coef, beta: Coef, o: Pick<ResolvedOptions, "model">): T {
-  const aD = tf.mul(alpha, t.Dab);
-  const bD = tf.mul(beta, t.Dba);
-  if (o.model === "ratio") {
+export function combine(t: Pick<TverskyTerms, "I" | "Dab" | "Dba">, c: TverskyCoefficients & Pick<ResolvedOptions, "model">): T {
+  const aD = tf.mul(c.alpha, t.Dab);
+  const bD = tf.mul(c.beta, t.Dba);
+  const theta = c.theta;
+  if (c.model === "ratio") {
     // official: I / (I + α D_ab + β D_ba + 1); θ is unused
     return tf.div(t.I, tf.add(tf.add(tf.add(t.I, aD), bD), 1));
   }

@@ -5,10 +5,10 @@
  * Inputs are drawn until they sit at least `margin` away from every kink (x·f_k = 0, Ia = Ib,
  * a_k = b_k, empty intersections for gmean), where the indicator functions are locally constant.
  */
-import { tf } from "../core/tf";
-import type { Rng } from "../core/rng";
+import { tf } from "../../core/tf";
+import type { Rng } from "../../core/rng";
 import { tverskySimilarity } from "./similarity";
-import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./types";
+import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./options";
 
 export interface GradCheckEntry {
   param: "x" | "prototypes" | "bank" | "theta" | "alpha" | "beta";
@@ -48,12 +48,12 @@ export function gradientCheck(options: TverskyOptions, rng: Rng, o: GradCheckOpt
   const w = Array.from(rng.normals(n * m), (v) => v / Math.sqrt(n * m));
   const loss = (xs: number[], ys: number[], Fs: number[], th: number, al: number, be: number): number =>
     tf.tidy(() => {
-      const S = tverskySimilarity(tf.tensor2d(xs, [n, d]), tf.tensor2d(ys, [m, d]), tf.tensor2d(Fs, [K, d]), th, al, be, ro);
+      const S = tverskySimilarity({ ...ro, x: tf.tensor2d(xs, [n, d]), prototypes: tf.tensor2d(ys, [m, d]), features: tf.tensor2d(Fs, [K, d]), theta: th, alpha: al, beta: be });
       return tf.sum(tf.mul(S, tf.tensor2d(w, [n, m]))).dataSync()[0]!;
     });
   const analytic = tf.tidy(() => {
     const vars = [tf.tensor2d(x, [n, d]), tf.tensor2d(y, [m, d]), tf.tensor2d(F, [K, d]), tf.scalar(SCALARS.theta), tf.scalar(SCALARS.alpha), tf.scalar(SCALARS.beta)];
-    const g = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(tverskySimilarity(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, ro), tf.tensor2d(w, [n, m]))))(vars);
+    const g = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(tverskySimilarity({ ...ro, x: a[0]!, prototypes: a[1]!, features: a[2]!, theta: a[3]!, alpha: a[4]!, beta: a[5]! }), tf.tensor2d(w, [n, m]))))(vars);
     return g.map((t) => Array.from(t.dataSync()));
   });
   const base: [number[], number[], number[], number, number, number] = [x, y, F, SCALARS.theta, SCALARS.alpha, SCALARS.beta];

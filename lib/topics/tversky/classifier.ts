@@ -9,14 +9,15 @@
  * data order. The same seed therefore gives the same frozen encoder and the same batches whatever
  * the head, which makes head comparisons paired.
  */
-import { tf } from "../core/tf";
-import { Rng } from "../core/rng";
-import { BatchedAdam } from "./adam";
+import type { FlatDataset } from "../../core/data";
+import { tf } from "../../core/tf";
+import { Rng } from "../../core/rng";
+import { Adam } from "../../core/optim";
 import { runDense } from "./dense";
 import { initMatrix, type InitName } from "./init";
 import { project, tverskySimilarity } from "./similarity";
 import { batchedCrossEntropy } from "./xor";
-import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./types";
+import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./options";
 
 /** The head on top of the features: linear, a 1-hidden-layer MLP, or a Tversky projection. */
 export type HeadSpec =
@@ -44,12 +45,8 @@ export interface TrainOptions {
   lr: number;
 }
 
-/** Examples: X row-major [n, inputDim], integer labels. */
-export interface Examples {
-  X: Float32Array;
-  y: Int32Array;
-  n: number;
-}
+/** Labelled samples in core's vocabulary: X row-major [nSamples, inputDim], integer labels (any FlatDataset fits). */
+export type Examples = Pick<FlatDataset, "X" | "y" | "nSamples">;
 
 interface Param {
   name: string;
@@ -116,8 +113,8 @@ export class BatchedClassifier {
       if (!Number.isInteger(head.K) || head.K < 1) throw new Error(`Tversky head: K must be a positive integer, got ${head.K}`);
       const options = resolveOptions(head);
       // prototypes first, then the bank, from each run's head stream
-      const protos = headRngs.map((rng) => initMatrix(head.init, spec.classes, width, rng));
-      const banks = headRngs.map((rng) => initMatrix(head.init, head.K, width, rng));
+      const protos = headRngs.map((rng) => initMatrix({ init: head.init, rows: spec.classes, cols: width, rng }));
+      const banks = headRngs.map((rng) => initMatrix({ init: head.init, rows: head.K, cols: width, rng }));
       const P = tf.tidy(() => tf.variable(stack(spec.classes, width, (_rng) => protos.shift()!, headRngs)));
       const F = tf.tidy(() => tf.variable(stack(head.K, width, (_rng) => banks.shift()!, headRngs)));
       const scalar = (v: number) => tf.tidy(() => tf.variable(tf.fill([this.R, 1, 1], v)));
@@ -145,7 +142,7 @@ export class BatchedClassifier {
     const f = this.features(x, xT);
     if (this.tv) {
       const t = this.tv;
-      return tverskySimilarity(f, t.P, t.F, t.theta, t.alpha, t.beta, t.options) as tf.Tensor3D;
+      return tverskySimilarity({ ...t.options, x: f, prototypes: t.P, features: t.F, theta: t.theta, alpha: t.alpha, beta: t.beta }) as tf.Tensor3D;
     }
     let h = f;
     this.headDense.forEach((l, i) => {
@@ -172,7 +169,8 @@ export class BatchedClassifier {
       throw new Error(`fit: epochs must be an integer ≥ 0 and batchSize ≥ 1, got ${o.epochs}, ${o.batchSize}`);
     }
     const vars = this.trainableVariables();
-    const adam = new BatchedAdam(vars, { lr: o.lr });
+    // "reciprocal": the float32 op order of the former BatchedAdam, so trained weights are unchanged bit for bit
+    const adam = new Adam(vars, { lr: o.lr, arithmetic: "reciprocal" });
     const D = this.spec.inputDim;
     const C = this.spec.classes;
     // batches are assembled on the host: tf.gather from a large tensor is slow on wasm
@@ -181,9 +179,9 @@ export class BatchedClassifier {
     const yb = new Float32Array(this.R * o.batchSize * C);
     try {
       for (let epoch = 0; epoch < o.epochs; epoch++) {
-        const perms = this.dataRngs.map((rng) => rng.permutation(train.n));
-        for (let start = 0; start < train.n; start += o.batchSize) {
-          const B = Math.min(o.batchSize, train.n - start);
+        const perms = this.dataRngs.map((rng) => rng.permutation(train.nSamples));
+        for (let start = 0; start < train.nSamples; start += o.batchSize) {
+          const B = Math.min(o.batchSize, train.nSamples - start);
           yb.fill(0);
           perms.forEach((perm, r) => {
             for (let i = 0; i < B; i++) {
@@ -238,13 +236,18 @@ export class BatchedClassifier {
   /** Test accuracy per run. */
   accuracy(data: Examples): number[] {
     checkExamples(data, this.spec.inputDim, this.spec.classes, "evaluation set");
-    return this.predict(data.X, data.n).map((L) => accuracyOf(L, data.y, this.spec.classes));
+    return this.predict(data.X, data.nSamples).map((L) => accuracyOf(L, data.y, this.spec.classes));
   }
 
   /** Salience f(A) = Σ_k relu(enc(x)·f_k) per example and run (Tversky heads only). */
   salience(X: Float32Array, n: number): Float32Array[] {
     const t = this.requireTversky("salience");
-    return this.mapChunks(X, n, 1, (x) => tf.sum(project(this.features(x), t.F, t.options.threshold).measure, -1));
+    return this.mapChunks(X, n, 1, (x) => tf.sum(project({ x: this.features(x), features: t.F, threshold: t.options.threshold }).measure, -1));
+  }
+
+  /** ‖enc(x)‖₂ per example and run: the size of the features the head reads (salience's baseline). */
+  featureNorms(X: Float32Array, n: number): Float32Array[] {
+    return this.mapChunks(X, n, 1, (x) => tf.sqrt(tf.sum(tf.square(this.features(x)), -1)));
   }
 
   /** dL/dθ, dL/dα, dL/dβ per run on `data` (full batch; Tversky heads only). */
@@ -252,8 +255,8 @@ export class BatchedClassifier {
     const t = this.requireTversky("scalarGradients");
     const D = this.spec.inputDim;
     const g = tf.tidy(() => {
-      const x = tf.tile(tf.tensor3d(data.X, [1, data.n, D]), [this.R, 1, 1]) as tf.Tensor3D;
-      const y = tf.tile(tf.reshape(tf.oneHot(tf.tensor1d(data.y, "int32"), this.spec.classes), [1, data.n, this.spec.classes]), [this.R, 1, 1]);
+      const x = tf.tile(tf.tensor3d(data.X, [1, data.nSamples, D]), [this.R, 1, 1]) as tf.Tensor3D;
+      const y = tf.tile(tf.reshape(tf.oneHot(tf.tensor1d(data.y, "int32"), this.spec.classes), [1, data.nSamples, this.spec.classes]), [this.R, 1, 1]);
       const { grads } = tf.variableGrads(() => batchedCrossEntropy(this.logits(x), y), [t.theta, t.alpha, t.beta]);
       return [grads[t.theta.name]!, grads[t.alpha.name]!, grads[t.beta.name]!].map((v) => v.dataSync());
     });
@@ -318,13 +321,13 @@ export function accuracyOf(logits: Float32Array, y: Int32Array, classes: number)
 
 /** Rejects mismatched sizes, labels out of range and non-finite inputs with a named error. */
 export function checkExamples(d: Examples, inputDim: number, classes: number, what: string): void {
-  if (!Number.isInteger(d.n) || d.n < 1) throw new Error(`${what}: n must be a positive integer, got ${d.n}`);
-  if (d.X.length !== d.n * inputDim) throw new Error(`${what}: X has ${d.X.length} numbers, expected n × inputDim = ${d.n} × ${inputDim}`);
-  if (d.y.length !== d.n) throw new Error(`${what}: ${d.y.length} labels for ${d.n} examples`);
+  if (!Number.isInteger(d.nSamples) || d.nSamples < 1) throw new Error(`${what}: nSamples must be a positive integer, got ${d.nSamples}`);
+  if (d.X.length !== d.nSamples * inputDim) throw new Error(`${what}: X has ${d.X.length} numbers, expected nSamples × inputDim = ${d.nSamples} × ${inputDim}`);
+  if (d.y.length !== d.nSamples) throw new Error(`${what}: ${d.y.length} labels for ${d.nSamples} samples`);
   for (let i = 0; i < d.X.length; i++) {
     if (!Number.isFinite(d.X[i]!)) throw new Error(`${what}: X[${Math.floor(i / inputDim)}][${i % inputDim}] is ${d.X[i]}; inputs must be finite`);
   }
-  for (let i = 0; i < d.n; i++) {
+  for (let i = 0; i < d.nSamples; i++) {
     if (!(d.y[i]! >= 0 && d.y[i]! < classes)) throw new Error(`${what}: label ${d.y[i]} of example ${i} is outside 0..${classes - 1}`);
   }
 }

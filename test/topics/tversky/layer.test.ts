@@ -1,33 +1,46 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { initTf, tf } from "../lib/core/tf";
-import { Rng } from "../lib/core/rng";
+import { initTf, tf } from "../../../lib/core/tf";
+import { Rng } from "../../../lib/core/rng";
+import { Adam } from "../../../lib/core/optim";
 import {
-  BatchedAdam, TverskyProjection, initMatrix, linearAsPrototypes, linearParams, mlpParams, officialMnistNet, orthogonal,
-  paramCount, sharedBankParams, sharingModels, stepEveryReduction, tverskyParams, tverskySimilarity,
-} from "../lib/tversky/index";
+  TverskyProjection, initMatrix, linearAsPrototypes, linearParams, mlpParams, sharedBankParams, tverskyParams, tverskySimilarity,
+} from "../../../lib/topics/tversky/index";
 
 before(async () => {
   await initTf({ quiet: true });
 });
 
-test("parameter formulas (notes §2): linear p·d + p, Tversky p·d + K·d + 3, shared banks, GPT-2 tying gap", () => {
-  assert.equal(linearParams(64, 10), 650);
-  assert.deepEqual([1, 16, 64].map((K) => tverskyParams(64, 10, K)), [707, 1667, 4739]);
-  assert.equal(paramCount("tversky", 36, 10, 36), 1659);
-  assert.equal(paramCount("linear", 36, 10), 370);
-  assert.equal(sharedBankParams(64, [64, 64], 32), 2 * (64 * 64 + 3) + 32 * 64);
-  assert.equal(tverskyParams(768, 50257, 64, { tiedPrototypes: true, sharedBank: true }), 3);
+test("parameter formulas (notes §2) against hand counts: linear p·d + p, Tversky p·d + K·d + 3", () => {
+  // hand counts of notes §10 item 8 (digits head d = 64, p = 10)
+  assert.equal(linearParams({ d: 64, p: 10 }), 650);
+  assert.equal(linearParams({ d: 64, p: 10, bias: false }), 640);
+  assert.deepEqual([1, 16, 64].map((K) => tverskyParams({ d: 64, p: 10, K })), [707, 1667, 4739]);
+  // the official MNIST head 36 → 10, K = 36: 360 + 1296 + 3
+  assert.equal(tverskyParams({ d: 36, p: 10, K: 36 }), 1659);
+  assert.equal(sharedBankParams({ d: 64, ps: [64, 64], K: 32 }), 10_246);
+  assert.equal(tverskyParams({ d: 768, p: 50_257, K: 64, tiedPrototypes: true, sharedBank: true }), 3);
   assert.equal(mlpParams([16, 44, 10]), 1198);
-  assert.equal(163_037_184 - 124_439_808, 50_257 * 768);
-  assert.throws(() => tverskyParams(0, 10, 4), /d must be a positive integer/);
-  assert.throws(() => paramCount("tversky", 4, 2), /needs K/);
+  assert.throws(() => tverskyParams({ d: 0, p: 10, K: 4 }), /d must be a positive integer/);
+  assert.throws(() => linearParams({ d: 4, p: 2.5 }), /p must be a positive integer/);
 });
 
-test("the official MNIST test network counts 10,935 parameters in tfjs", () => {
-  const m = officialMnistNet(1);
-  assert.equal(m.countParams(), 10_935);
-  m.dispose();
+test("parameter formulas equal tfjs's countParams of built layers, for several (d, p, K) and shared banks", () => {
+  for (const [d, p, K] of [[2, 2, 1], [5, 3, 7], [12, 9, 4]] as const) {
+    const dense = tf.sequential({ layers: [tf.layers.dense({ units: p, inputShape: [d] })] });
+    assert.equal(dense.countParams(), linearParams({ d, p }), `dense ${d}→${p}`);
+    dense.dispose();
+    const one = new TverskyProjection({ units: p, featureCount: K, seed: 1 });
+    const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [d] }), one] });
+    assert.equal(model.countParams(), tverskyParams({ d, p, K }), `Tversky ${d}→${p}, K = ${K}`);
+    model.dispose();
+    // L = 3 layers d → d on one bank
+    const first = new TverskyProjection({ units: d, featureCount: K, seed: 2 });
+    const rest = [3, 4].map((seed) => new TverskyProjection({ units: d, seed, featureBankFrom: first }));
+    const stack = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [d] }), first, ...rest] });
+    assert.equal(stack.countParams(), sharedBankParams({ d, ps: [d, d, d], K }), `3 shared layers d = ${d}, K = ${K}`);
+    stack.dispose();
+  }
 });
 
 test("TverskyProjection: forward equals the functional core, 3-D inputs, output shape and count", () => {
@@ -36,7 +49,7 @@ test("TverskyProjection: forward equals the functional core, 3-D inputs, output 
   const x = tf.tensor3d(rng.normals(2 * 4 * 6), [2, 4, 6]);
   const y = layer.apply(x) as tf.Tensor;
   assert.deepEqual(y.shape, [2, 4, 3]);
-  const want = tf.tidy(() => tverskySimilarity(tf.reshape(x, [8, 6]), layer.prototypes(), layer.featureBank(), 1, 0.5, 0.5, { difference: "substractmatch" }));
+  const want = tf.tidy(() => tverskySimilarity({ x: tf.reshape(x, [8, 6]), prototypes: layer.prototypes(), features: layer.featureBank(), theta: 1, alpha: 0.5, beta: 0.5, difference: "substractmatch" }));
   const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.reshape(y, [8, 3]), want))).dataSync()[0]!);
   assert.ok(diff <= 1e-6, `layer vs functional: ${diff}`);
   assert.equal(layer.countParams(), 3 * 6 + 5 * 6 + 3);
@@ -72,7 +85,7 @@ test("initialisations: official U(0,1), zero-centred U(±√(3/d)), seeded and r
 test("orthogonal init: orthonormal columns (tall) or rows (wide), as torch.nn.init.orthogonal_", () => {
   const rng = new Rng(2);
   for (const [r, c] of [[6, 2], [2, 2], [1, 2], [2, 5]]) {
-    const q = orthogonal(r!, c!, rng);
+    const q = initMatrix({ init: "orthogonal", rows: r!, cols: c!, rng });
     const tall = r! >= c!;
     const k = tall ? c! : r!;
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
@@ -81,7 +94,7 @@ test("orthogonal init: orthonormal columns (tall) or rows (wide), as torch.nn.in
       assert.ok(Math.abs(s - (i === j ? 1 : 0)) <= 1e-6, `[${r}, ${c}] gram[${i}][${j}] = ${s}`);
     }
   }
-  assert.equal(initMatrix("normal", 3, 3, new Rng(1)).length, 9);
+  assert.equal(initMatrix({ init: "normal", rows: 3, cols: 3, rng: new Rng(1) }).length, 9);
 });
 
 test("feature-bank sharing: counted once, gradients from both layers add up, one update per step", () => {
@@ -102,14 +115,14 @@ test("feature-bank sharing: counted once, gradients from both layers add up, one
   const g = tf.tidy(() => {
     const viaModel = tf.variableGrads(loss, [bank]).grads[bank.name]!;
     const ref = tf.grad((F: tf.Tensor) => {
-      const h = tverskySimilarity(x, first.prototypes(), F, 1, 0.5, 0.5);
-      return tf.sum(tf.square(tverskySimilarity(h, second.prototypes(), F, 1, 0.5, 0.5)));
+      const h = tverskySimilarity({ x, prototypes: first.prototypes(), features: F, theta: 1, alpha: 0.5, beta: 0.5 });
+      return tf.sum(tf.square(tverskySimilarity({ x: h, prototypes: second.prototypes(), features: F, theta: 1, alpha: 0.5, beta: 0.5 })));
     })(first.featureBank());
     return tf.max(tf.abs(tf.sub(viaModel, ref))).dataSync()[0]! / Math.max(1e-6, tf.max(tf.abs(ref)).dataSync()[0]!);
   });
   assert.ok(g <= 1e-4, `bank gradient through the model vs two explicit uses: relative ${g}`);
   const before = bank.dataSync().slice();
-  const adam = new BatchedAdam(vars, { lr: 0.01 });
+  const adam = new Adam(vars, { lr: 0.01, arithmetic: "reciprocal" });
   const { grads, value } = tf.variableGrads(loss, vars);
   adam.step(vars.map((v) => grads[v.name]!));
   tf.dispose([value, ...Object.values(grads)]);
@@ -119,15 +132,6 @@ test("feature-bank sharing: counted once, gradients from both layers add up, one
   adam.dispose();
   x.dispose();
   model.dispose();
-  assert.deepEqual(sharingModels(8, 5, 1), { separate: 2 * (64 + 3) + 2 * 40, shared: 2 * (64 + 3) + 40, linear: 2 * 72 });
-});
-
-test("one Adam step through the layer for every reduction pair: runs, finite gradients, loss changes", () => {
-  const before = tf.memory().numTensors;
-  const steps = stepEveryReduction(5);
-  assert.equal(steps.length, 40);
-  for (const s of steps) assert.deepEqual([s.error, s.finite, s.changed], [null, true, true], `${s.intersection}+${s.difference}`);
-  assert.equal(tf.memory().numTensors, before);
 });
 
 test("linearAsPrototypes: the rows of Wᵀ give the dense layer's logits as dot products", () => {

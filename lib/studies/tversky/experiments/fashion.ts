@@ -1,12 +1,12 @@
 /**
- * The MNIST-from-scratch analogue on Fashion-MNIST (notes §6.1 row "MNIST, ResNet-50 from
+ * Section "17: Fashion-MNIST from scratch". The MNIST-from-scratch analogue on Fashion-MNIST (notes §6.1 row "MNIST, ResNet-50 from
  * scratch": 99.54 vs 99.56, parity): one small dense encoder, trained from scratch with a linear
  * head and with a Tversky head, several seeds, test on t10k. Each seed is its own R = 1 run (the
  * 784-wide first layer is fastest as a plain 2-D matmul on wasm).
  */
-import { progress } from "../core/progress";
-import { BatchedClassifier, type ClassifierSpec, type Examples, type HeadSpec, type TrainOptions } from "./classifier";
-import type { HeadResult } from "./digits-experiments";
+import { progress } from "../../../core/progress";
+import { BatchedClassifier, type ClassifierSpec, type Examples, type HeadSpec, type TrainOptions } from "../../../topics/tversky/index";
+import type { HeadResult } from "./digits";
 
 /** Training and model settings of the Fashion-MNIST comparison. */
 export interface FashionSpec extends TrainOptions {
@@ -24,7 +24,7 @@ export interface FashionResults {
 }
 
 /** Trains the encoder with each head for every seed; test accuracy on t10k, parameter counts, θ/α/β. */
-export function fashionExperiment(train: Examples, test: Examples, spec: FashionSpec, options: { quiet?: boolean } = {}): FashionResults {
+export function runFashion(train: Examples, test: Examples, spec: FashionSpec, options: { quiet?: boolean } = {}): FashionResults {
   const base = { inputDim: 784, classes: 10, encoder: spec.encoder, encoderLastRelu: false };
   const heads: [string, HeadSpec][] = [
     ["linear", { kind: "linear" }],

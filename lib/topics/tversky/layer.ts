@@ -7,11 +7,11 @@
  * layer's bank instead of owning one. Only the owner lists the bank among its weights, so a model
  * counts and updates it once while gradients from every layer that reads it add up.
  */
-import { tf } from "../core/tf";
-import { Rng } from "../core/rng";
+import { tf } from "../../core/tf";
+import { Rng } from "../../core/rng";
 import { initMatrix, INITS, type InitName } from "./init";
 import { tverskySimilarity } from "./similarity";
-import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./types";
+import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./options";
 
 type LayerVariable = tf.LayerVariable;
 
@@ -84,7 +84,7 @@ export class TverskyProjection extends tf.layers.Layer {
     const rng = new Rng(this.seed);
     const zeros = tf.initializers.zeros();
     this.protoVar = this.addWeight("prototypes", [this.units, d], "float32", zeros);
-    const write = (v: LayerVariable, rows: number) => tf.tidy(() => void v.write(tf.tensor2d(initMatrix(this.init, rows, d, rng), [rows, d])));
+    const write = (v: LayerVariable, rows: number) => tf.tidy(() => void v.write(tf.tensor2d(initMatrix({ init: this.init, rows, cols: d, rng }), [rows, d])));
     write(this.protoVar, this.units);
     if (this.bankOwner === undefined) {
       const K = this.featureCountArg!;
@@ -119,7 +119,15 @@ export class TverskyProjection extends tf.layers.Layer {
       if (x.shape[x.rank - 1] !== d) throw new Error(`TverskyProjection ${this.name}: input last dimension ${x.shape[x.rank - 1]} != d = ${d}`);
       // [B, T, d] (language-model use) is flattened to [B·T, d] and back, as officially
       const flat = x.rank === 2 ? x : tf.reshape(x, [-1, d]);
-      const s = tverskySimilarity(flat, this.protoVar!.read(), this.bankVariable().read(), this.thetaVar!.read(), this.alphaVar!.read(), this.betaVar!.read(), this.options);
+      const s = tverskySimilarity({
+        ...this.options,
+        x: flat,
+        prototypes: this.protoVar!.read(),
+        features: this.bankVariable().read(),
+        theta: this.thetaVar!.read(),
+        alpha: this.alphaVar!.read(),
+        beta: this.betaVar!.read(),
+      });
       return x.rank === 2 ? s : tf.reshape(s, [...x.shape.slice(0, -1), this.units]);
     });
   }

@@ -1,15 +1,15 @@
 /**
  * Plotly specs of the study's figures (pure functions of results; the notebook renders them with
- * core's showFigure).
+ * core's showFigure). Figure function `fooBarFigure` ↔ file `figures/tversky/foo-bar.{svg,png}`.
  */
-import type { Figure } from "../core/figures";
-import { methodColor } from "../core/plot-style";
-import type { GridRow } from "./xor-experiments";
+import type { Figure } from "../../core/figures";
+import { methodColor } from "../../core/plot-style";
+import type { GridRow } from "./experiments/xor-grid";
 
 const pct = (v: number) => Math.round(v * 100) / 100;
 
 /** The XOR convergence table as a heatmap: reduction pairs × (K…, all, paper). */
-export function xorConvergenceHeatmap(rows: readonly GridRow[], Ks: readonly number[]): Figure {
+export function xorConvergenceFigure(rows: readonly GridRow[], Ks: readonly number[]): Figure {
   const cols = [...Ks.map((K) => `K=${K}`), "all runs", "paper [S]"];
   const z = rows.map((r) => [...r.byK.map((c) => pct(c.p)), pct(r.p), r.paper === undefined ? null : r.paper]);
   const text = rows.map((r) => [...r.byK.map((c) => c.p.toFixed(2)), r.p.toFixed(2), r.paper === undefined ? "n/t" : r.paper.toFixed(2)]);
@@ -42,7 +42,7 @@ export function xorConvergenceHeatmap(rows: readonly GridRow[], Ks: readonly num
 }
 
 /** Decision regions of a trained XOR layer: logit(1) − logit(0) on a grid, the 4 points on top. */
-export function decisionRegionsFigure(g: { xs: number[]; ys: number[]; z: number[][]; title: string }): Figure {
+export function xorDecisionRegionsFigure(g: { xs: number[]; ys: number[]; z: number[][]; title: string }): Figure {
   const points = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]];
   const scale = Math.max(1e-6, ...g.z.flat().map((v) => Math.abs(v)));
   return {
@@ -89,7 +89,7 @@ export function mosaic(rows: readonly (readonly (readonly number[] | null)[])[],
 }
 
 /** Learned prototypes and features (8×8, signed, each tile scaled to ±1), one group per row block. */
-export function weightImagesFigure(groups: readonly { label: string; images: readonly (readonly number[])[] }[], perRow: number, title: string): Figure {
+export function digitsPrototypesFeaturesFigure(groups: readonly { label: string; images: readonly (readonly number[])[] }[], perRow: number, title: string): Figure {
   const rows: (readonly number[] | null)[][] = [];
   const tickvals: number[] = [];
   const side = 8;
@@ -119,7 +119,7 @@ export function weightImagesFigure(groups: readonly { label: string; images: rea
 }
 
 /** Per class: the lowest- and highest-salience test digits (greyscale), notes §8 / item 13. */
-export function salienceFigure(examples: readonly { cls: number; lowest: { pixels: number[] }[]; highest: { pixels: number[] }[] }[], title: string): Figure {
+export function digitsSalienceFigure(examples: readonly { cls: number; lowest: { pixels: number[] }[]; highest: { pixels: number[] }[] }[], title: string): Figure {
   const rows = examples.map((e) => [...e.lowest.map((x) => x.pixels), null, ...e.highest.map((x) => x.pixels)]);
   const z = mosaic(rows, 8, false);
   const k = examples[0]?.lowest.length ?? 0;
