@@ -8,7 +8,7 @@
  * comes from the Rng passed in, so the stream is reproducible. About 3x faster than the polar
  * method of core Rng.normal here; its distribution is checked in the tests against Phi.
  */
-import type { Rng } from "../core/rng";
+import type { Rng } from "../../core/rng";
 
 const LAYERS = 128;
 const R = 3.442619855899; // start of the tail

@@ -3,14 +3,15 @@
  * repeat, and training subsets of size m drawn without replacement and redrawn until every class
  * is present (the official code's rule, notes §3.2). All randomness comes from the Rng passed in.
  */
-import type { Rng } from "../core/rng";
+import type { Rng } from "../../core/rng";
 
 /**
  * Stratified split: the test part has ceil(testFrac * N) samples (scikit-learn's rounding),
  * allocated to classes in proportion to their counts (floor, then the largest remainders; ties
  * to the lower class), chosen uniformly within each class. Returns sorted index arrays.
  */
-export function stratifiedSplit(y: Int32Array, K: number, testFrac: number, rng: Rng): { train: Int32Array; test: Int32Array } {
+export function stratifiedSplit(o: { y: Int32Array; K: number; testFrac: number; rng: Rng }): { train: Int32Array; test: Int32Array } {
+  const { y, K, testFrac, rng } = o;
   const N = y.length;
   if (!(testFrac > 0 && testFrac < 1)) throw new Error(`stratifiedSplit: testFrac must be in (0, 1), got ${testFrac}`);
   const byClass: number[][] = Array.from({ length: K }, () => []);
@@ -45,7 +46,9 @@ export function stratifiedSplit(y: Int32Array, K: number, testFrac: number, rng:
  * m distinct indices drawn uniformly from `pool`, redrawn until all K classes occur (official
  * `train_test_split(train_size=m)` + redraw rule). Throws when m < K or after `maxTries` draws.
  */
-export function sampleWithAllClasses(pool: Int32Array, y: Int32Array, K: number, m: number, rng: Rng, maxTries = 10000): Int32Array {
+export function sampleWithAllClasses(o: { pool: Int32Array; y: Int32Array; K: number; m: number; rng: Rng; maxTries?: number }): Int32Array {
+  const { pool, y, K, m, rng } = o;
+  const maxTries = o.maxTries ?? 10000;
   if (!Number.isInteger(m) || m < K) throw new Error(`sampleWithAllClasses: m = ${m} cannot cover K = ${K} classes; use m >= K`);
   if (m > pool.length) throw new Error(`sampleWithAllClasses: m = ${m} exceeds the pool of ${pool.length} samples`);
   const items = Array.from(pool);

@@ -5,9 +5,9 @@
  * count at which max_j |mean_j| <= tol along one stream of samples; the reported total is
  * m = 2 m_k (two classes), summarised by the median over repeats.
  */
-import { Rng } from "../core/rng";
+import { Rng } from "../../core/rng";
 import { fillStandardNormal } from "./gaussian";
-import { median } from "./stats";
+import { median } from "../../core/stats";
 
 /** First-passage sample sizes of one dimension n (claim 15). */
 export interface EstimationResult {
