@@ -8,6 +8,13 @@
 export { PAPER, SIMULATION_PROTOCOL } from "./paper";
 export { SETTINGS, SEEDS, DATASETS, type Settings, type Cell } from "./settings";
 
+// Claims: one function per claim or check (every expected value, tolerance and provenance is in claims.ts)
+export {
+  check1, check2, check3, check4, claim5, claim6, claim7, claim8, claim9, claim10, claim11, claim12, check13, check14, claim15,
+  claimP1, claimP2, claimP3, elasticityWithSe, printedTolerance, K_SE,
+  PROTOTYPE_MSTAR, PROTOTYPE_CURVES, PROTOTYPE_FIXTURES, PROTOTYPE_DIAGNOSTICS, PROTOTYPE_MEPS, PROTOTYPE_CROSSING, PROTOTYPE_ESTIMATION,
+} from "./claims";
+
 // The two estimators (checks 1-3)
 export { loadStudyData, runEstimators, checkNBLinear, fixtureCheck, randomGaussianClasses, type StudyData, type EstimatorsResult, type FixtureRow, type NBLinearCheck } from "./experiments/estimators";
 export { fixtureTable } from "./tables";
@@ -44,4 +51,3 @@ export { estimationTable } from "./tables";
 export { runLuck, type LuckResult } from "./experiments/luck";
 
 export type { Row } from "./tables";
-export { PROTOTYPE_MSTAR } from "./claims";

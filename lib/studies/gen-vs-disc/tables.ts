@@ -2,7 +2,7 @@
  * The study's tables as rows of plain data (shown with core showTable, recorded in results.csv):
  * one function per table of the notebook, plus tidy "long" rows of every curve and m* grid.
  */
-import { fmt } from "../../core/claims";
+import { fmt } from "../../core/format";
 import type { MeanCI } from "../../core/stats";
 import { runsMStar, type LearningCurve, type MStarResult, type PaperRunsResult } from "../../topics/classifiers";
 import type { BayesRow } from "./experiments/bayes-error";
@@ -11,7 +11,9 @@ import type { FixtureRow } from "./experiments/estimators";
 import type { EstimationRun } from "./experiments/estimation";
 import type { SmallNResult } from "./experiments/job-grid";
 
-export type Row = Record<string, string | number | boolean | null>;
+import type { Row } from "../../core/results";
+
+export type { Row };
 
 const pm = (c: MeanCI) => (Number.isFinite(c.mean) ? `${c.mean.toFixed(3)} ± ${c.half.toFixed(3)}` : "–");
 

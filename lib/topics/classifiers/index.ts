@@ -4,18 +4,15 @@
  * complexity. Notes: docs/notes/gen-vs-disc.md (section numbers in the doc comments refer to it).
  */
 
-// Data: the dense row-major container, min-max scaling, splits and subsamples
+// Data: the dense row-major container and min-max scaling (splits and subsamples: core/splits)
 export { makeDataset, fromLabelled, subset, classCounts, withFeatures, type Dataset } from "./dataset";
 export { fitMinMax, type MinMaxScaler } from "./scaling";
-export { stratifiedSplit, sampleWithAllClasses } from "./splits";
 
 // Estimators: the NB variants (pooled = the paper's, per-class = scikit-learn's) and logistic regression
 export { argmaxRows, predict, errorRate, linearScores, requireAllClasses, type Classifier, type LinearModel } from "./classifier";
 export { GaussianNB, maxFeatureVariance, type GaussianNBOptions, type NBVariance } from "./naive-bayes";
 export { LogisticRegression, type LogisticOptions, type FitInfo } from "./logistic";
 export { binaryObjective, softmaxObjective, type LossWeights } from "./logistic-loss";
-export { lbfgs, type LbfgsOptions, type LbfgsResult, type LbfgsStatus, type ObjectiveFn } from "./lbfgs";
-export { moreThuente } from "./line-search";
 export { bindRows, jsScoresXWt, jsAccumulateRtX, type RowProducts } from "./matmul";
 export { wasmKernels } from "./wasm-simd";
 export { makeModel, PAPER_NB, PER_CLASS_NB, sklearnLR, type ModelConfig } from "./models";

@@ -13,7 +13,7 @@ import type { Dataset } from "./dataset";
 import { subset } from "./dataset";
 import { LogisticRegression } from "./logistic";
 import { fitMinMax } from "./scaling";
-import { sampleWithAllClasses, stratifiedSplit } from "./splits";
+import { sampleWithAllClasses, stratifiedSplit } from "../../core/splits";
 import { compareByCI, meanCI, type MeanCI } from "../../core/stats";
 import { crossingPoint, sampleComplexity } from "./curve-stats";
 
@@ -81,11 +81,11 @@ export function learningCurve(o: LearningCurveOptions): LearningCurve {
   const bar = progress(`${name} learning curves`, o.repeats, { quiet: o.progress === false });
   for (let r = 0; r < o.repeats; r++) {
     const rr = rng.split();
-    const { train, test } = stratifiedSplit({ y: data.y, K: data.K, testFrac, rng: rr });
+    const { train, test } = stratifiedSplit(rr, { y: data.y, testFraction: testFrac, nClasses: data.K });
     const testSet = subset(data, test);
     const active = models.map((s, i) => (r < reps[i]! ? s.make() : null));
     for (const [mi, m] of mGrid.entries()) {
-      const idx = sampleWithAllClasses({ pool: train, y: data.y, K: data.K, m, rng: rr });
+      const idx = sampleWithAllClasses(rr, { pool: train, y: data.y, nClasses: data.K, m });
       const raw = subset(data, idx);
       const scaler = fitMinMax(raw);
       const tr = scaler.apply(raw);

@@ -8,10 +8,10 @@ import { Rng } from "../../../lib/core/rng";
 import { loadSklearn } from "../../../lib/core/data";
 import { normalCdf, percentile } from "../../../lib/core/stats";
 import {
-  fromLabelled, makeDataset, subset, fitMinMax, GaussianNB, LogisticRegression, errorRate, predict, linearScores,
-  lbfgs, moreThuente, softmaxObjective, binaryObjective, paperBayesError, makePaperSimulation,
+  fromLabelled, makeDataset, fitMinMax, GaussianNB, LogisticRegression, errorRate, predict, linearScores,
+  softmaxObjective, binaryObjective, paperBayesError, makePaperSimulation,
   bayesErrorMonteCarlo, nbDiagnostics, mahalanobis2, fitScaling, sampleComplexity,
-  crossingPoint, elasticity, stratifiedSplit, sampleWithAllClasses, fillStandardNormal, argmaxRows,
+  crossingPoint, elasticity, fillStandardNormal, argmaxRows,
   type Dataset,
 } from "../../../lib/topics/classifiers";
 
@@ -33,65 +33,7 @@ function randomDataset(rng: Rng, m: number, n: number, K: number): Dataset {
 }
 
 // ---------------------------------------------------------------------------------------------
-// L-BFGS and the line search
-
-test("lbfgs solves a convex quadratic to its closed-form minimiser", () => {
-  // f = 1/2 x'Ax - b'x with A = tridiag(-1, 4, -1), n = 20: x* = A^{-1} b
-  const n = 20;
-  const b = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
-  const Ax = (x: Float64Array) => Float64Array.from(x, (v, i) => 4 * v - (i > 0 ? x[i - 1]! : 0) - (i < n - 1 ? x[i + 1]! : 0));
-  const res = lbfgs((x, g) => {
-    const a = Ax(x);
-    let f = 0;
-    for (let i = 0; i < n; i++) {
-      g[i] = a[i]! - b[i]!;
-      f += 0.5 * x[i]! * a[i]! - b[i]! * x[i]!;
-    }
-    return f;
-  }, new Float64Array(n), { gtol: 1e-12, ftol: 0 });
-  // x* by the Thomas algorithm for the tridiagonal system
-  const c = new Float64Array(n);
-  const d = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const denom = 4 + (i > 0 ? c[i - 1]! : 0);
-    c[i] = -1 / denom;
-    d[i] = (b[i]! + (i > 0 ? d[i - 1]! : 0)) / denom;
-  }
-  const xs = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) xs[i] = d[i]! - c[i]! * (i < n - 1 ? xs[i + 1]! : 0);
-  const r = Ax(xs).map((v, i) => v - b[i]!);
-  assert.ok(Math.max(...r.map(Math.abs)) < 1e-14, "Thomas solution is exact");
-  // with ftol = 0 the run ends when f stops decreasing in float64: |g| ~ sqrt(eps |f| lambda_max) ~ 1e-8
-  const err = Math.max(...res.x.map((v, i) => Math.abs(v - xs[i]!)));
-  assert.ok(err < 1e-7, `|x - x*| = ${err}`);
-  assert.ok(res.converged);
-});
-
-test("lbfgs finds the Rosenbrock minimum (1, 1) from (-1.2, 1)", () => {
-  const res = lbfgs((x, g) => {
-    const [a, c] = [x[0]!, x[1]!];
-    g[0] = -400 * a * (c - a * a) - 2 * (1 - a);
-    g[1] = 200 * (c - a * a);
-    return 100 * (c - a * a) ** 2 + (1 - a) ** 2;
-  }, Float64Array.of(-1.2, 1), { gtol: 1e-10, ftol: 0 });
-  assert.ok(Math.abs(res.x[0]! - 1) < 1e-7 && Math.abs(res.x[1]! - 1) < 1e-7, `got ${res.x}`);
-  assert.ok(res.iterations < 100, `took ${res.iterations} iterations`);
-});
-
-test("Moré–Thuente returns a step satisfying the strong Wolfe conditions", () => {
-  // phi(t) = (t - 3)^2 + 0.1 t^4 - 9 along a descent direction; phi'(0) = -6
-  const phi = (t: number) => ({ f: (t - 3) ** 2 + 0.1 * t ** 4 - 9, g: 2 * (t - 3) + 0.4 * t ** 3 });
-  for (const stp0 of [0.01, 1, 50]) {
-    const r = moreThuente(phi, 0, -6, stp0, { ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: 1e10, maxEvals: 20 });
-    assert.equal(r.status, "converged");
-    assert.ok(r.f <= 1e-3 * r.stp * -6, "sufficient decrease");
-    assert.ok(Math.abs(r.g) <= 0.9 * 6, "curvature");
-  }
-  assert.throws(() => moreThuente(phi, 0, 1, 1, { ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: 1e10, maxEvals: 20 }), /descent direction/);
-});
-
-// ---------------------------------------------------------------------------------------------
-// Logistic objective: finite-difference gradients, forms, fixtures
+// Objectives (L-BFGS itself is tested in test/core/lbfgs.test.ts)
 
 function gradientCheck(fg: (x: Float64Array, g: Float64Array) => number, theta: Float64Array): number {
   const g = new Float64Array(theta.length);
@@ -235,39 +177,6 @@ test("bad inputs are rejected with errors that name the problem", () => {
   assert.throws(() => new LogisticRegression({ C: 0 }), /C must be a positive/);
   assert.throws(() => new LogisticRegression({ C: 1 }).fit(makeDataset({ X: Float64Array.of(1, 2), y: Int32Array.of(1, 1), n: 1, K: 2 })), /sampleWithAllClasses/);
   assert.throws(() => new LogisticRegression().objective(DATA.iris), /call fit/);
-});
-
-test("stratified split: ceil(0.3 N) test samples, proportional classes, disjoint, deterministic", () => {
-  const y = DATA.digits.y;
-  const a = stratifiedSplit({ y, K: 10, testFrac: 0.3, rng: new Rng(5) });
-  const b = stratifiedSplit({ y, K: 10, testFrac: 0.3, rng: new Rng(5) });
-  assert.equal(a.test.length, 540);
-  assert.equal(a.train.length, 1257);
-  assert.deepEqual(a, b);
-  const inTest = new Set(a.test);
-  assert.ok(Array.from(a.train).every((i) => !inTest.has(i)));
-  const counts = new Array(10).fill(0);
-  for (const i of a.test) counts[y[i]!]++;
-  const full = new Array(10).fill(0);
-  for (const c of y) full[c]++;
-  counts.forEach((c, k) => assert.ok(Math.abs(c - (full[k] * 540) / 1797) < 1, `class ${k}: ${c}`));
-  for (const [name, N, train] of [["iris", 150, 105], ["wine_data", 178, 124], ["breast_cancer", 569, 398]] as const) {
-    const s = stratifiedSplit({ y: DATA[name].y, K: DATA[name].K, testFrac: 0.3, rng: new Rng(1) });
-    assert.equal(s.train.length, train, name);
-    assert.equal(s.train.length + s.test.length, N);
-  }
-});
-
-test("subsamples contain every class and are distinct indices of the pool", () => {
-  const ds = DATA.digits;
-  const pool = Int32Array.from({ length: 900 }, (_, i) => i);
-  const rng = new Rng(8);
-  for (let t = 0; t < 20; t++) {
-    const idx = sampleWithAllClasses({ pool, y: ds.y, K: 10, m: 20, rng });
-    assert.equal(new Set(idx).size, 20);
-    assert.equal(new Set(Array.from(subset(ds, idx).y)).size, 10);
-  }
-  assert.throws(() => sampleWithAllClasses({ pool, y: ds.y, K: 10, m: 5, rng }), /cannot cover/);
 });
 
 // ---------------------------------------------------------------------------------------------
