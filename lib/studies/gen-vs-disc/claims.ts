@@ -110,7 +110,8 @@ function mStarVsPrototype(r: SmallNResult | undefined, model: string, K: number,
   if (r === undefined) return close({ label, measured: NaN, expected, abs: 1, from });
   const sp = r.spread[model]!;
   const se = Math.SQRT2 * sp.sd;
-  return close({ label, measured: r.mStar[model] ?? NaN, expected, abs: Math.max(r.step, tol(K_SE * se)), se, from });
+  const censored = sp.censored ? ` (${sp.censored}/${sp.resamples} bootstrap resamples had not crossed by the end of the scan: sd is a lower bound)` : "";
+  return close({ label: label + censored, measured: r.mStar[model] ?? NaN, expected, abs: Math.max(r.step, tol(K_SE * se)), se, from });
 }
 
 const smallFor = (small: { K: number; results: SmallNResult[] }[], K: number) => small.find((s) => s.K === K)?.results ?? [];

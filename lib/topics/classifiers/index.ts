@@ -19,7 +19,6 @@ export { makeModel, PAPER_NB, PER_CLASS_NB, sklearnLR, type ModelConfig } from "
 
 // The paper's simulation and its Bayes error
 export { makePaperSimulation, paperBayesError, bayesErrorMonteCarlo, type PaperSimulation } from "./simulation";
-export { fillStandardNormal } from "./gaussian";
 
 // Learning curves on real data and sample complexity in the simulation
 export { learningCurve, at, lastM, mEps, meanCrossing, significantWins, gridSteps, type LearningCurve, type LearningCurveOptions, type Model, type ModelSpec, type SolverStats } from "./learning-curves";

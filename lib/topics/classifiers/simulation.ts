@@ -8,7 +8,7 @@
  */
 import type { Rng } from "../../core/rng";
 import type { Dataset } from "./dataset";
-import { fillStandardNormal } from "./gaussian";
+import { fillNormal } from "../../core/normal";
 import { normalCdf } from "../../core/stats";
 
 /** The generator for one (n, K). */
@@ -46,7 +46,7 @@ export function makePaperSimulation(o: { n: number; K: number }): PaperSimulatio
 
   const features = (y: Int32Array, rng: Rng): Float64Array => {
     const X = new Float64Array(y.length * n);
-    fillStandardNormal(rng, X);
+    fillNormal(rng, X);
     for (let i = 0; i < y.length; i++) {
       const mo = y[i]! * n;
       const off = i * n;

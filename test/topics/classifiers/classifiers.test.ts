@@ -6,12 +6,12 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
 import { loadSklearn } from "../../../lib/core/data";
-import { normalCdf, percentile } from "../../../lib/core/stats";
+import { percentile } from "../../../lib/core/stats";
 import {
   fromLabelled, makeDataset, fitMinMax, GaussianNB, LogisticRegression, errorRate, predict, linearScores,
   softmaxObjective, binaryObjective, paperBayesError, makePaperSimulation,
   bayesErrorMonteCarlo, nbDiagnostics, mahalanobis2, fitScaling, sampleComplexity,
-  crossingPoint, elasticity, fillStandardNormal, argmaxRows,
+  crossingPoint, elasticity, argmaxRows,
   type Dataset,
 } from "../../../lib/topics/classifiers";
 
@@ -180,7 +180,7 @@ test("bad inputs are rejected with errors that name the problem", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Simulation, Bayes error, random normals
+// Simulation and Bayes error (the normal sampler is core/normal, tested in test/core/normal.test.ts)
 
 test("paper simulation: Bayes error closed form (notes §1.6) and the generator's moments", () => {
   assert.ok(Math.abs(paperBayesError({ n: 10, K: 2 }) - 0.009508) < 5e-7);
@@ -200,29 +200,6 @@ test("paper simulation: Bayes error closed form (notes §1.6) and the generator'
   assert.deepEqual(Array.from(bal.y), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
   const tr = sim.sample(3, new Rng(4));
   assert.equal(new Set(tr.y).size, 3);
-});
-
-test("ziggurat normals: moments and CDF at several points within 5 standard errors", () => {
-  const N = 1_000_000;
-  const z = new Float64Array(N);
-  fillStandardNormal(new Rng(77), z);
-  let s = 0;
-  let s2 = 0;
-  for (const v of z) {
-    s += v;
-    s2 += v * v;
-  }
-  assert.ok(Math.abs(s / N) < 5 / Math.sqrt(N));
-  assert.ok(Math.abs(s2 / N - 1) < 5 * Math.sqrt(2 / N));
-  for (const q of [-3.6, -2.5, -1, 0, 0.7, 2, 3.3]) {
-    let c = 0;
-    for (const v of z) if (v <= q) c++;
-    const p = normalCdf(q);
-    assert.ok(Math.abs(c / N - p) < 5 * Math.sqrt((p * (1 - p)) / N), `P(Z <= ${q}) = ${c / N} vs ${p}`);
-  }
-  const again = new Float64Array(10);
-  fillStandardNormal(new Rng(77), again);
-  assert.deepEqual(Array.from(again), Array.from(z.subarray(0, 10)));
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
+import { fillNormal } from "../../../lib/core/normal";
 import {
-  bindRows, jsScoresXWt, jsAccumulateRtX, wasmKernels, fillStandardNormal, learningCurve, runJob, runJobs, simulationMStar, paperRuns,
+  bindRows, jsScoresXWt, jsAccumulateRtX, wasmKernels, learningCurve, runJob, runJobs, simulationMStar, paperRuns,
   makeModel, PAPER_NB, sklearnLR, GaussianNB, mergeRuns, bootstrapMStar, runsMStar, mEps, meanCrossing, significantWins, gridSteps,
   simStep, fromLabelled, testEvaluator, makePaperSimulation, errorRate, LogisticRegression, type Job, type LearningCurve, type MStarResult, type PaperRunsResult,
 } from "../../../lib/topics/classifiers";
@@ -21,7 +22,7 @@ test("WebAssembly SIMD products equal the JavaScript loops (odd and even n, all 
     const W = new Float64Array(K * n);
     const b = new Float64Array(K);
     const R = new Float64Array(m * K);
-    for (const a of [X, W, b, R]) fillStandardNormal(rng, a);
+    for (const a of [X, W, b, R]) fillNormal(rng, a);
     const Zw = new Float64Array(m * K);
     const Zj = new Float64Array(m * K);
     const rows = bindRows(X, m, n);

@@ -3,9 +3,10 @@
  * both estimators on the notes' §5.5 fixtures (each dataset min-max-scaled and fitted in full).
  */
 import { loadSklearn } from "../../../core/data";
+import { fillNormal } from "../../../core/normal";
 import { Rng } from "../../../core/rng";
 import {
-  argmaxRows, errorRate, fillStandardNormal, fitMinMax, fromLabelled, GaussianNB, linearScores, LogisticRegression, makeDataset,
+  argmaxRows, errorRate, fitMinMax, fromLabelled, GaussianNB, linearScores, LogisticRegression, makeDataset,
   type Dataset, type SklearnName,
 } from "../../../topics/classifiers";
 import { DATASETS } from "../settings";
@@ -74,9 +75,9 @@ export function checkNBLinear(ds: Dataset, label: string): NBLinearCheck {
 export function randomGaussianClasses(o: { m: number; n: number; K: number; seed: number }): Dataset {
   const rng = new Rng(o.seed);
   const mu = new Float64Array(o.K * o.n);
-  fillStandardNormal(rng, mu);
+  fillNormal(rng, mu);
   const X = new Float64Array(o.m * o.n);
-  fillStandardNormal(rng, X);
+  fillNormal(rng, X);
   const y = new Int32Array(o.m);
   for (let i = 0; i < o.m; i++) {
     y[i] = i < o.K ? i : rng.int(0, o.K);
