@@ -3,20 +3,24 @@
 #   make test        unit tests + every notebook at smoke scale into build/smoke (committed files untouched)
 #   make kernel      register the project's tslab as a Jupyter kernel for this user
 #   make bench       print the benchmark tables
-#   make run NB=notebooks/x.ipynb [SCALE=smoke] [TIMEOUT=600]   execute one notebook in place
+#   make run NB=notebooks/x.ipynb [SCALE=smoke] [TIMEOUT=s] [STALL=s]   execute one notebook (in place at
+#                    full scale; at another scale into build/<scale>/notebooks/, figures into build/<scale>/)
+#   make e2e [E2E_NB=one-step-gd]   real browser: Jupyter Notebook + headless Chromium, Restart & Run All
 # FORCE=1 makes `make reproduce` re-run every notebook even when nothing changed.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE ?= node
-TS_SOURCES := $(shell find lib test bench -name '*.ts' 2>/dev/null)
-# tests live in test/core, test/topics/<topic>, test/studies/<slug> (and the runner's own package)
-TEST_FILES := $(patsubst %.ts,dist/%.js,$(sort $(shell find test -name '*.test.ts' -not -path '*/fixtures/*')))
+RUNNER := packages/notebook-runner
+TS_SOURCES := $(shell find lib test bench e2e $(RUNNER)/src $(RUNNER)/test -name '*.ts' -not -path '*/fixtures/*' 2>/dev/null)
+# tests live in test/core, test/topics/<topic>, test/studies/<slug>, test/cli, and the runner package's test/
+TEST_FILES := $(patsubst %.ts,dist/%.js,$(sort $(shell find test -name '*.test.ts' -not -path '*/fixtures/*'))) \
+  $(patsubst $(RUNNER)/%.ts,$(RUNNER)/dist/%.js,$(sort $(shell find $(RUNNER)/test -name '*.test.ts' -not -path '*/fixtures/*')))
 BENCH_FILES := $(patsubst %.ts,dist/%.js,$(sort $(wildcard bench/*.ts)))
 INSTALLED := node_modules/.install-stamp
 BUILT := dist/.build-stamp
 
-.PHONY: help install build test reproduce kernel bench readme run clean
+.PHONY: help install build test reproduce kernel bench readme run e2e clean
 
 help:
 	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -32,8 +36,11 @@ install: $(INSTALLED)
 $(BUILT): $(INSTALLED) tsconfig.json $(TS_SOURCES)
 	@# drop compiled files whose source was deleted, so no stale module or test lingers
 	@if [ -d dist ]; then find dist -name '*.js' | while read -r f; do s=$${f#dist/}; s=$${s%.js}.ts; [ -f "$$s" ] || rm -f "$$f" "$${f%.js}.d.ts" "$$f.map"; done; fi
+	@if [ -d $(RUNNER)/dist ]; then find $(RUNNER)/dist -name '*.js' | while read -r f; do s=$(RUNNER)/$${f#$(RUNNER)/dist/}; s=$${s%.js}.ts; [ -f "$$s" ] || rm -f "$$f" "$${f%.js}.d.ts" "$$f.map"; done; fi
+	@# the runner package first: the project's commands import it by name (node_modules/@linear-studies)
+	npx tsc -p $(RUNNER)/tsconfig.json
 	npx tsc -p tsconfig.json
-	@chmod +x dist/lib/bin/*.js
+	@chmod +x dist/lib/cli/*.js $(RUNNER)/dist/src/cli.js $(RUNNER)/dist/src/kernel-shim.js
 	@touch $@
 
 build: $(BUILT)
@@ -42,21 +49,29 @@ test: $(BUILT)
 	$(NODE) --test --test-reporter=spec $(TEST_FILES)
 
 reproduce: $(BUILT)
-	$(NODE) dist/lib/bin/reproduce.js $(if $(FORCE),--force)
-	$(NODE) dist/lib/bin/readme-status.js --write
+	$(NODE) dist/lib/cli/reproduce.js $(if $(FORCE),--force) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STALL),--stall-timeout $(STALL))
+	$(NODE) dist/lib/cli/readme.js --write
 
 readme: $(BUILT)
-	$(NODE) dist/lib/bin/readme-status.js --write
+	$(NODE) dist/lib/cli/readme.js --write
 
+# Full scale runs in place (the committed notebook and figures/); any other scale writes the
+# executed copy to build/<scale>/notebooks/ and its figures to build/<scale>/, never figures/.
 run: $(BUILT)
-	@test -n "$(NB)" || { echo "usage: make run NB=notebooks/<name>.ipynb [SCALE=smoke|full] [TIMEOUT=seconds]"; exit 2; }
-	npx --no-install run-notebook "$(NB)" --inplace --scale $(or $(SCALE),full) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	@test -n "$(NB)" || { echo "usage: make run NB=notebooks/<name>.ipynb [SCALE=smoke|full] [TIMEOUT=seconds] [STALL=seconds]"; exit 2; }
+	$(NODE) dist/lib/cli/run-notebook.js "$(NB)" --scale $(or $(SCALE),full) \
+	  $(if $(filter-out full,$(or $(SCALE),full)),--output build/$(SCALE)/notebooks/$(notdir $(NB)),--inplace) \
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STALL),--stall-timeout $(STALL))
 
 kernel: $(BUILT)
-	$(NODE) dist/lib/bin/install-kernel.js
+	$(NODE) dist/lib/cli/install-kernel.js
+
+# Real browser: Debian's jupyter-notebook + chromium (see README); E2E_NB=<slug> limits it to one notebook.
+e2e: $(BUILT)
+	$(NODE) dist/e2e/run.js $(E2E_NB)
 
 bench: $(BUILT)
 	@for f in $(BENCH_FILES); do $(NODE) "$$f" || exit 1; done
 
 clean:
-	rm -rf dist build
+	rm -rf dist build $(RUNNER)/dist

@@ -11,10 +11,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { repoRoot } from "../lib/core/env";
-import { RunFiles } from "../lib/runner/connection";
-import { Kernel } from "../lib/runner/kernel";
-import { runNotebook } from "../lib/runner";
-import { serializeNotebook } from "../lib/runner/nbformat";
+import { RunFiles } from "@linear-studies/notebook-runner";
+import { Kernel } from "@linear-studies/notebook-runner";
+import { runNotebook } from "@linear-studies/notebook-runner";
+import { serializeNotebook } from "@linear-studies/notebook-runner";
 
 function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;

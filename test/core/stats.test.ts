@@ -46,6 +46,8 @@ test("Student t: tabulated quantiles and the closed-form CDFs for 1 and 2 degree
   close(studentTQuantile(0.975, 10), 2.228139, 5e-7, "t_{0.975,10}");
   close(studentTQuantile(0.995, 30), 2.749996, 5e-7, "t_{0.995,30}");
   close(studentTQuantile(0.025, 4), -2.776445, 5e-7, "t_{0.025,4}");
+  // heavy tail: t_{1} quantile is tan(π(p − ½)) = 6366.2 at p = 0.99995, far beyond a fixed bracket
+  close(studentTQuantile(0.99995, 1) / Math.tan(Math.PI * (0.99995 - 0.5)), 1, 1e-9, "t_{0.99995,1}");
   for (const t of [-7, -1.3, 0, 0.4, 2, 25]) {
     close(studentTCdf(t, 1), 0.5 + Math.atan(t) / Math.PI, 1e-13, `Cauchy CDF at ${t}`);
     close(studentTCdf(t, 2), 0.5 + t / (2 * Math.sqrt(2 + t * t)), 1e-13, `t₂ CDF at ${t}`);

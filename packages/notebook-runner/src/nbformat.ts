@@ -33,6 +33,9 @@ export interface Notebook {
 
 /** The file is not a notebook we can run; `cell` is 1-based when one cell is to blame. */
 export class NotebookFormatError extends Error {
+  /** True when the file is JSON but not a notebook at all (no nbformat, no cells). */
+  notNotebook = false;
+
   constructor(message: string, readonly cell?: number) {
     super(message);
     this.name = "NotebookFormatError";
@@ -83,7 +86,12 @@ export function parseNotebook(text: string): Notebook {
   } catch (e) {
     throw new NotebookFormatError(`not valid JSON (${(e as Error).message})`);
   }
-  if (!isObject(raw)) throw new NotebookFormatError("the top level is not a JSON object");
+  if (!isObject(raw) || (raw.nbformat === undefined && raw.cells === undefined && raw.worksheets === undefined)) {
+    const what = Array.isArray(raw) ? "a JSON list" : raw === null || typeof raw !== "object" ? `the JSON value ${JSON.stringify(raw).slice(0, 40)}` : "a JSON object without \"nbformat\" or \"cells\"";
+    const err = new NotebookFormatError(`the file is valid JSON but ${what}, not a Jupyter notebook`);
+    err.notNotebook = true;
+    throw err;
+  }
   if (raw.nbformat !== 4) {
     throw new NotebookFormatError(`nbformat ${JSON.stringify(raw.nbformat ?? null)} is not supported; only major version 4 is`);
   }

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { repoRoot } from "../lib/core/env";
-import { BEGIN, collectClaims, END, renderStatus, withStatus } from "../lib/tools/status-table";
-import { claim, countVerdicts, equals, paper, prototype, sanityCheck, StudyClaims, Verdict } from "../lib/core/claims";
+import { repoRoot } from "../../lib/core/env";
+import { BEGIN, collectClaims, END, renderStatus, withStatus } from "../../lib/cli/status-table";
+import { claim, countVerdicts, equals, paper, prototype, sanityCheck, StudyClaims, Verdict } from "../../lib/core/claims";
 
 /** A study whose claims have the given verdicts ("holds"/"fails" make sanity checks). */
 const study = (name: string, verdicts: Verdict[], from = paper("Table 1")): StudyClaims => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { codeHash, hasOutputs, hashFiles, snapshotTree, staleReason, Stamp, writtenSince } from "../lib/tools/stamps";
+import { codeHash, hasOutputs, hashFiles, snapshotTree, staleReason, Stamp, writtenSince } from "../../lib/cli/stamps";
 
 const nb = (cells: object[]) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
 const code = (source: string, extra: object = {}) => ({ cell_type: "code", source, metadata: {}, outputs: [], execution_count: null, ...extra });

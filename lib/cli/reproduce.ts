@@ -7,19 +7,24 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../core/env";
-import { runNotebook } from "../runner";
-import { listNotebooks } from "../tools/notebooks";
-import { codeHash, hasOutputs, hashFile, hashFiles, readStamp, snapshotTree, staleReason, writeStamp, writtenSince } from "../tools/stamps";
+import { runNotebook } from "@linear-studies/notebook-runner";
+import { progressLine, readTimings, writeTimings } from "./eta";
+import { listNotebooks } from "./notebooks";
+import { projectRunOptions } from "./project";
+import { codeHash, hasOutputs, hashFile, hashFiles, readStamp, snapshotTree, staleReason, writeStamp, writtenSince } from "./stamps";
 
 interface Options {
   force: boolean;
   timeoutSeconds?: number;
+  stallSeconds?: number;
   notebooks: string[];
 }
 
-const USAGE = `usage: reproduce [--force] [--timeout <seconds per cell>] [notebook.ipynb ...]
+const USAGE = `usage: reproduce [--force] [--timeout <seconds per cell>] [--stall-timeout <seconds>] [notebook.ipynb ...]
 Runs the notebooks (default: all of notebooks/*.ipynb) at full scale in place and writes figures/.
-A notebook is skipped when nothing it depends on changed since its last run here; --force runs all.`;
+A notebook is skipped when nothing it depends on changed since its last run here; --force runs all.
+The limits catch hangs, not slowness: by default a cell may run 6 h, and 20 min without printing
+anything (the runner's defaults); raise them on a very slow machine.`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { force: false, notebooks: [] };
@@ -30,6 +35,10 @@ function parseArgs(argv: string[]): Options {
       const v = Number(argv[++i]);
       if (!(v > 0)) throw new UsageError(`--timeout needs a positive number of seconds, got ${argv[i]}`);
       o.timeoutSeconds = v;
+    } else if (a === "--stall-timeout") {
+      const v = Number(argv[++i]);
+      if (!(v > 0)) throw new UsageError(`--stall-timeout needs a positive number of seconds, got ${argv[i]}`);
+      o.stallSeconds = v;
     } else if (a === "--help" || a === "-h") throw new UsageError("");
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else o.notebooks.push(a);
@@ -56,9 +65,14 @@ async function main(argv: string[]): Promise<number> {
   const failures: string[] = [];
   let ran = 0;
   const t0 = Date.now();
-  for (const nb of notebooks) {
+  const timingsFile = path.join(root, "build", "timings.json");
+  const timings = readTimings(timingsFile);
+  const slugs = notebooks.map((n) => path.basename(n, ".ipynb"));
+  // What will run is only known per notebook (stamps); the ETA assumes the rest all run.
+  for (const [index, nb] of notebooks.entries()) {
     const rel = path.relative(root, nb);
-    const stampFile = path.join(root, "build", "stamps", path.basename(nb, ".ipynb") + ".json");
+    const slug = path.basename(nb, ".ipynb");
+    const stampFile = path.join(root, "build", "stamps", slug + ".json");
     const text = fs.readFileSync(nb, "utf8");
     let code: string;
     try {
@@ -73,18 +87,23 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${rel}: up to date, skipped\n`);
       continue;
     }
-    process.stderr.write(`${rel}: running (${reason})\n`);
+    process.stderr.write(progressLine({ index, slugs, rel, reason, timings, elapsedSeconds: (Date.now() - t0) / 1000 }) + "\n");
     const before = snapshotTree(figures);
     const result = await runNotebook({
+      ...projectRunOptions("full", figures),
       input: nb,
       output: nb,
-      scale: "full",
-      outputDir: figures,
       failedOutput: path.join(root, "build", "failed", path.basename(nb)),
       ...(opts.timeoutSeconds !== undefined ? { cellTimeoutMs: opts.timeoutSeconds * 1000 } : {}),
+      ...(opts.stallSeconds !== undefined ? { stallTimeoutMs: opts.stallSeconds * 1000 } : {}),
+      limitHint: "make reproduce TIMEOUT=<s per cell> STALL=<s without output>",
       log: (line) => process.stderr.write(line + "\n"),
     });
     ran++;
+    if (result.ok) {
+      timings[slug] = Math.round(result.seconds);
+      writeTimings(timingsFile, timings);
+    }
     if (!result.ok) {
       failures.push(result.message ?? `${rel} failed`);
       fs.rmSync(stampFile, { force: true });

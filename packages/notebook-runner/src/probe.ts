@@ -26,6 +26,11 @@ export type FaultKind = "unhandledRejection" | "uncaughtException";
 export interface Fault {
   kind: FaultKind;
   text: string;
+  /**
+   * Execution serial of the code that started the failing timer or promise (see `exec` markers),
+   * or undefined when the kernel could not tell (e.g. a callback registered by a library).
+   */
+  origin?: number;
 }
 
 export interface ModuleReport {
@@ -41,8 +46,9 @@ export class Probe {
   const g: any = globalThis;
   if (g.__lsRunner === undefined) {
     const marker = ${JSON.stringify(this.marker)};
-    const state = { compiled: new Set<string>() };
+    const state = { compiled: new Set<string>(), serial: 0, running: undefined as number | undefined };
     g.__lsRunner = state;
+    const current = (): number => (state.running !== undefined ? state.running : state.serial);
     const describe = (value: unknown): string => {
       try {
         if (value instanceof Error) return value.stack || String(value);
@@ -51,11 +57,73 @@ export class Probe {
         return "(the value could not be described)";
       }
     };
-    const report = (kind: string, value: unknown) => {
-      process.stderr.write(marker + " " + JSON.stringify({ kind, text: describe(value) }) + "\\n");
+    const emit = (value: object) => {
+      process.stderr.write(marker + " " + JSON.stringify(value) + "\\n");
     };
-    process.on("unhandledRejection", (reason) => report("unhandledRejection", reason));
-    process.on("uncaughtException", (err) => report("uncaughtException", err));
+    // Which cell started a promise or timer: every cell tslab runs goes through
+    // vm.runInThisContext, which we count and announce (the marker lands in that cell's iopub);
+    // promises and timer callbacks remember the count current when they were created.
+    const vm = require("node:vm");
+    const runInThisContext = vm.runInThisContext;
+    vm.runInThisContext = function (code: unknown) {
+      if (typeof code === "string" && /^\\(?(async )?function\\(exports, require\\) \\{ /.test(code)) {
+        state.serial++;
+        state.running = undefined;
+        emit({ kind: "exec", serial: state.serial });
+      }
+      return runInThisContext.apply(this, arguments);
+    };
+    const origins = new WeakMap<object, number>();
+    try {
+      require("node:async_hooks").createHook({
+        init(_id: number, type: string, _trigger: number, resource: object) {
+          if (type === "PROMISE") origins.set(resource, current());
+        },
+      }).enable();
+    } catch (e) {
+      // without async_hooks, rejections are reported without their origin
+    }
+    const wrapTimer = (name: string) => {
+      const original = g[name];
+      if (typeof original !== "function") return;
+      const wrapped: any = function (this: unknown, callback: unknown, ...rest: unknown[]) {
+        if (typeof callback !== "function") return original.call(this, callback, ...rest);
+        const origin = current();
+        const run = function (this: unknown) {
+          const previous = state.running;
+          state.running = origin;
+          try {
+            return (callback as Function).apply(this, arguments);
+          } catch (e) {
+            if (e !== null && (typeof e === "object" || typeof e === "function")) {
+              try {
+                Object.defineProperty(e, "__lsOrigin", { value: origin, configurable: true });
+              } catch (_) {
+                // frozen error: reported without its origin
+              }
+            }
+            throw e;
+          } finally {
+            state.running = previous;
+          }
+        };
+        return original.call(this, run, ...rest);
+      };
+      for (const key of Reflect.ownKeys(original)) {
+        try {
+          Object.defineProperty(wrapped, key, Object.getOwnPropertyDescriptor(original, key) as PropertyDescriptor);
+        } catch (_) {
+          // non-configurable: keep ours
+        }
+      }
+      g[name] = wrapped;
+    };
+    for (const name of ["setTimeout", "setInterval", "setImmediate"]) wrapTimer(name);
+    const report = (kind: string, value: unknown, origin: number | undefined) => {
+      emit({ kind, text: describe(value), origin });
+    };
+    process.on("unhandledRejection", (reason, promise) => report("unhandledRejection", reason, origins.get(promise as object)));
+    process.on("uncaughtException", (err: any) => report("uncaughtException", err, err !== null && typeof err === "object" ? err.__lsOrigin : undefined));
     const Module = require("node:module");
     const compile = Module.prototype._compile;
     Module.prototype._compile = function (content: string, filename: string) {
@@ -83,9 +151,17 @@ export class Probe {
     const value = this.parse(text);
     if (value === undefined) return undefined;
     if ((value.kind === "unhandledRejection" || value.kind === "uncaughtException") && typeof value.text === "string") {
-      return { kind: value.kind, text: value.text };
+      const fault: Fault = { kind: value.kind, text: value.text };
+      if (typeof value.origin === "number" && Number.isInteger(value.origin)) fault.origin = value.origin;
+      return fault;
     }
     return undefined;
+  }
+
+  /** The execution serial an `exec` marker announces (one per cell the kernel actually runs). */
+  parseExec(text: string): number | undefined {
+    const value = this.parse(text);
+    return value !== undefined && value.kind === "exec" && typeof value.serial === "number" ? value.serial : undefined;
   }
 
   parseModules(text: string): ModuleReport | undefined {

@@ -7,15 +7,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { repoRoot } from "../lib/core/env";
-import { RunFiles } from "../lib/runner/connection";
-import { errorFromStderr, errorOutput } from "../lib/runner/failure";
-import { deterministicCellId, dumpJson, NotebookFormatError, parseNotebook, serializeNotebook, splitLines } from "../lib/runner/nbformat";
-import { Output, OutputCollector } from "../lib/runner/outputs";
-import { loadedFiles, Probe } from "../lib/runner/probe";
-import { JsonObject, Message, newKey, Session, sign } from "../lib/runner/wire";
+import { RunFiles } from "../src/connection";
+import { errorFromStderr, errorOutput } from "../src/failure";
+import { deterministicCellId, dumpJson, NotebookFormatError, parseNotebook, serializeNotebook, splitLines } from "../src/nbformat";
+import { Output, OutputCollector } from "../src/outputs";
+import { loadedFiles, Probe } from "../src/probe";
+import { JsonObject, Message, newKey, Session, sign } from "../src/wire";
 
-const FIXTURES = path.join(repoRoot(), "test", "fixtures", "notebooks");
+const PKG = path.resolve(__dirname, "..", "..");
+const FIXTURES = path.join(PKG, "test", "fixtures", "notebooks");
 
 function iopub(msgType: string, content: JsonObject): Message {
   return {
@@ -117,7 +117,19 @@ describe("nbformat", () => {
       );
     };
     bad("{", /not valid JSON/);
-    bad("[]", /not a JSON object/);
+    bad("[]", /valid JSON but a JSON list, not a Jupyter notebook/);
+    bad('{"name": "x", "version": "1"}', /valid JSON but a JSON object without "nbformat" or "cells", not a Jupyter notebook/);
+    assert.equal(
+      (() => {
+        try {
+          parseNotebook("{}");
+        } catch (e) {
+          return (e as NotebookFormatError).notNotebook;
+        }
+        return undefined;
+      })(),
+      true,
+    );
     bad(JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [] }), /nbformat 3 is not supported/);
     bad(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {} }), /"cells" is missing/);
     bad(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", source: "" }, { cell_type: "sql" }] }), /cell 2 has cell_type/, 2);

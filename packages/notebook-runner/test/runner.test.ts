@@ -11,15 +11,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { repoRoot } from "../lib/core/env";
-import { runNotebook, RunOptions, RunResult } from "../lib/runner";
-import { Notebook, parseNotebook, serializeNotebook } from "../lib/runner/nbformat";
-import { installKernelSpec } from "../lib/tools/kernelspec";
+import { kernelspecJson, runNotebook, RunOptions, RunResult, UsageError } from "../src";
+import { describeError } from "../src/kernel-shim";
+import { Notebook, parseNotebook, serializeNotebook } from "../src/nbformat";
 
-const ROOT = repoRoot();
+/** The package folder (this file runs from dist/test/). */
+const ROOT = path.resolve(__dirname, "..", "..");
 const FIXTURES = path.join(ROOT, "test", "fixtures", "notebooks");
 const KERNELS = path.join(ROOT, "test", "fixtures", "kernels");
-const CLI = path.join(ROOT, "dist", "lib", "bin", "run-notebook.js");
+const CLI = path.join(ROOT, "dist", "src", "cli.js");
 
 /**
  * Scratch space inside the repository (under the git-ignored dist/): a notebook copied there can
@@ -192,7 +192,12 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
   it("honours raises-exception and skip-execution, passes the environment, tracks modules and data files", async () => {
     const figures = path.join(scratch, "figures-out");
     const output = path.join(scratch, "features.executed.ipynb");
-    const result = await runNotebook({ input: fixture("features.ipynb"), output, scale: "smoke", outputDir: figures });
+    const result = await runNotebook({
+      input: fixture("features.ipynb"),
+      output,
+      env: { LS_SCALE: "smoke", LS_OUTPUT_DIR: figures },
+      depsFileVariable: "LS_DEPS_FILE",
+    });
     assert.equal(result.ok, true, result.message);
     assertKernelGone(result);
     const nb = readNb(output);
@@ -245,8 +250,9 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
   });
 
   it("interrupts a cell that exceeds its timeout (metadata timeout overrides the option)", async () => {
-    const { result } = await expectFailure("fail-timeout.ipynb", 2, "timed out after 2 s", { cellTimeoutMs: 600_000 });
+    const { result } = await expectFailure("fail-timeout.ipynb", 2, "timed out after 2 s", { cellTimeoutMs: 600_000, limitHint: "--timeout <s>" });
     assert.ok((result.message ?? "").includes("interrupted with SIGINT"));
+    assert.ok((result.message ?? "").includes("raise the limit (--timeout <s>)"), "says how to change the limit");
   });
 
   it("kills a kernel that does not stop after SIGINT", async () => {
@@ -269,11 +275,13 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     assert.deepEqual(partial.cells[2].outputs?.[0], { output_type: "stream", name: "stdout", text: "timer set\n" });
   });
 
-  it("kills the kernel and removes its files when the runner itself gets SIGINT", async () => {
-    const runner = spawn(process.execPath, [CLI, fixture("fail-timeout.ipynb"), "-o", path.join(scratch, "sigint.ipynb")], { stdio: ["ignore", "ignore", "pipe"] });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => runner.on("exit", (code, signal) => resolve({ code, signal })));
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+  it(`kills the kernel, removes its files and says where it stopped when the runner gets ${signal}`, async () => {
+    const out = path.join(scratch, `${signal}.ipynb`);
+    const runner = spawn(process.execPath, [CLI, fixture("interrupt-me.ipynb"), "-o", out], { stdio: ["ignore", "ignore", "pipe"] });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => runner.on("close", (code, signal) => resolve({ code, signal })));
     let stderr = "";
-    // Cell 1 is done, so cell 2 (an endless loop) is running.
+    // Cell 1 is done, so cell 2 (an endless loop, no limit of its own) is running.
     await new Promise<void>((resolve, reject) => {
       runner.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
@@ -289,8 +297,10 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     assert.ok(kernel !== undefined, `no kernel among the runner's children:\n${children.map((c) => c.args).join("\n")}`);
     const tempDir = path.dirname(/--config-path (\S+)/.exec(kernel.args)?.[1] ?? "");
     assert.ok(fs.existsSync(tempDir));
-    runner.kill("SIGINT");
-    assert.deepEqual(await exited, { code: null, signal: "SIGINT" });
+    runner.kill(signal);
+    assert.deepEqual(await exited, { code: null, signal });
+    assert.match(stderr, new RegExp(`tslab-run: interrupted by ${signal} at cell 2/3 of .*interrupt-me\\.ipynb, after [\\d.]+ s; the kernel was stopped; nothing was written; .*${signal}\\.ipynb was not created`));
+    assert.ok(!fs.existsSync(out));
     for (let waited = 0; children.some((c) => isRunning(c.pid)) && waited < 3000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     for (const c of children) assert.equal(isRunning(c.pid), false, `still running: ${c.args}`);
     assert.ok(!fs.existsSync(tempDir), "the connection file's folder is removed");
@@ -347,11 +357,11 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
 
   it("CLI: usage errors exit 2, --help exits 0", async () => {
     const nb = fixture("outputs.ipynb");
-    const usage: string[][] = [[], [nb], [nb, "--inplace", "-o", "x.ipynb"], [nb, "-o", "x.ipynb", "--scale", "huge"], [nb, "-o", "x.ipynb", "--timeout", "0"], [nb, "--bogus"], ["missing.ipynb", "-o", "x.ipynb"], [nb, "-o", scratch]];
+    const usage: string[][] = [[], [nb], [nb, "--inplace", "-o", "x.ipynb"], [nb, "-o", "x.ipynb", "--scale", "smoke"], [nb, "-o", "x.ipynb", "--env", "NOEQUALS"], [nb, "-o", "x.ipynb", "--timeout", "0"], [nb, "--bogus"], ["missing.ipynb", "-o", "x.ipynb"], [nb, "-o", scratch]];
     for (const args of usage) {
       const run = await cli(args);
       assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
-      assert.match(run.stderr, /^run-notebook: /);
+      assert.match(run.stderr, /^tslab-run: /);
     }
     const help = await cli(["--help"]);
     assert.equal(help.code, 0);
@@ -367,8 +377,9 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     }
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "ls-jupyter-"));
     try {
-      // the kernelspec `make kernel` installs, so this also checks that Jupyter can start it
-      installKernelSpec(repoRoot(), home, "ls-runner-tslab");
+      // the kernel.json a project installs (through the kernel shim), so this also checks that Jupyter can start it
+      fs.mkdirSync(path.join(home, "kernels", "ls-runner-tslab"), { recursive: true });
+      fs.writeFileSync(path.join(home, "kernels", "ls-runner-tslab", "kernel.json"), JSON.stringify(kernelspecJson()));
       const env = { ...process.env, JUPYTER_PATH: home, JUPYTER_RUNTIME_DIR: path.join(home, "runtime") };
       const converted = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
         const child = spawn(
@@ -411,6 +422,106 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
       );
       assert.equal(check.status, 0, check.stderr);
       assert.equal(check.stdout, fs.readFileSync(mine.output, "utf8"));
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it("stops a hang by the no-progress watchdog, not a slow cell that prints progress", async () => {
+    // 3 s without output is a hang here; cell 2 prints every second for 8 s and must pass.
+    const { result, partial } = await expectFailure("stall.ipynb", 3, "no progress for 3 s", { stallTimeoutMs: 3000, limitHint: "--stall-timeout <s>" });
+    assert.ok((result.message ?? "").includes("raise the no-progress limit (--stall-timeout <s>)"), result.message);
+    assert.ok(result.cellSeconds[1] > 3, "cell 2 ran longer than the no-progress limit and passed");
+    assert.equal((partial.cells[1].outputs as Array<{ text: string }>)[0].text, [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `step ${i}/8\n`).join(""));
+  });
+
+  it("blames a late rejection on the cell that started the promise, not the cell it surfaced in", async () => {
+    const input = fixture("fail-late-earlier.ipynb");
+    const output = path.join(scratch, "fail-late-earlier.out.ipynb");
+    const result = await runNotebook({ input, output });
+    assert.equal(result.ok, false);
+    assert.equal(result.failedCell, 1, result.message);
+    assert.match(result.message ?? "", /fail-late-earlier\.ipynb: cell 1\/3 failed: unhandled promise rejection from a promise or timer cell 1 started and left running; it surfaced while cell 2 was running/);
+    assert.ok((result.message ?? "").includes("late rejection started in cell 1"));
+    const partial = readNb(output);
+    assert.equal((partial.cells[0].outputs as Array<{ output_type: string }>).at(-1)?.output_type, "error", "the error output is on cell 1");
+    assert.deepEqual(partial.cells[2].outputs, [], "cells after the one where the run stopped are cleared");
+    assertKernelGone(result);
+  });
+
+  it("refuses a notebook declaring another kernel, and starts no kernel for one without code", async () => {
+    const other = await runNotebook({ input: fixture("other-kernel.ipynb"), output: path.join(scratch, "other.ipynb") });
+    assert.equal(other.ok, false);
+    assert.match(other.message ?? "", /other-kernel\.ipynb: the notebook declares the kernel "python3" \(Python 3\), not tslab \(TypeScript\); refusing/);
+    assert.equal(other.kernelPid, undefined);
+    assert.ok(!fs.existsSync(path.join(scratch, "other.ipynb")));
+
+    const out = path.join(scratch, "no-code.out.ipynb");
+    const empty = await runNotebook({ input: fixture("no-code.ipynb"), output: out });
+    assert.equal(empty.ok, true, empty.message);
+    assert.equal(empty.kernelPid, undefined, "no kernel started");
+    assert.equal(empty.executedCells, 0);
+    assert.deepEqual(readNb(out).cells.map((c) => c.source), ["# Only prose", ""]);
+  });
+
+  it("says 'not a notebook' for JSON that is not one", async () => {
+    const result = await runNotebook({ input: fixture("not-a-notebook.ipynb"), output: path.join(scratch, "nan.ipynb") });
+    assert.equal(result.ok, false);
+    assert.match(result.message ?? "", /not-a-notebook\.ipynb: not a notebook: the file is valid JSON but a JSON object without "nbformat" or "cells", not a Jupyter notebook/);
+    assert.equal(result.kernelPid, undefined);
+  });
+
+  it("checks the output location before starting the kernel", async () => {
+    const blocker = path.join(scratch, "a-file");
+    fs.writeFileSync(blocker, "");
+    for (const output of [path.join(blocker, "out.ipynb"), "/dev/null/out.ipynb"]) {
+      const t0 = performance.now();
+      await assert.rejects(runNotebook({ input: fixture("outputs.ipynb"), output }), (e: unknown) => e instanceof UsageError && /output folder .* (is a file|is not writable)/.test(e.message));
+      assert.ok(performance.now() - t0 < 1000, "no kernel was started");
+    }
+    await assert.rejects(
+      runNotebook({ input: fixture("outputs.ipynb"), output: path.join(scratch, "x.ipynb"), writableDirs: [path.join(blocker, "figures")] }),
+      /the notebook's output folder .*a-file\/figures cannot be created: .*a-file is a file/,
+    );
+    const run = await cli([fixture("outputs.ipynb"), "-o", path.join(blocker, "out.ipynb")]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^tslab-run: the output folder .*a-file cannot be created/);
+    assert.ok(!run.stderr.includes("internal error"));
+  });
+
+  it("kernel shim: tslab's error text becomes ename/evalue for stock Jupyter", () => {
+    assert.deepEqual(describeError(["Error: boom from cell 2\n    at <anonymous>\n"]).ename, "Error");
+    assert.deepEqual(describeError(["Error: boom from cell 2\n    at <anonymous>\n"]).evalue, "boom from cell 2");
+    assert.deepEqual(describeError(["TypeError: x is not a function\n"]).ename, "TypeError");
+    const ts = describeError(["1:7 - Type 'string' is not assignable to type 'number'.\n"]);
+    assert.equal(ts.ename, "TSError");
+    assert.equal(ts.evalue, "1:7 - Type 'string' is not assignable to type 'number'.");
+  });
+
+  it("stock nbconvert shows tslab errors with ename/evalue through the kernel shim", async (t) => {
+    const jupyter = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8" });
+    if (jupyter.error !== undefined || jupyter.status !== 0) {
+      if (process.env.LS_REQUIRE_JUPYTER === "1") assert.fail("LS_REQUIRE_JUPYTER=1 but jupyter nbconvert is unavailable");
+      t.skip("jupyter nbconvert is not on PATH");
+      return;
+    }
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "ls-jupyter-"));
+    try {
+      fs.mkdirSync(path.join(home, "kernels", "ls-shim"), { recursive: true });
+      fs.writeFileSync(path.join(home, "kernels", "ls-shim", "kernel.json"), JSON.stringify(kernelspecJson()));
+      const env = { ...process.env, JUPYTER_PATH: home, JUPYTER_RUNTIME_DIR: path.join(home, "runtime") };
+      const convert = (name: string) =>
+        spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=ls-shim", "--ExecutePreprocessor.timeout=60", "--output-dir", home, fixture(name)], {
+          env,
+          encoding: "utf8",
+        });
+      const thrown = convert("fail-throw.ipynb");
+      assert.notEqual(thrown.status, 0);
+      assert.match(thrown.stderr, /Error: boom from cell 2/);
+      assert.ok(!/<Error>: \n/.test(thrown.stderr), thrown.stderr);
+      const rejected = convert("fail-rejection.ipynb");
+      assert.notEqual(rejected.status, 0, "an unhandled rejection during a cell fails it in stock Jupyter too");
+      assert.match(rejected.stderr, /UnhandledPromiseRejection: Error: boom rejected/);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }

@@ -16,9 +16,12 @@ const QUERY_TIMEOUT_MS = 30_000;
 
 export type CellOutcome =
   /** `status` is execute_reply's: "ok", "error" or "abort". */
-  | { kind: "reply"; status: string }
-  /** Timed out; `killed` when the kernel ignored SIGINT for the grace period. */
-  | { kind: "timeout"; killed: boolean }
+  | { kind: "reply"; status: string; ename?: unknown; evalue?: unknown }
+  /**
+   * Stopped by a limit: `limit` is "wall" (the cell's total time limit) or "stall" (no output and
+   * no reply for the no-progress period); `killed` when the kernel ignored SIGINT for the grace period.
+   */
+  | { kind: "timeout"; killed: boolean; limit: "wall" | "stall" }
   | { kind: "died"; exit: string }
   /** The reply came but the kernel_info round trip after it failed. */
   | { kind: "unresponsive"; reason: string };
@@ -29,20 +32,33 @@ export interface CellRun {
   stderr: string[];
 }
 
+/** Time limits of one cell: `wallMs` in total, `stallMs` without any message from the kernel. */
+export interface CellLimits {
+  wallMs: number;
+  stallMs: number;
+  graceMs: number;
+}
+
+/** Cell number 0 stands for the runner's own silent requests. */
+const RUNNER = 0;
+
 export class KernelSession {
   private readonly probe = new Probe();
   private readonly collector = new OutputCollector();
   private readonly faults: Fault[] = [];
+  /** Execution serial (counted in the kernel) -> the notebook cell (1-based) that ran it. */
+  private readonly serials = new Map<number, number>();
   private modules: ModuleReport | undefined;
+  private lastActivity = performance.now();
 
   constructor(readonly kernel: Kernel) {
-    kernel.setUnroutedIopub(this.filtered(() => undefined));
+    kernel.setUnroutedIopub(this.filtered(RUNNER, () => undefined));
   }
 
   /** Installs the fault reporters and the module recorder (see probe.ts). */
   async preamble(timeoutMs: number): Promise<void> {
     const stderr: string[] = [];
-    const req = this.kernel.execute(this.probe.preambleCode(), this.filtered(stderrOf(stderr)), true);
+    const req = this.kernel.execute(this.probe.preambleCode(), this.filtered(RUNNER, stderrOf(stderr)), true);
     const reply = await within(Promise.race([req.reply, this.kernel.failure]), timeoutMs);
     if (reply === TIMED_OUT) throw new StartupError(`the kernel did not run the runner's preamble within ${timeoutMs / 1000} s`);
     if (reply.content.status !== "ok") {
@@ -55,18 +71,18 @@ export class KernelSession {
    * Executes one cell, appending its outputs to `outputs` (which keeps receiving late output of
    * this request until the run ends), and waits for execute_reply and iopub idle.
    */
-  async run(code: string, outputs: Output[], timeoutMs: number, graceMs: number): Promise<CellRun> {
+  async run(cell: number, code: string, outputs: Output[], limits: CellLimits): Promise<CellRun> {
     const stderr: string[] = [];
     const toCell = this.collector.forCell(outputs);
     const recordStderr = stderrOf(stderr);
     const req = this.kernel.execute(
       code,
-      this.filtered((msg) => {
+      this.filtered(cell, (msg) => {
         recordStderr(msg);
         toCell(msg);
       }),
     );
-    const outcome = await this.awaitCell(req, timeoutMs, graceMs);
+    const outcome = await this.awaitCell(req, limits);
     if (outcome.kind === "reply" && this.kernel.alive) {
       try {
         await this.kernel.barrier(BARRIER_TIMEOUT_MS);
@@ -82,9 +98,17 @@ export class KernelSession {
     return this.faults.splice(0);
   }
 
+  /**
+   * The notebook cell whose code started a fault's timer or promise: a cell number (1-based),
+   * RUNNER (0) for the runner's own code, or undefined when the kernel could not tell.
+   */
+  originCell(fault: Fault): number | undefined {
+    return fault.origin === undefined ? undefined : this.serials.get(fault.origin);
+  }
+
   /** Asks the kernel which modules it loaded (the last request of a successful run). */
   async loadedModules(): Promise<ModuleReport> {
-    const req = this.kernel.execute(this.probe.modulesQueryCode(), this.filtered(() => undefined), true);
+    const req = this.kernel.execute(this.probe.modulesQueryCode(), this.filtered(RUNNER, () => undefined), true);
     const done = await within(Promise.race([Promise.all([req.reply, req.idle]), this.kernel.failure]), QUERY_TIMEOUT_MS);
     if (done === TIMED_OUT) throw new Error(`no answer within ${QUERY_TIMEOUT_MS / 1000} s`);
     const status = done[0].content.status;
@@ -94,10 +118,13 @@ export class KernelSession {
   }
 
   /** Our marker lines never reach the notebook; everything else goes to `target`. */
-  private filtered(target: (msg: Message) => void): (msg: Message) => void {
+  private filtered(cell: number, target: (msg: Message) => void): (msg: Message) => void {
     return (msg) => {
+      this.lastActivity = performance.now();
       const text = msg.content.text;
       if (msg.header.msg_type === "stream" && typeof text === "string" && this.probe.isMarker(text)) {
+        const serial = this.probe.parseExec(text);
+        if (serial !== undefined && !this.serials.has(serial)) this.serials.set(serial, cell);
         const fault = this.probe.parseFault(text);
         if (fault !== undefined) this.faults.push(fault);
         this.modules = this.probe.parseModules(text) ?? this.modules;
@@ -107,37 +134,56 @@ export class KernelSession {
     };
   }
 
-  private async awaitCell(req: PendingRequest, timeoutMs: number, graceMs: number): Promise<CellOutcome> {
+  /**
+   * Waits for the reply, watching two limits: the cell's total time and the time without any
+   * message from the kernel (output, progress lines, markers). A slow cell that prints progress
+   * never stalls; an endless loop or a promise that never settles does.
+   */
+  private async awaitCell(req: PendingRequest, limits: CellLimits): Promise<CellOutcome> {
     const died = (e: unknown): CellOutcome => ({
       kind: "died",
       exit: e instanceof KernelGoneError && e.exit !== undefined ? describeExit(e.exit) : (e as Error).message,
     });
-    let reply: Message | typeof TIMED_OUT;
-    try {
-      reply = await within(Promise.race([req.reply, this.kernel.failure]), timeoutMs);
-    } catch (e) {
-      return died(e);
+    const start = performance.now();
+    this.lastActivity = start;
+    let reply: Message | typeof TIMED_OUT = TIMED_OUT;
+    let limit: "wall" | "stall" = "wall";
+    const answered = Promise.race([req.reply, this.kernel.failure]);
+    for (;;) {
+      const now = performance.now();
+      const wallLeft = start + limits.wallMs - now;
+      const stallLeft = this.lastActivity + limits.stallMs - now;
+      if (wallLeft <= 0 || stallLeft <= 0) {
+        limit = wallLeft <= 0 ? "wall" : "stall";
+        break;
+      }
+      try {
+        reply = await within(answered, Math.min(wallLeft, stallLeft));
+      } catch (e) {
+        return died(e);
+      }
+      if (reply !== TIMED_OUT) break;
     }
     if (reply === TIMED_OUT) {
       this.kernel.interrupt();
       try {
-        const after = await within(Promise.race([req.reply, this.kernel.failure]), graceMs);
+        const after = await within(answered, limits.graceMs);
         if (after === TIMED_OUT) {
           await this.kernel.kill();
-          return { kind: "timeout", killed: true };
+          return { kind: "timeout", killed: true, limit };
         }
         await within(req.idle, IDLE_AFTER_REPLY_MS);
       } catch {
         // died while being interrupted: still a timeout
       }
-      return { kind: "timeout", killed: false };
+      return { kind: "timeout", killed: false, limit };
     }
     try {
       await within(Promise.race([req.idle, this.kernel.failure]), IDLE_AFTER_REPLY_MS);
     } catch (e) {
       return died(e);
     }
-    return { kind: "reply", status: String(reply.content.status) };
+    return { kind: "reply", status: String(reply.content.status), ename: reply.content.ename, evalue: reply.content.evalue };
   }
 }
 

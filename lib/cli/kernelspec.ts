@@ -1,29 +1,22 @@
 /**
- * A Jupyter kernelspec for the project's pinned tslab, written without Python (tslab's own
- * `tslab install` needs jupyter_client). Used by `make kernel` and by the stock-Jupyter test.
+ * The Jupyter kernelspec for the project's pinned tslab, written without Python (tslab's own
+ * `tslab install` needs jupyter_client). Used by `make kernel`. The kernel runs through the
+ * runner package's kernel shim, which adds ename/evalue to tslab's error replies for stock Jupyter.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { kernelspecJson, KernelJson } from "@linear-studies/notebook-runner";
 import { writeFileAtomic } from "../core/files";
+import { PROJECT_KERNELSPEC } from "./project";
 
-export const KERNEL_NAME = "tslab";
+export const KERNEL_NAME = PROJECT_KERNELSPEC.name;
 
-export interface KernelSpec {
-  argv: string[];
-  display_name: string;
-  language: string;
-}
-
-/** The spec: this Node binary running the project's tslab (absolute paths, so not committed). */
-export function kernelSpec(root: string): KernelSpec {
+/** The spec: this Node binary running the shim over the project's tslab (absolute paths, so not committed). */
+export function kernelSpec(root: string): KernelJson {
   const tslab = path.join(root, "node_modules", "tslab", "bin", "tslab");
   if (!fs.existsSync(tslab)) throw new Error(`${tslab} is missing; run \`npm ci\` (or \`make install\`) first`);
-  return {
-    argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (tslab, linear-studies)",
-    language: "typescript",
-  };
+  return kernelspecJson(PROJECT_KERNELSPEC);
 }
 
 /** The per-user Jupyter data folder, as jupyter_core computes it. */

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../core/env";
 import { writeFileAtomic } from "../core/files";
-import { collectClaims, renderStatus, withStatus } from "../tools/status-table";
+import { collectClaims, renderStatus, withStatus } from "./status-table";
 
 function main(argv: string[]): number {
   const mode = argv[0];

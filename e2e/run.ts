@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+/**
+ * `make e2e [E2E_NB=<slug> ...]`: the notebooks as people use them, in a real browser.
+ *
+ * Starts Debian's Jupyter Notebook (jupyter-notebook 6.4) on a free localhost port with a private
+ * Jupyter config/data/runtime folder holding this project's kernelspec (the one `make kernel`
+ * writes) and LS_SCALE=smoke in the kernel's environment; opens each notebook in headless Debian
+ * Chromium through playwright-core; and checks, per notebook:
+ *
+ *   1. opening it and waiting for the kernel leaves it unmodified (Jupyter's dirty flag stays
+ *      false: its kernelspec metadata equals the registered kernel's, issue 11 defect 2);
+ *   2. Kernel > Restart & Run All (the menu, then the confirmation dialog) executes every code
+ *      cell, with no error and no stderr output, the smoke banner in the first code cell's output,
+ *      and every figure image loaded (naturalWidth > 0);
+ *   3. nothing in the repository changed (`git status --porcelain` as before the run: smoke
+ *      results went to build/smoke/, never figures/ or the notebook; defect 1); autosave is off
+ *      during the run and the page is closed without saving, as a user who did not press Save.
+ *
+ * A screenshot per notebook goes to build/e2e/<slug>.png. Exit status 0 when all pass, 1 when a
+ * check fails, 2 when a prerequisite (Debian packages, build) is missing.
+ */
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import { repoRoot } from "../lib/core/env";
+import { installKernelSpec } from "../lib/cli/kernelspec";
+import { listNotebooks } from "../lib/cli/notebooks";
+
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+/** Generous: a smoke run takes well under a minute per notebook on a quiet machine. */
+const RUN_LIMIT_MS = Number(process.env.LS_E2E_TIMEOUT ?? 1800) * 1000;
+const KERNEL_READY_MS = 180_000;
+
+class Prerequisite extends Error {}
+
+function which(cmd: string): string | undefined {
+  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
+
+function gitStatus(root: string): string {
+  const r = spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: root, encoding: "utf8" });
+  return r.status === 0 ? r.stdout : `(git status failed: ${r.stderr})`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForServer(url: string, server: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`jupyter-notebook exited (${server.exitCode}):\n${log()}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(300);
+  }
+  throw new Error(`jupyter-notebook did not answer ${url} within 60 s:\n${log()}`);
+}
+
+interface CellReport {
+  index: number;
+  prompt: unknown;
+  errors: string[];
+  stderr: string[];
+  text: string;
+}
+
+interface PageReport {
+  cells: CellReport[];
+  images: { total: number; broken: number };
+  busy: boolean;
+}
+
+/** Evaluated in the page (classic Notebook's `Jupyter` global): the state of every code cell. */
+const INSPECT = `(() => {
+  const nb = Jupyter.notebook;
+  const cells = nb.get_cells().map((c, index) => ({ c, index })).filter(({ c }) => c.cell_type === "code" && c.get_text().trim() !== "");
+  const imgs = Array.from(document.querySelectorAll(".output_area img"));
+  return {
+    busy: nb.kernel === null || nb.kernel._msg_callbacks === undefined ? true : document.querySelector("#kernel_indicator_icon.kernel_busy_icon") !== null,
+    images: { total: imgs.length, broken: imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).length },
+    cells: cells.map(({ c, index }) => ({
+      index: index + 1,
+      prompt: c.input_prompt_number === undefined ? null : c.input_prompt_number,
+      errors: c.output_area.outputs.filter((o) => o.output_type === "error").map((o) => o.ename + ": " + o.evalue),
+      stderr: c.output_area.outputs.filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => o.text),
+      text: c.output_area.outputs.map((o) => (o.text !== undefined ? o.text : "")).join(""),
+    })),
+  };
+})()`;
+
+async function main(argv: string[]): Promise<number> {
+  const root = repoRoot();
+  const wanted = argv.filter((a) => !a.startsWith("-"));
+  const all = listNotebooks(root);
+  const notebooks = wanted.length === 0 ? all : wanted.map((w) => all.find((n) => path.basename(n, ".ipynb") === w.replace(/\.ipynb$/, "").replace(/^.*\//, "")) ?? w);
+  for (const nb of notebooks) if (!fs.existsSync(nb)) throw new Prerequisite(`no such notebook: ${nb}`);
+
+  const jupyter = which("jupyter-notebook");
+  const chromiumPath = process.env.LS_CHROMIUM && process.env.LS_CHROMIUM !== "npm" ? process.env.LS_CHROMIUM : "/usr/bin/chromium";
+  const missing: string[] = [];
+  if (jupyter === undefined) missing.push("jupyter-notebook");
+  if (!fs.existsSync(chromiumPath)) missing.push("chromium");
+  if (missing.length > 0) {
+    throw new Prerequisite(`make e2e needs Debian's ${missing.join(" and ")}: apt-get install --no-install-recommends jupyter-notebook jupyter-client chromium`);
+  }
+
+  const before = gitStatus(root);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "ls-e2e-"));
+  const shots = path.join(root, "build", "e2e");
+  fs.mkdirSync(shots, { recursive: true });
+  installKernelSpec(root, path.join(home, "data"));
+  const port = await freePort();
+  const token = randomBytes(16).toString("hex");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    JUPYTER_CONFIG_DIR: path.join(home, "config"),
+    JUPYTER_DATA_DIR: path.join(home, "data"),
+    JUPYTER_RUNTIME_DIR: path.join(home, "runtime"),
+    JUPYTER_PATH: path.join(home, "data"),
+    IPYTHONDIR: path.join(home, "ipython"),
+    // The kernel inherits the server's environment: a smoke run, with the default output policy.
+    LS_SCALE: "smoke",
+  };
+  delete env.LS_OUTPUT_DIR;
+  let serverLog = "";
+  const server = spawn(
+    jupyter as string,
+    [...(process.getuid?.() === 0 ? ["--allow-root"] : []), "--no-browser", `--port=${port}`, "--port-retries=0", "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${root}`, "--NotebookApp.open_browser=False"],
+    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  server.stdout?.on("data", (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-20000)));
+  server.stderr?.on("data", (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-20000)));
+  const stopServer = () => {
+    try {
+      process.kill(-(server.pid as number), "SIGTERM");
+    } catch {
+      // gone
+    }
+  };
+  process.on("exit", stopServer);
+  const failures: string[] = [];
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS, headless: true });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitForServer(`${base}/api/status?token=${token}`, server, () => serverLog);
+    process.stderr.write(`e2e: Jupyter Notebook on ${base}, Chromium ${browser.version()}, ${notebooks.length} notebook(s) at smoke scale\n`);
+    for (const nb of notebooks) {
+      const slug = path.basename(nb, ".ipynb");
+      const rel = path.relative(root, nb).split(path.sep).join("/");
+      const t0 = Date.now();
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      try {
+        await page.goto(`${base}/notebooks/${rel}?token=${token}`);
+        await page.waitForFunction("window.Jupyter !== undefined && Jupyter.notebook !== undefined && Jupyter.notebook.kernel !== null && Jupyter.notebook.kernel.is_connected()", undefined, { timeout: KERNEL_READY_MS, polling: 250 });
+        // The kernel_ready handler is where Jupyter rewrites metadata.kernelspec/language_info.
+        await sleep(3000);
+        if ((await page.evaluate("Jupyter.notebook.dirty")) === true) {
+          problems.push("opening the notebook and starting its kernel marked it modified (kernelspec or language_info metadata differ from the registered kernel's)");
+        }
+        await page.evaluate("Jupyter.notebook.set_autosave_interval(0)");
+        // Clear the committed outputs first, so what is checked below comes from this run only.
+        await page.evaluate("Jupyter.notebook.clear_all_output()");
+        // Kernel > Restart & Run All, then confirm, as a user does.
+        await page.click("#kernellink");
+        await page.click("#restart_run_all");
+        await page.click(".modal-footer button.btn-danger", { timeout: 10_000 });
+        const tRun = Date.now();
+        await page.waitForFunction(
+          `(() => { const cs = Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code" && c.get_text().trim() !== "");
+             return cs.length > 0 && cs.every((c) => typeof c.input_prompt_number === "number") && Jupyter.notebook.kernel_busy !== true
+               && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null; })()`,
+          undefined,
+          { timeout: RUN_LIMIT_MS, polling: 500 },
+        );
+        const runSeconds = (Date.now() - tRun) / 1000;
+        // images decode asynchronously
+        await page.waitForFunction(`Array.from(document.querySelectorAll(".output_area img")).every((i) => i.complete)`, undefined, { timeout: 30_000 }).catch(() => undefined);
+        const report = (await page.evaluate(INSPECT)) as PageReport;
+        for (const c of report.cells) {
+          if (typeof c.prompt !== "number") problems.push(`cell ${c.index} did not execute (prompt ${JSON.stringify(c.prompt)})`);
+          for (const e of c.errors) problems.push(`cell ${c.index} has an error output: ${e}`);
+          for (const s of c.stderr) problems.push(`cell ${c.index} wrote to stderr: ${s.trim().split("\n")[0]}`);
+        }
+        if (report.cells.length > 0 && !/SMOKE RUN \(LS_SCALE=smoke\)/.test(report.cells[0].text)) problems.push("the first code cell's output has no smoke banner");
+        if (report.images.total === 0) problems.push("no figure image in the outputs");
+        if (report.images.broken > 0) problems.push(`${report.images.broken} of ${report.images.total} images did not load (naturalWidth 0)`);
+        // The notebook scrolls inside #site; let it grow so the screenshot shows every cell.
+        await page.evaluate(`(() => { const s = document.getElementById("site"); if (s) { s.style.height = "auto"; s.style.overflow = "visible"; } window.scrollTo(0, 0); })()`);
+        await page.screenshot({ path: path.join(shots, `${slug}.png`), fullPage: true });
+        process.stderr.write(
+          `e2e: ${rel}: ${report.cells.length} code cells executed in ${runSeconds.toFixed(1)} s, ${report.images.total} images loaded, ` +
+            `${problems.length === 0 ? "ok" : "FAILED"} (page total ${((Date.now() - t0) / 1000).toFixed(1)} s) -> build/e2e/${slug}.png\n`,
+        );
+      } catch (e) {
+        problems.push(`browser step failed: ${(e as Error).message.split("\n")[0]}`);
+        await page.screenshot({ path: path.join(shots, `${slug}.png`), fullPage: true }).catch(() => undefined);
+      } finally {
+        // Shut the kernel down and leave without saving (autosave is off), as a user who closes the tab.
+        await page.evaluate("Jupyter.notebook.session.delete()").catch(() => undefined);
+        await sleep(500);
+        await page.close({ runBeforeUnload: false });
+      }
+      for (const p of problems) failures.push(`${rel}: ${p}`);
+    }
+  } finally {
+    await browser.close();
+    stopServer();
+    await sleep(1000);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  const after = gitStatus(root);
+  if (after !== before) failures.push(`the repository changed (git status --porcelain):\nbefore:\n${before || "(clean)\n"}after:\n${after}`);
+  if (failures.length > 0) {
+    process.stderr.write(`\ne2e: ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join("\n")}\n`);
+    return 1;
+  }
+  process.stderr.write(`e2e: all ${notebooks.length} notebook(s) passed; git status unchanged${before === "" ? " (clean)" : ""}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`e2e: ${(e as Error).message}\n`);
+    process.exitCode = e instanceof Prerequisite ? 2 : 1;
+  },
+);

@@ -1,0 +1,47 @@
+/**
+ * The per-notebook progress line of `make reproduce`: which notebook of how many, why it runs,
+ * how long it should take and an ETA for the rest. Times come from the last successful run on
+ * this machine (build/timings.json), else from a quiet-2-core estimate (a first run on a fresh clone).
+ */
+import * as fs from "node:fs";
+import { writeFileAtomic } from "../core/files";
+
+/** Full-scale wall time per notebook on a quiet 2-core machine (about 15 minutes in all). */
+export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = { "gen-vs-disc": 330, "moment-probing": 300, "one-step-gd": 120, tversky: 150 };
+export const DEFAULT_ESTIMATE_S = 240;
+
+export type Timings = Record<string, number>;
+
+export function readTimings(file: string): Timings {
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    if (value === null || typeof value !== "object") return {};
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === "number" && e[1] > 0));
+  } catch {
+    return {};
+  }
+}
+
+export function writeTimings(file: string, timings: Timings): void {
+  writeFileAtomic(file, JSON.stringify(timings, null, 1) + "\n");
+}
+
+export function estimateSeconds(slug: string, timings: Timings): number {
+  return timings[slug] ?? FIRST_RUN_ESTIMATE_S[slug] ?? DEFAULT_ESTIMATE_S;
+}
+
+export function minutes(s: number): string {
+  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
+}
+
+/** `[2/4] notebooks/x.ipynb: running (why); ~5 min for this notebook (...), ETA ~12 min for the rest, elapsed 3 min`. */
+export function progressLine(opts: { index: number; slugs: readonly string[]; rel: string; reason: string; timings: Timings; elapsedSeconds: number }): string {
+  const slug = opts.slugs[opts.index];
+  const own = estimateSeconds(slug, opts.timings);
+  const rest = opts.slugs.slice(opts.index).reduce((sum, s) => sum + estimateSeconds(s, opts.timings), 0);
+  const source = opts.timings[slug] !== undefined ? "last run here" : "first run: estimate for a quiet 2-core machine";
+  return (
+    `[${opts.index + 1}/${opts.slugs.length}] ${opts.rel}: running (${opts.reason}); ~${minutes(own)} for this notebook (${source}), ` +
+    `ETA ~${minutes(rest)} for the rest (if all run), elapsed ${minutes(opts.elapsedSeconds)}`
+  );
+}

@@ -1,0 +1,22 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FIRST_RUN_ESTIMATE_S, progressLine, readTimings, writeTimings } from "../../lib/cli/eta";
+
+test("make reproduce prints a progress line per notebook with an ETA (first run: estimates; later: measured times)", () => {
+  const slugs = ["gen-vs-disc", "moment-probing", "one-step-gd", "tversky"];
+  const first = progressLine({ index: 0, slugs, rel: "notebooks/gen-vs-disc.ipynb", reason: "no stamp", timings: {}, elapsedSeconds: 0 });
+  const total = Object.values(FIRST_RUN_ESTIMATE_S).reduce((a, b) => a + b, 0);
+  assert.equal(Math.round(total / 60), 15, "the estimates add up to the README's ~15 minutes");
+  assert.match(first, /^\[1\/4\] notebooks\/gen-vs-disc\.ipynb: running \(no stamp\); ~6 min for this notebook \(first run: estimate for a quiet 2-core machine\), ETA ~15 min for the rest \(if all run\), elapsed 0 s$/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-eta-"));
+  const file = path.join(dir, "timings.json");
+  assert.deepEqual(readTimings(file), {}, "no file: no timings");
+  writeTimings(file, { tversky: 600, "one-step-gd": 60 });
+  const timings = readTimings(file);
+  const third = progressLine({ index: 2, slugs, rel: "notebooks/one-step-gd.ipynb", reason: "--force", timings, elapsedSeconds: 700 });
+  assert.match(third, /^\[3\/4\] .*~60 s for this notebook \(last run here\), ETA ~11 min for the rest \(if all run\), elapsed 12 min$/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
