@@ -2,12 +2,10 @@
  * Plotly specs for the study's figures (pure functions of result objects; the notebook renders
  * them with core/figures.ts showFigure). Bands are 95% intervals of the mean over repeats.
  */
-import type { Figure } from "../core/figures";
-import { fade, methodColor } from "../core/plot-style";
-import type { LearningCurve } from "./curves";
-import type { NBDiagnostics } from "./diagnostics";
-import type { MStarResult } from "./sim-curves";
-import { linearFit } from "./stats";
+import type { Figure } from "../../core/figures";
+import { fade, methodColor } from "../../core/plot-style";
+import { linearFit } from "../../core/stats";
+import { runsMStar, type LearningCurve, type MStarResult, type NBDiagnostics, type PaperRunsResult } from "../../topics/classifiers";
 
 type Trace = Record<string, unknown>;
 
@@ -87,8 +85,8 @@ export interface MStarSeries {
   hi?: number[];
 }
 
-/** m* against n (log-x) for several series, each with its least-squares fits on n and on ln n. */
-export function mStarFigure(panels: { title: string; series: MStarSeries[] }[], title = "Sample complexity m* against dimension n, with fits m* = a n + b and m* = a ln n + b"): Figure {
+/** m* against n (log-x) for several series, each with its least-squares fits on n and on ln n where it has three or more n. */
+function mStarFigure(panels: { title: string; series: MStarSeries[] }[], title = "Sample complexity m* against dimension n, with fits m* = a n + b and m* = a ln n + b"): Figure {
   const g = grid(1, panels.length);
   const data: Trace[] = [];
   const annotations: Record<string, unknown>[] = [];
@@ -100,7 +98,8 @@ export function mStarFigure(panels: { title: string; series: MStarSeries[] }[], 
       const err = s.lo && s.hi ? { error_y: { type: "data", symmetric: false, array: s.hi.map((h, t) => h - s.mStar[t]!), arrayminus: s.lo.map((l, t) => s.mStar[t]! - l), color: fade(color, 0.6) } } : {};
       const showlegend = p === 0;
       data.push({ type: "scatter", mode: "markers", x: s.n, y: s.mStar, name: s.label, marker: { color, size: 8 }, legendgroup: s.label, showlegend, ...err, ...axes });
-      if (s.n.length >= 2 && new Set(s.n).size >= 2) {
+      // two points fit any line exactly (R² = 1): no fit is drawn for them
+      if (new Set(s.n).size >= 3) {
         const xs = dense(Math.min(...s.n), Math.max(...s.n));
         const lin = linearFit(s.n, s.mStar);
         const lg = linearFit(s.n.map(Math.log), s.mStar);
@@ -128,7 +127,7 @@ function dense(a: number, b: number, count = 60): number[] {
 }
 
 /** Mean simulation error vs m for NB and LR at each n, with the stopping threshold Bayes + 0.01. */
-export function simulationCurvesFigure(results: MStarResult[], models: string[], title: string, eps = 0.01): Figure {
+function simulationCurvesFigure(results: MStarResult[], models: string[], title: string, eps = 0.01): Figure {
   const g = grid(1, models.length);
   const data: Trace[] = [];
   const annotations: Record<string, unknown>[] = [];
@@ -190,4 +189,38 @@ export function diagnosticsFigure(diag: { dataset: string; d: NBDiagnostics }[],
     (g.layout[layoutKey(axes.yaxis, "y")] as Record<string, unknown>).title = { text: "fraction of values" };
   });
   return { data, layout: { ...g.layout, barmode: "overlay", title: { text: "Assumption diagnostics of the pooled NB fitted on each full min-max-scaled dataset" }, annotations, legend: { orientation: "h", y: -0.32 }, margin: { t: 70, b: 130 } }, width: 1100, height: 440 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The study's figures: function fooBarFigure writes figures/gen-vs-disc/foo-bar.{svg,png}
+
+/** figures/gen-vs-disc/simulation-error-curves: the notes' small-n grid, K = 2, mean error vs m. */
+export function simulationErrorCurvesFigure(smallK2: MStarResult[]): Figure {
+  const R = smallK2[0]?.repeats ?? 0;
+  return simulationCurvesFigure(smallK2, ["NB", "LR"], `Paper's simulation, K = 2: mean test error over ${R} repeats vs m (× marks m*; the curve runs on past m* to measure its spread)`);
+}
+
+/** figures/gen-vs-disc/mstar-small-n: m* against n on the notes' small-n grid, one panel per K, bars = bootstrap 95 % interval. */
+export function mstarSmallNFigure(small: { K: number; results: (MStarResult & { spread: Record<string, { lo: number; hi: number }> })[] }[]): Figure {
+  return mStarFigure(small.map(({ K, results }) => {
+    const series = (model: string): MStarSeries => {
+      const rs = results.filter((r) => r.mStar[model] !== null);
+      const cap = (v: number, r: MStarResult) => (Number.isFinite(v) ? v : Math.max(...r.curve[model]!.m));
+      return { label: model, n: rs.map((r) => r.n), mStar: rs.map((r) => r.mStar[model] as number), lo: rs.map((r) => r.spread[model]!.lo), hi: rs.map((r) => cap(r.spread[model]!.hi, r)) };
+    };
+    return { title: `K = ${K} (notes' grid, ${results[0]?.repeats ?? 0} repeats; bars: bootstrap 95 %)`, series: [series("NB"), series("LR")] };
+  }), "Notes' small-n grid: m* against n, with fits m* = a n + b and m* = a ln n + b (three or more n)");
+}
+
+/** figures/gen-vs-disc/mstar-paper-grid: mean m* over the runs of each cell of the paper's grid, bars = min-max over runs. */
+export function mstarPaperGridFigure(grid: PaperRunsResult[]): Figure {
+  const Ks = [...new Set(grid.map((r) => r.K))];
+  return mStarFigure(Ks.map((K) => {
+    const rs = grid.filter((r) => r.K === K);
+    const series = (model: string): MStarSeries => {
+      const st = rs.map((r) => runsMStar(r, model));
+      return { label: model, n: rs.map((r) => r.n), mStar: st.map((x) => x.mean), lo: st.map((x) => x.min), hi: st.map((x) => x.max) };
+    };
+    return { title: `K = ${K} (mean of ${rs[0]?.runs ?? 0} runs; bars: min–max)`, series: [series("NB"), series("LR")] };
+  }), "Paper's simulation grid: m* against n, with fits m* = a n + b and m* = a ln n + b (three or more n)");
 }

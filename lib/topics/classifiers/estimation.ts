@@ -5,9 +5,9 @@
  * count at which max_j |mean_j| <= tol along one stream of samples; the reported total is
  * m = 2 m_k (two classes), summarised by the median over repeats.
  */
-import { Rng } from "../core/rng";
-import { fillStandardNormal } from "./gaussian";
-import { median } from "./stats";
+import { Rng } from "../../core/rng";
+import { NormalStream } from "../../core/normal";
+import { median } from "../../core/stats";
 
 /** First-passage sample sizes of one dimension n (claim 15). */
 export interface EstimationResult {
@@ -24,7 +24,8 @@ export function meanEstimationSampleSize(o: { n: number; repeats: number; seed: 
   const cap = o.maxPerClass ?? 100000;
   if (!Number.isInteger(n) || n < 1) throw new Error(`meanEstimationSampleSize: n must be a positive integer, got ${n}`);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`meanEstimationSampleSize: repeats must be a positive integer, got ${repeats}`);
-  const rng = new Rng(o.seed);
+  // one normal stream for all repeats: forking a stream per sample would cost four draws per row
+  const normals = new NormalStream(new Rng(o.seed));
   const sums = new Float64Array(n);
   const z = new Float64Array(n);
   const totals: number[] = [];
@@ -34,7 +35,7 @@ export function meanEstimationSampleSize(o: { n: number; repeats: number; seed: 
     for (;;) {
       t++;
       if (t > cap) throw new Error(`meanEstimationSampleSize: no first passage within ${cap} samples (n=${n}, tol=${tol})`);
-      fillStandardNormal(rng, z);
+      normals.fillNormal(z);
       let worst = 0;
       for (let j = 0; j < n; j++) {
         sums[j] += z[j]!;

@@ -12,12 +12,12 @@
  *    is below the threshold, so each run has its own m*.
  * Models stop separately; all active models see the same training samples.
  */
-import { Rng } from "../core/rng";
-import { progress } from "../core/progress";
+import { Rng } from "../../core/rng";
+import { progress } from "../../core/progress";
 import { argmaxRows, errorRate } from "./classifier";
 import type { Dataset } from "./dataset";
 import { bindRows, type RowProducts } from "./matmul";
-import type { Model } from "./curves";
+import type { Model } from "./learning-curves";
 import { LogisticRegression } from "./logistic";
 import { makePaperSimulation, paperBayesError } from "./simulation";
 
@@ -58,8 +58,13 @@ export interface MStarResult {
   repeats: number;
   /** Per model: m* (null when mMax was reached first). */
   mStar: Record<string, number | null>;
-  /** Per model: the grid points tried and the mean error at each. */
-  curve: Record<string, { m: number[]; mean: number[] }>;
+  /**
+   * Per model: the grid points tried, the mean error at each and every repeat's error
+   * (errors[mIndex][repeat]); the points past m* are the `overshoot` (for `bootstrapMStar`).
+   */
+  curve: Record<string, { m: number[]; mean: number[]; errors: number[][] }>;
+  /** Grid points scanned past each model's m* (0: the scan stops at m*). */
+  overshoot: number;
   /** Per model: multiply-adds spent in fits (logistic: evaluations x 2 m n K'), a deterministic cost measure. */
   work: Record<string, number>;
 }
@@ -102,13 +107,13 @@ function validate(s: SimSettings): void {
  */
 function simulationSetup(s: SimSettings) {
   const { n, K } = s;
-  const sim = makePaperSimulation(n, K);
+  const sim = makePaperSimulation({ n, K });
   const rng = new Rng(s.seed);
   const test = sim.sampleBalanced(s.testPerClass ?? Math.floor(10000 / K), s.testSeed !== undefined ? new Rng(s.testSeed) : rng.split());
   return {
     eps: s.eps ?? 0.01,
     sim,
-    bayes: paperBayesError(n, K),
+    bayes: paperBayesError({ n, K }),
     step: simStep(n),
     mMax: s.mMax ?? 100 * n,
     rng,
@@ -117,24 +122,30 @@ function simulationSetup(s: SimSettings) {
 }
 
 /** Notes §5.4 protocol: mean over `repeats` fresh samples per grid point. */
-export function simulationMStar(s: SimSettings & { repeats: number }): MStarResult {
+export function simulationMStar(s: SimSettings & { repeats: number; overshoot?: number }): MStarResult {
   validate(s);
   const { n, K, repeats } = s;
+  const overshoot = s.overshoot ?? 0;
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`simulationMStar: repeats must be a positive integer, got ${repeats}`);
+  if (!Number.isInteger(overshoot) || overshoot < 0) throw new Error(`simulationMStar: overshoot must be a non-negative integer, got ${overshoot}`);
   const { eps, sim, bayes, step, mMax, rng, testError } = simulationSetup(s);
   const trainRng = rng.split();
   const slots = s.models.map(() => Array.from({ length: repeats }, () => null as Model | null));
   const mStar: Record<string, number | null> = {};
-  const curve: Record<string, { m: number[]; mean: number[] }> = {};
+  const curve: Record<string, { m: number[]; mean: number[]; errors: number[][] }> = {};
   const work: Record<string, number> = {};
   const active = new Set(s.models.map((x) => x.name));
+  // grid points still to scan after m* (the samples drawn up to m* do not depend on it)
+  const extra: Record<string, number> = {};
   for (const x of s.models) {
     mStar[x.name] = null;
-    curve[x.name] = { m: [], mean: [] };
+    curve[x.name] = { m: [], mean: [], errors: [] };
     work[x.name] = 0;
+    extra[x.name] = overshoot;
   }
   for (let m = 2 * K; m < mMax && active.size > 0; m += step) {
     const sums = new Float64Array(s.models.length);
+    const errs = s.models.map(() => [] as number[]);
     for (let r = 0; r < repeats; r++) {
       const train = sim.sample(m, trainRng);
       s.models.forEach((spec, i) => {
@@ -142,7 +153,9 @@ export function simulationMStar(s: SimSettings & { repeats: number }): MStarResu
         const model = (slots[i]![r] ??= spec.make());
         model.fit(train);
         work[spec.name] += fitWork(model, m, n, K);
-        sums[i] += testError(model);
+        const e = testError(model);
+        sums[i] += e;
+        errs[i]!.push(e);
       });
     }
     s.models.forEach((spec, i) => {
@@ -150,13 +163,68 @@ export function simulationMStar(s: SimSettings & { repeats: number }): MStarResu
       const mean = sums[i]! / repeats;
       curve[spec.name]!.m.push(m);
       curve[spec.name]!.mean.push(mean);
-      if (mean < bayes + eps) {
+      curve[spec.name]!.errors.push(errs[i]!);
+      if (mStar[spec.name] !== null) {
+        if (--extra[spec.name]! <= 0) active.delete(spec.name);
+      } else if (mean < bayes + eps) {
         mStar[spec.name] = m;
-        active.delete(spec.name);
+        if (overshoot === 0) active.delete(spec.name);
       }
     });
   }
-  return { n, K, bayes, step, repeats, mStar, curve, work };
+  return { n, K, bayes, step, repeats, mStar, curve, work, overshoot };
+}
+
+/** Spread of a notes-protocol m* over resampled repeats (`bootstrapMStar`). */
+export interface MStarSpread {
+  /** m* of the actual repeats. */
+  mStar: number | null;
+  /** Standard deviation of the resampled m* that crossed within the scanned grid. */
+  sd: number;
+  /** 2.5 % and 97.5 % quantiles of the resampled m* (Infinity when more than 2.5 % never crossed). */
+  lo: number;
+  hi: number;
+  resamples: number;
+  /** Resamples whose mean never fell below the threshold within the scanned points (overshoot too short). */
+  censored: number;
+}
+
+/**
+ * How much m* moves if the study were repeated: resamples the repeat slots with replacement
+ * (each slot keeps its errors along m, so the warm-start link between grid points stays), and
+ * takes the first grid point whose resampled mean error is below Bayes + eps. Needs the
+ * `overshoot` points past m*, or resamples that cross later count as censored.
+ */
+export function bootstrapMStar(r: MStarResult, o: { model: string; resamples: number; seed: number; eps?: number }): MStarSpread {
+  const c = r.curve[o.model];
+  if (c === undefined) throw new Error(`bootstrapMStar: no model ${JSON.stringify(o.model)}; have ${Object.keys(r.curve).join(", ")}`);
+  const bar = r.bayes + (o.eps ?? 0.01);
+  const rng = new Rng(o.seed);
+  const R = r.repeats;
+  const pick = new Int32Array(R);
+  const stars: number[] = [];
+  let censored = 0;
+  for (let b = 0; b < o.resamples; b++) {
+    for (let t = 0; t < R; t++) pick[t] = rng.int(0, R);
+    let star: number | null = null;
+    for (let i = 0; i < c.m.length && star === null; i++) {
+      const e = c.errors[i]!;
+      let s = 0;
+      for (let t = 0; t < R; t++) s += e[pick[t]!]!;
+      if (s / R < bar) star = c.m[i]!;
+    }
+    if (star === null) censored++;
+    else stars.push(star);
+  }
+  const sorted = stars.slice().sort((a, b) => a - b);
+  // censored resamples sit above every crossed one
+  const q = (p: number) => {
+    const k = Math.floor(p * (o.resamples - 1));
+    return k < sorted.length ? sorted[k]! : Infinity;
+  };
+  const mean = stars.reduce((a, v) => a + v, 0) / Math.max(1, stars.length);
+  const sd = stars.length > 1 ? Math.sqrt(stars.reduce((a, v) => a + (v - mean) ** 2, 0) / (stars.length - 1)) : NaN;
+  return { mStar: r.mStar[o.model] ?? null, sd, lo: q(0.025), hi: q(0.975), resamples: o.resamples, censored };
 }
 
 /** Result of the official protocol for one (K, n). */
@@ -218,6 +286,33 @@ export function paperRuns(s: SimSettings & { runs: number; quiet?: boolean }): P
   return { n, K, bayes, step, runs, mStar, curves, work };
 }
 
+/** m* of a paper-grid cell over its runs, saying how many runs never crossed. */
+export interface RunsMStar {
+  /** Mean m* over the runs that crossed (NaN when none did). */
+  mean: number;
+  /** Standard error of that mean, sd / sqrt(crossed) (NaN for fewer than two). */
+  se: number;
+  min: number;
+  max: number;
+  runs: number;
+  crossed: number;
+  /** Runs that reached mMax without crossing: the mean above leaves them out. */
+  notCrossed: number;
+}
+
+/**
+ * Mean m* of a cell over its runs. Runs that never crossed Bayes + eps before mMax are left out
+ * of the mean and counted in `notCrossed`, so a table or claim computed from a subset can say so.
+ */
+export function runsMStar(r: PaperRunsResult, model: string): RunsMStar {
+  const all = r.mStar[model];
+  if (all === undefined) throw new Error(`runsMStar: no model ${JSON.stringify(model)}; have ${Object.keys(r.mStar).join(", ")}`);
+  const ok = all.filter((x): x is number => x !== null);
+  const mean = ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
+  const se = ok.length > 1 ? Math.sqrt(ok.reduce((a, v) => a + (v - mean) ** 2, 0) / (ok.length - 1) / ok.length) : NaN;
+  return { mean, se, min: ok.length ? Math.min(...ok) : NaN, max: ok.length ? Math.max(...ok) : NaN, runs: all.length, crossed: ok.length, notCrossed: all.length - ok.length };
+}
+
 /** Concatenates the runs of several `paperRuns` results for the same (n, K). */
 export function mergeRuns(parts: PaperRunsResult[]): PaperRunsResult {
   if (parts.length === 0) throw new Error("mergeRuns: nothing to merge");
@@ -238,7 +333,7 @@ export function mergeRuns(parts: PaperRunsResult[]): PaperRunsResult {
 
 /** Test errors of `repeats` fits at one sample size m (fresh samples each, the protocols' test set): the spread behind one point of a curve. */
 export function simErrorsAt(s: { n: number; K: number; m: number; repeats: number; seed: number; model: SimModelSpec; testPerClass?: number }): number[] {
-  const sim = makePaperSimulation(s.n, s.K);
+  const sim = makePaperSimulation({ n: s.n, K: s.K });
   const rng = new Rng(s.seed);
   const test = sim.sampleBalanced(s.testPerClass ?? Math.floor(10000 / s.K), rng.split());
   const errs: number[] = [];

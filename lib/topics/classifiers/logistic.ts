@@ -17,7 +17,7 @@
 import type { Dataset } from "./dataset";
 import type { Classifier, LinearModel } from "./classifier";
 import { linearScores, requireAllClasses } from "./classifier";
-import { lbfgs, type LbfgsStatus } from "./lbfgs";
+import { lbfgs, type LbfgsStatus } from "../../core/lbfgs";
 import { binaryObjective, softmaxObjective, type LossWeights } from "./logistic-loss";
 
 /** Settings of `LogisticRegression`; defaults are scikit-learn's (and the paper's max_iter 1000). */

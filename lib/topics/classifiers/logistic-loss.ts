@@ -12,7 +12,7 @@
  * Gradient: a * (P - Y)^T X (+ lambda W) for W, a * sum_i (P - Y)_i for b.
  */
 import type { Dataset } from "./dataset";
-import type { ObjectiveFn } from "./lbfgs";
+import type { ObjectiveFn } from "../../core/lbfgs";
 import { bindRows } from "./matmul";
 
 /** Weights of the two terms: f = ce * (sum of losses) + l2 * 1/2 ||W||^2. */

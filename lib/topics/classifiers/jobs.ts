@@ -7,12 +7,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { loadSklearn } from "../core/data";
-import { progress } from "../core/progress";
-import { learningCurve, type LearningCurve } from "./curves";
+import { loadSklearn } from "../../core/data";
+import { progress } from "../../core/progress";
+import { learningCurve, type LearningCurve } from "./learning-curves";
 import { fromLabelled } from "./dataset";
 import { makeModel, type ModelConfig } from "./models";
-import { paperRuns, simulationMStar, type MStarResult, type PaperRunsResult } from "./sim-curves";
+import { paperRuns, simulationMStar, type MStarResult, type PaperRunsResult } from "./sample-complexity";
 
 /** The bundled scikit-learn datasets (data/sklearn/). */
 export type SklearnName = "iris" | "wine_data" | "breast_cancer" | "digits";
@@ -20,7 +20,7 @@ export type SklearnName = "iris" | "wine_data" | "breast_cancer" | "digits";
 /** A self-contained, seeded experiment: plain data, so it can be posted to a worker thread. */
 export type Job =
   | { kind: "curve"; dataset: SklearnName; mGrid: number[]; repeats: number; seed: number; models: { name: string; config: ModelConfig; repeats?: number }[] }
-  | { kind: "mstar"; n: number; K: number; repeats: number; seed: number; models: Record<string, ModelConfig>; mMax?: number }
+  | { kind: "mstar"; n: number; K: number; repeats: number; seed: number; models: Record<string, ModelConfig>; mMax?: number; overshoot?: number }
   | { kind: "runs"; n: number; K: number; runs: number; seed: number; testSeed?: number; models: Record<string, ModelConfig>; mMax?: number };
 
 /** What `runJob` returns for each job kind. */
@@ -37,7 +37,7 @@ export function runJob(job: Job): JobResult {
   }
   const models = Object.entries(job.models).map(([name, config]) => ({ name, make: () => makeModel(config) }));
   const base = { n: job.n, K: job.K, seed: job.seed, models, ...(job.mMax !== undefined ? { mMax: job.mMax } : {}) };
-  if (job.kind === "mstar") return simulationMStar({ ...base, repeats: job.repeats });
+  if (job.kind === "mstar") return simulationMStar({ ...base, repeats: job.repeats, ...(job.overshoot !== undefined ? { overshoot: job.overshoot } : {}) });
   if (job.kind === "runs") return paperRuns({ ...base, runs: job.runs, quiet: true, ...(job.testSeed !== undefined ? { testSeed: job.testSeed } : {}) });
   throw new Error(`runJob: unknown job kind ${JSON.stringify((job as { kind: unknown }).kind)}; use "curve", "mstar" or "runs"`);
 }

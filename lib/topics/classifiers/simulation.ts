@@ -6,10 +6,10 @@
  * For K > 2 the loader maps x -> (x - c) / c with c = 2^{K-3} (K = 3: means -2, 0, 1).
  * NB (pooled diagonal Gaussian) and LR are both well specified, so both asymptotes are the Bayes error.
  */
-import type { Rng } from "../core/rng";
+import type { Rng } from "../../core/rng";
 import type { Dataset } from "./dataset";
-import { fillStandardNormal } from "./gaussian";
-import { normalCdf } from "./stats";
+import { fillNormal } from "../../core/normal";
+import { normalCdf } from "../../core/stats";
 
 /** The generator for one (n, K). */
 export interface PaperSimulation {
@@ -31,7 +31,8 @@ function rawLocations(K: number): number[] {
 }
 
 /** The paper's generator for dimension n and K classes. */
-export function makePaperSimulation(n: number, K: number): PaperSimulation {
+export function makePaperSimulation(o: { n: number; K: number }): PaperSimulation {
+  const { n, K } = o;
   if (!Number.isInteger(n) || n < 2) throw new Error(`makePaperSimulation: n must be an integer >= 2, got ${n}`);
   if (!Number.isInteger(K) || K < 2 || K > 30) throw new Error(`makePaperSimulation: K must be an integer in 2..30, got ${K}`);
   const c = K > 2 ? 2 ** (K - 3) : 1;
@@ -45,7 +46,7 @@ export function makePaperSimulation(n: number, K: number): PaperSimulation {
 
   const features = (y: Int32Array, rng: Rng): Float64Array => {
     const X = new Float64Array(y.length * n);
-    fillStandardNormal(rng, X);
+    fillNormal(rng, X);
     for (let i = 0; i < y.length; i++) {
       const mo = y[i]! * n;
       const off = i * n;
@@ -93,7 +94,8 @@ export function makePaperSimulation(n: number, K: number): PaperSimulation {
  * For K = 2 this is Phi(-Delta/2) with Delta^2 = 4 s, i.e. Phi(-sqrt((n+1)/2)) for even n.
  * (The K > 2 affine transform does not change it.)
  */
-export function paperBayesError(n: number, K: number): number {
+export function paperBayesError(o: { n: number; K: number }): number {
+  const { n, K } = o;
   const half = Math.floor(n / 2);
   const s = half / n + (n - half);
   const t = rawLocations(K).sort((a, b) => a - b).map((v) => v * Math.sqrt(s));
@@ -110,7 +112,9 @@ export function paperBayesError(n: number, K: number): number {
  * classified by the true-parameter LDA rule argmax_k -1/2 sum_j (x_j - mu_kj)^2 / sigma_j^2.
  * Returns the error rate and its standard error sqrt(p(1-p)/draws).
  */
-export function bayesErrorMonteCarlo(sim: PaperSimulation, draws: number, rng: Rng, batch = 20000): { error: number; se: number } {
+export function bayesErrorMonteCarlo(o: { sim: PaperSimulation; draws: number; rng: Rng; batch?: number }): { error: number; se: number } {
+  const { sim, draws, rng } = o;
+  const batch = o.batch ?? 20000;
   const { n, K, means, std } = sim;
   const inv = Float64Array.from(std, (s) => 1 / (s * s));
   let wrong = 0;

@@ -4,7 +4,7 @@
  * integer labels 0..K-1. Notation follows the notes (gen-vs-disc.md §1.1): m samples, n features,
  * K classes.
  */
-import type { LabelledData } from "../core/data";
+import type { LabelledData } from "../../core/data";
 
 /** m samples of n features with labels in 0..K-1. */
 export interface Dataset {
@@ -22,7 +22,8 @@ export interface Dataset {
 }
 
 /** Builds a Dataset after checking shapes, finiteness and labels; errors name the problem. */
-export function makeDataset(X: Float64Array, y: Int32Array, n: number, K: number, name?: string): Dataset {
+export function makeDataset(o: { X: Float64Array; y: Int32Array; n: number; K: number; name?: string }): Dataset {
+  const { X, y, n, K, name } = o;
   const what = name ?? "dataset";
   if (!Number.isInteger(n) || n < 1) throw new Error(`${what}: feature dimension n must be a positive integer, got ${n}`);
   if (!Number.isInteger(K) || K < 2) throw new Error(`${what}: number of classes K must be an integer >= 2, got ${K}`);
@@ -49,7 +50,7 @@ export function fromLabelled(data: LabelledData, name?: string): Dataset {
     if (row.length !== n) throw new Error(`${name ?? "dataset"}: row ${i} has ${row.length} features, expected ${n}`);
     X.set(row, i * n);
   });
-  return makeDataset(X, Int32Array.from(data.y), n, data.classNames.length, name);
+  return makeDataset({ X, y: Int32Array.from(data.y), n, K: data.classNames.length, ...(name !== undefined ? { name } : {}) });
 }
 
 /** The rows `idx` of `ds` (copied), keeping n and K. */

@@ -12,10 +12,11 @@
  */
 import { loadSklearn } from "../lib/core/data";
 import { Rng } from "../lib/core/rng";
+import { fillNormal } from "../lib/core/normal";
 import {
-  fitMinMax, fromLabelled, LogisticRegression, makePaperSimulation, makeDataset, softmaxObjective, fillStandardNormal, GaussianNB, errorRate,
+  fitMinMax, fromLabelled, LogisticRegression, makePaperSimulation, makeDataset, softmaxObjective, GaussianNB, errorRate,
   bindRows, jsScoresXWt, jsAccumulateRtX, type Dataset,
-} from "../lib/classifiers/index";
+} from "../lib/topics/classifiers";
 
 function best(reps: number, work: () => void): number {
   let t = Infinity;
@@ -66,12 +67,12 @@ function rowByRowObjective(ds: Dataset): (theta: Float64Array, grad: Float64Arra
 const rows: string[][] = [];
 const raw = fromLabelled(loadSklearn("digits"), "digits");
 const digits = fitMinMax(raw).apply(raw);
-const sim = makePaperSimulation(1000, 7).sample(1000, new Rng(1));
+const sim = makePaperSimulation({ n: 1000, K: 7 }).sample(1000, new Rng(1));
 const rand = (() => {
   const rng = new Rng(2);
   const X = new Float64Array(1000 * 1000);
-  fillStandardNormal(rng, X);
-  return makeDataset(X, Int32Array.from({ length: 1000 }, (_, i) => (i < 7 ? i : rng.int(0, 7))), 1000, 7, "random");
+  fillNormal(rng, X);
+  return makeDataset({ X, y: Int32Array.from({ length: 1000 }, (_, i) => (i < 7 ? i : rng.int(0, 7))), n: 1000, K: 7, name: "random" });
 })();
 const problems: [string, Dataset][] = [["digits 1797x64, K=10", digits], ["random 1000x1000, K=7", rand], ["paper simulation 1000x1000, K=7", sim]];
 
@@ -108,23 +109,23 @@ for (const [label, ds] of problems) {
   rows.push([`X W^T + R^T X, ${label}`, "JavaScript, 8-row blocks", tj.toFixed(2), `${rate(tj)}; WASM is ${(tj / tw).toFixed(1)}x faster`]);
 }
 
-const nbMs = best(5, () => errorRate(new GaussianNB().fit(digits), digits));
+const nbMs = best(5, () => errorRate(new GaussianNB({ variance: "pooled" }).fit(digits), digits));
 rows.push(["NB fit + score, digits", "pooled variance", nbMs.toFixed(2), ""]);
 
 const N = 2_000_000;
 const buf = new Float64Array(N);
-const tz = best(3, () => fillStandardNormal(new Rng(1), buf));
+const tz = best(3, () => fillNormal(new Rng(1), buf));
 const tp = best(3, () => {
   const r = new Rng(1);
   for (let i = 0; i < N; i++) buf[i] = r.normal();
 });
-rows.push(["2e6 N(0,1) draws", "ziggurat (fillStandardNormal)", tz.toFixed(1), `${((tz / N) * 1e6).toFixed(1)} ns/draw`]);
+rows.push(["2e6 N(0,1) draws", "ziggurat (core fillNormal)", tz.toFixed(1), `${((tz / N) * 1e6).toFixed(1)} ns/draw`]);
 rows.push(["2e6 N(0,1) draws", "polar (core Rng.normal)", tp.toFixed(1), `${((tp / N) * 1e6).toFixed(1)} ns/draw`]);
 
 const header = ["what", "variant", "ms (best)", "notes"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(" | ");
-console.log("\ngen-vs-disc (lib/classifiers) benchmarks");
+console.log("\ngen-vs-disc (lib/topics/classifiers) benchmarks");
 console.log(line(header));
 console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
 for (const r of rows) console.log(line(r));

@@ -5,16 +5,17 @@
  * model fitted on the same subset and scored on the same test part. Logistic models are reused
  * along m within a repeat so their fits start from the previous solution (warm start).
  */
-import { Rng } from "../core/rng";
-import { progress } from "../core/progress";
+import { Rng } from "../../core/rng";
+import { progress } from "../../core/progress";
 import type { Classifier } from "./classifier";
 import { errorRate } from "./classifier";
 import type { Dataset } from "./dataset";
 import { subset } from "./dataset";
 import { LogisticRegression } from "./logistic";
 import { fitMinMax } from "./scaling";
-import { sampleWithAllClasses, stratifiedSplit } from "./splits";
-import { meanCI, type MeanCI } from "./stats";
+import { sampleWithAllClasses, stratifiedSplit } from "../../core/splits";
+import { compareByCI, meanCI, type MeanCI } from "../../core/stats";
+import { crossingPoint, sampleComplexity } from "./curve-stats";
 
 /** A classifier that knows its number of classes once fitted (needed to turn scores into labels). */
 export type Model = Classifier & { readonly K: number };
@@ -80,11 +81,11 @@ export function learningCurve(o: LearningCurveOptions): LearningCurve {
   const bar = progress(`${name} learning curves`, o.repeats, { quiet: o.progress === false });
   for (let r = 0; r < o.repeats; r++) {
     const rr = rng.split();
-    const { train, test } = stratifiedSplit(data.y, data.K, testFrac, rr);
+    const { train, test } = stratifiedSplit(rr, { y: data.y, testFraction: testFrac, nClasses: data.K });
     const testSet = subset(data, test);
     const active = models.map((s, i) => (r < reps[i]! ? s.make() : null));
     for (const [mi, m] of mGrid.entries()) {
-      const idx = sampleWithAllClasses(train, data.y, data.K, m, rr);
+      const idx = sampleWithAllClasses(rr, { pool: train, y: data.y, nClasses: data.K, m });
       const raw = subset(data, idx);
       const scaler = fitMinMax(raw);
       const tr = scaler.apply(raw);
@@ -109,4 +110,49 @@ export function learningCurve(o: LearningCurveOptions): LearningCurve {
   const solverOut: Record<string, SolverStats> = {};
   for (const [k, v] of Object.entries(solver)) solverOut[k] = { fits: v.fits, notConverged: v.notConverged, meanIterations: v.iters / v.fits };
   return { dataset: name, mGrid: mGrid.slice(), models: models.map((s) => s.name), errors, summary, solver: solverOut };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a curve: values at a grid point, m_eps, crossings, significant wins (notes §6 claims 8-12)
+
+/** Mean and interval of `model` at grid point m (NaN interval when m is not on the grid). */
+export function at(curve: LearningCurve, o: { model: string; m: number }): MeanCI {
+  const i = curve.mGrid.indexOf(o.m);
+  const s = curve.summary[o.model];
+  if (i < 0 || s === undefined) return { mean: NaN, half: NaN, lo: NaN, hi: NaN, sd: NaN, count: 0 };
+  return s[i]!;
+}
+
+/** The largest m of the curve's grid. */
+export function lastM(curve: LearningCurve): number {
+  return curve.mGrid[curve.mGrid.length - 1]!;
+}
+
+/** m_eps of the notes' claim 9: first grid m with mean error <= (mean at the largest m) + eps. */
+export function mEps(curve: LearningCurve, o: { model: string; eps: number }): number | null {
+  const means = curve.summary[o.model]!.map((v) => v.mean);
+  return sampleComplexity({ m: curve.mGrid, err: means, asymptote: means[means.length - 1]!, eps: o.eps, inclusive: true });
+}
+
+/** First grid m from which the `follower`'s mean error stays below the `leader`'s (the follower takes over); null if never. */
+export function meanCrossing(curve: LearningCurve, o: { leader: string; follower: string }): number | null {
+  return crossingPoint({ m: curve.mGrid, leader: curve.summary[o.leader]!.map((v) => v.mean), follower: curve.summary[o.follower]!.map((v) => v.mean) });
+}
+
+/** Grid points where `better` has a significantly lower error than `worse` (non-overlapping 95% intervals). */
+export function significantWins(curve: LearningCurve, o: { better: string; worse: string }): number[] {
+  return curve.mGrid.filter((_, i) => compareByCI(curve.summary[o.better]![i]!, curve.summary[o.worse]![i]!) === "win");
+}
+
+/** Distance in grid steps between grid value a and value b (b may be off the grid: distance to its bracket); Infinity if a is null or off-grid. */
+export function gridSteps(grid: number[], a: number | null, b: number): number {
+  if (a === null) return Infinity;
+  const ia = grid.indexOf(a);
+  let ib = grid.indexOf(b);
+  if (ia < 0) return Infinity;
+  if (ib < 0) {
+    const above = grid.findIndex((v) => v > b);
+    ib = above < 0 ? grid.length - 1 : above - 0.5;
+  }
+  return Math.abs(ia - ib);
 }

@@ -1,17 +1,18 @@
 /**
- * Tests of the experiment machinery of lib/classifiers: the WebAssembly SIMD products against the
+ * Tests of the experiment machinery of lib/topics/classifiers: the WebAssembly SIMD products against the
  * JavaScript loops, determinism of the protocols, worker threads giving the same results as the
  * main thread, and the simulation protocols on cases small enough to reason about.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Rng } from "../lib/core/rng";
+import { Rng } from "../../../lib/core/rng";
+import { fillNormal } from "../../../lib/core/normal";
 import {
-  bindRows, jsScoresXWt, jsAccumulateRtX, wasmKernels, fillStandardNormal, learningCurve, runJob, runJobs, simulationMStar, paperRuns,
-  makeModel, PAPER_NB, sklearnLR, GaussianNB, paperGridJobs, collectPaperGrid, mEps, meanCrossing, significantWins, gridSteps,
+  bindRows, jsScoresXWt, jsAccumulateRtX, wasmKernels, learningCurve, runJob, runJobs, simulationMStar, paperRuns,
+  makeModel, PAPER_NB, sklearnLR, GaussianNB, mergeRuns, bootstrapMStar, runsMStar, mEps, meanCrossing, significantWins, gridSteps,
   simStep, fromLabelled, testEvaluator, makePaperSimulation, errorRate, LogisticRegression, type Job, type LearningCurve, type MStarResult, type PaperRunsResult,
-} from "../lib/classifiers/index";
-import { loadSklearn } from "../lib/core/data";
+} from "../../../lib/topics/classifiers";
+import { loadSklearn } from "../../../lib/core/data";
 
 test("WebAssembly SIMD products equal the JavaScript loops (odd and even n, all row remainders)", () => {
   assert.ok(wasmKernels() !== null, "Node 20 has WebAssembly SIMD; the fast path must be active");
@@ -21,7 +22,7 @@ test("WebAssembly SIMD products equal the JavaScript loops (odd and even n, all 
     const W = new Float64Array(K * n);
     const b = new Float64Array(K);
     const R = new Float64Array(m * K);
-    for (const a of [X, W, b, R]) fillStandardNormal(rng, a);
+    for (const a of [X, W, b, R]) fillNormal(rng, a);
     const Zw = new Float64Array(m * K);
     const Zj = new Float64Array(m * K);
     const rows = bindRows(X, m, n);
@@ -54,7 +55,7 @@ const iris = fromLabelled(loadSklearn("iris"), "iris");
 test("learning curves are deterministic given the seed and use the same subsets for all models", () => {
   const run = () => learningCurve({
     data: iris, mGrid: [6, 30], repeats: 4, seed: 9, progress: false,
-    models: [{ name: "NB", make: () => makeModel(PAPER_NB) }, { name: "NB again", make: () => new GaussianNB() }, { name: "LR", make: () => makeModel(sklearnLR(1, true)), repeats: 2 }],
+    models: [{ name: "NB", make: () => makeModel(PAPER_NB) }, { name: "NB again", make: () => new GaussianNB({ variance: "pooled" }) }, { name: "LR", make: () => makeModel(sklearnLR({ C: 1, warmStart: true })), repeats: 2 }],
   });
   const a = run();
   const b = run();
@@ -70,17 +71,17 @@ test("curve summaries: m_eps, crossing and significant wins on a hand-made curve
     dataset: "toy", mGrid: [10, 20, 50, 100], models: ["NB", "LR"], errors: {}, solver: {},
     summary: { NB: [0.2, 0.12, 0.11, 0.1].map(ci), LR: [0.4, 0.13, 0.08, 0.05].map(ci) },
   };
-  assert.equal(mEps(curve, "NB"), 50);
-  assert.equal(mEps(curve, "LR"), 100);
-  assert.equal(meanCrossing(curve, "NB", "LR"), 50);
-  assert.deepEqual(significantWins(curve, "NB", "LR"), [10]);
+  assert.equal(mEps(curve, { model: "NB", eps: 0.01 }), 50);
+  assert.equal(mEps(curve, { model: "LR", eps: 0.01 }), 100);
+  assert.equal(meanCrossing(curve, { leader: "NB", follower: "LR" }), 50);
+  assert.deepEqual(significantWins(curve, { better: "NB", worse: "LR" }), [10]);
   assert.equal(gridSteps(curve.mGrid, 50, 75), 0.5);
   assert.equal(gridSteps(curve.mGrid, 20, 75), 1.5);
   assert.equal(gridSteps(curve.mGrid, null, 75), Infinity);
 });
 
 test("simulation protocols: grid, stopping rule and determinism", () => {
-  const models = [{ name: "NB", make: () => makeModel(PAPER_NB) }, { name: "LR", make: () => makeModel(sklearnLR(1, true)) }];
+  const models = [{ name: "NB", make: () => makeModel(PAPER_NB) }, { name: "LR", make: () => makeModel(sklearnLR({ C: 1, warmStart: true })) }];
   const a = simulationMStar({ n: 20, K: 2, repeats: 3, seed: 4, models, testPerClass: 500 });
   const b = simulationMStar({ n: 20, K: 2, repeats: 3, seed: 4, models, testPerClass: 500 });
   assert.deepEqual(a, b);
@@ -95,6 +96,16 @@ test("simulation protocols: grid, stopping rule and determinism", () => {
     assert.ok(c.mean.slice(0, -1).every((e) => e >= a.bayes + 0.01));
   }
   assert.ok(a.mStar["NB"]! < a.mStar["LR"]!);
+  // scanning past m* changes nothing up to m* and records every repeat's error
+  const o = simulationMStar({ n: 20, K: 2, repeats: 3, seed: 4, models, testPerClass: 500, overshoot: 4 });
+  for (const name of ["NB", "LR"]) {
+    const c = o.curve[name]!;
+    const k = a.curve[name]!.m.length;
+    assert.equal(o.mStar[name], a.mStar[name]);
+    assert.deepEqual(c.mean.slice(0, k), a.curve[name]!.mean);
+    assert.equal(c.m.length, k + 4);
+    c.errors.forEach((e, i) => assert.equal(e.reduce((x, y) => x + y, 0) / 3, c.mean[i]));
+  }
   const runs = paperRuns({ n: 20, K: 3, runs: 2, seed: 5, models, testPerClass: 300, quiet: true });
   assert.equal(runs.mStar["LR"]!.length, 2);
   runs.curves["LR"]!.forEach((c, t) => {
@@ -104,31 +115,36 @@ test("simulation protocols: grid, stopping rule and determinism", () => {
 });
 
 test("jobs give the same results on worker threads as in this thread, in job order", async () => {
-  const models = { NB: PAPER_NB, LR: sklearnLR(1, true) };
+  const models = { NB: PAPER_NB, LR: sklearnLR({ C: 1, warmStart: true }) };
   const jobs: Job[] = [
-    ...paperGridJobs([{ K: 2, n: 20 }, { K: 3, n: 10 }], 2, 3, models),
+    { kind: "runs", n: 20, K: 2, runs: 1, seed: 31, testSeed: 30, models },
+    { kind: "runs", n: 20, K: 2, runs: 1, seed: 32, testSeed: 30, models },
+    { kind: "runs", n: 10, K: 3, runs: 1, seed: 41, testSeed: 40, models },
+    { kind: "runs", n: 10, K: 3, runs: 1, seed: 42, testSeed: 40, models },
     { kind: "mstar", n: 10, K: 2, repeats: 2, seed: 8, models },
     { kind: "curve", dataset: "iris", mGrid: [6, 20], repeats: 2, seed: 1, models: [{ name: "NB", config: PAPER_NB }] },
   ];
   const inline = jobs.map(runJob);
   const pooled = await runJobs(jobs, { workers: 2, label: "test jobs" });
   assert.deepEqual(pooled, inline);
-  const grid = collectPaperGrid([{ K: 2, n: 20 }, { K: 3, n: 10 }], pooled.slice(0, 4) as PaperRunsResult[]);
-  assert.deepEqual(grid.map((g) => [g.K, g.n, g.runs]), [[2, 20, 2], [3, 10, 2]]);
-  // runs of a corner share the test set but not the training samples
+  const merged = mergeRuns(pooled.slice(0, 2) as PaperRunsResult[]);
+  assert.equal(merged.runs, 2);
+  assert.deepEqual(merged.mStar["NB"], [...(pooled[0] as PaperRunsResult).mStar["NB"]!, ...(pooled[1] as PaperRunsResult).mStar["NB"]!]);
+  assert.throws(() => mergeRuns(pooled.slice(1, 3) as PaperRunsResult[]), /mixing/);
+  // runs of a cell share the test set but not the training samples
   assert.notDeepEqual((pooled[0] as PaperRunsResult).curves["LR"], (pooled[1] as PaperRunsResult).curves["LR"]);
   assert.equal((pooled[4] as MStarResult).repeats, 2);
 });
 
 test("a resident test set scores exactly like errorRate while training sets come and go", () => {
-  const sim = makePaperSimulation(30, 3);
+  const sim = makePaperSimulation({ n: 30, K: 3 });
   const rng = new Rng(12);
   const test = sim.sampleBalanced(200, rng);
   const evaluate = testEvaluator(test);
   for (let t = 0; t < 4; t++) {
     const train = sim.sample(40 + 13 * t, rng);
     const lr = new LogisticRegression({ C: 1 }).fit(train);
-    const nb = new GaussianNB().fit(train);
+    const nb = new GaussianNB({ variance: "pooled" }).fit(train);
     assert.equal(evaluate(lr), errorRate(lr, test));
     assert.equal(evaluate(nb), errorRate(nb, test));
     // a second, differently sized matrix scored in between must not disturb the resident one
@@ -136,4 +152,34 @@ test("a resident test set scores exactly like errorRate while training sets come
     assert.equal(errorRate(lr, other), errorRate(lr, other));
     assert.equal(evaluate(lr), errorRate(lr, test));
   }
+});
+
+test("bootstrap of m*: resamples of identical repeats reproduce m*; censored resamples are counted", () => {
+  // three repeats with identical errors: every resample has the same means, so m* never moves
+  const flat: MStarResult = {
+    n: 10, K: 2, bayes: 0, step: 3, repeats: 3, overshoot: 1, work: {},
+    mStar: { A: 7 }, curve: { A: { m: [4, 7, 10], mean: [0.05, 0.005, 0.002], errors: [[0.05, 0.05, 0.05], [0.005, 0.005, 0.005], [0.002, 0.002, 0.002]] } },
+  };
+  const s = bootstrapMStar(flat, { model: "A", resamples: 200, seed: 1 });
+  assert.deepEqual([s.mStar, s.lo, s.hi, s.sd, s.censored], [7, 7, 7, 0, 0]);
+  // one repeat far above the threshold everywhere: resamples that draw it twice or more never cross
+  const noisy: MStarResult = {
+    ...flat, mStar: { A: 4 },
+    curve: { A: { m: [4, 7], mean: [0.009, 0.008], errors: [[0, 0, 0.027], [0, 0, 0.024]] } },
+  };
+  const t = bootstrapMStar(noisy, { model: "A", resamples: 2000, seed: 2 });
+  // P(at least two of three draws hit the bad repeat) = 7/27 ≈ 0.26: those are censored
+  assert.ok(Math.abs(t.censored / 2000 - 7 / 27) < 0.03, `censored ${t.censored}`);
+  assert.equal(t.hi, Infinity);
+  assert.equal(t.lo, 4);
+  assert.throws(() => bootstrapMStar(flat, { model: "B", resamples: 10, seed: 1 }), /no model "B"/);
+});
+
+test("runsMStar: the mean leaves out runs that never crossed and says how many", () => {
+  const r: PaperRunsResult = { n: 100, K: 2, bayes: 0, step: 5, runs: 4, mStar: { LR: [100, null, 120, 110] }, curves: { LR: [] }, work: {} };
+  const s = runsMStar(r, "LR");
+  assert.deepEqual([s.mean, s.crossed, s.notCrossed, s.runs, s.min, s.max], [110, 3, 1, 4, 100, 120]);
+  assert.ok(Math.abs(s.se - 10 / Math.sqrt(3)) < 1e-12);
+  const none = runsMStar({ ...r, mStar: { LR: [null, null] }, runs: 2 }, "LR");
+  assert.ok(Number.isNaN(none.mean) && none.notCrossed === 2);
 });

@@ -6,7 +6,7 @@
  * eps = 1e-9 added per class, and the shared variance sigma_j^2 = sum_k pi_k v_kj. Score
  * log pi_k - 1/2 sum_j (x_j - mu_kj)^2 / sigma_j^2, which is linear in x (`toLinear`).
  *
- * variance "perClass" (scikit-learn's GaussianNB, used as the contrast in claim 12): class k keeps
+ * variance "per-class" (scikit-learn's GaussianNB, used as the contrast in claim 12): class k keeps
  * its own v_kj, and eps = varSmoothing * max_j Var(x_j) over the whole training set
  * (sklearn's var_smoothing = 1e-9); score log pi_k - 1/2 sum_j [log(2 pi v_kj) + (x_j - mu_kj)^2 / v_kj],
  * quadratic in x.
@@ -15,13 +15,19 @@ import type { Dataset } from "./dataset";
 import type { Classifier, LinearModel } from "./classifier";
 import { requireAllClasses } from "./classifier";
 
+/** Which naive Bayes: the paper's pooled (shared) diagonal variance, or scikit-learn's per-class variances. */
+export type NBVariance = "pooled" | "per-class";
+
 /** Settings of `GaussianNB`. */
 export interface GaussianNBOptions {
-  /** "pooled" (the paper's NB, default) or "perClass" (scikit-learn's GaussianNB). */
-  variance?: "pooled" | "perClass";
+  /**
+   * Required, because the two are different classifiers that share a name: "pooled" is the
+   * paper's `nb_diag` (linear in x), "per-class" is scikit-learn's GaussianNB (quadratic in x).
+   */
+  variance: NBVariance;
   /**
    * Variance floor. For "pooled": absolute, added to each class's variance (default 1e-9, the
-   * paper's). For "perClass": sklearn's var_smoothing, multiplied by the largest feature variance
+   * paper's). For "per-class": sklearn's var_smoothing, multiplied by the largest feature variance
    * (default 1e-9).
    */
   eps?: number;
@@ -29,7 +35,7 @@ export interface GaussianNBOptions {
 
 /** Gaussian naive Bayes with pooled (paper) or per-class (scikit-learn) variances (module comment; notes §1.2). */
 export class GaussianNB implements Classifier {
-  readonly variance: "pooled" | "perClass";
+  readonly variance: NBVariance;
   readonly eps: number;
   n = 0;
   K = 0;
@@ -43,10 +49,10 @@ export class GaussianNB implements Classifier {
   pooledVar = new Float64Array(0);
   private fitted = false;
 
-  constructor(options: GaussianNBOptions = {}) {
-    this.variance = options.variance ?? "pooled";
-    if (this.variance !== "pooled" && this.variance !== "perClass") {
-      throw new Error(`GaussianNB: variance must be "pooled" or "perClass", got ${JSON.stringify(options.variance)}`);
+  constructor(options: GaussianNBOptions) {
+    this.variance = options?.variance;
+    if (this.variance !== "pooled" && this.variance !== "per-class") {
+      throw new Error(`GaussianNB: name the variant, { variance: "pooled" } (the paper's NB) or { variance: "per-class" } (scikit-learn's); got ${JSON.stringify(options?.variance)}`);
     }
     this.eps = options.eps ?? 1e-9;
     if (!(this.eps >= 0)) throw new Error(`GaussianNB: eps must be >= 0, got ${options.eps}`);
@@ -74,7 +80,7 @@ export class GaussianNB implements Classifier {
     }
     for (let k = 0; k < K; k++) for (let j = 0; j < n; j++) v[k * n + j] /= counts[k]!;
     let floor = this.eps;
-    if (this.variance === "perClass") floor = this.eps * maxFeatureVariance(ds);
+    if (this.variance === "per-class") floor = this.eps * maxFeatureVariance(ds);
     for (let t = 0; t < K * n; t++) v[t] += floor;
     this.logPrior = new Float64Array(K);
     for (let k = 0; k < K; k++) this.logPrior[k] = Math.log(counts[k]! / m);
