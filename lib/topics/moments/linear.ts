@@ -1,0 +1,231 @@
+/**
+ * L2-regularised multinomial logistic regression on fixed features, solved to convergence by
+ * L-BFGS (the role of the notes' numpy/sklearn prototypes, §6): standardise the features on the
+ * training set, then minimise  mean_i CE(W x_i + b, y_i) + (l2/2)·‖W‖²  (bias not penalised).
+ * sklearn's LogisticRegression(C) is the same problem with l2 = 1/(C·n). Loss and gradient run in
+ * tfjs as plain matmuls (Xᵀ is formed once); the L-BFGS state is float64 in JS.
+ */
+import { tf } from "../../core/tf";
+
+export interface LinearFitOptions {
+  /** Ridge weight on W (per-sample loss scale). */
+  l2: number;
+  maxIter?: number;
+  /** Stop when the largest gradient entry falls below this. */
+  gradTol?: number;
+  /** L-BFGS memory. */
+  memory?: number;
+  standardize?: boolean;
+}
+
+export interface LinearModel {
+  F: number;
+  K: number;
+  /** Row-major [F, K] on standardised features. */
+  W: Float64Array;
+  b: Float64Array;
+  mean: Float64Array;
+  scale: Float64Array;
+  iterations: number;
+  loss: number;
+}
+
+/** Per-feature mean and standard deviation (1 where a feature is constant). */
+export function standardizer(X: Float32Array, n: number, F: number, on: boolean): { mean: Float64Array; scale: Float64Array } {
+  const mean = new Float64Array(F);
+  const scale = new Float64Array(F).fill(1);
+  if (!on) return { mean, scale };
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) mean[j]! += X[i * F + j]!;
+  for (let j = 0; j < F; j++) mean[j]! /= n;
+  const v = new Float64Array(F);
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) v[j]! += (X[i * F + j]! - mean[j]!) ** 2;
+  for (let j = 0; j < F; j++) {
+    const s = Math.sqrt(v[j]! / n);
+    scale[j] = s > 1e-8 ? s : 1;
+  }
+  return { mean, scale };
+}
+
+function applyStandardizer(X: Float32Array, n: number, F: number, mean: Float64Array, scale: Float64Array): Float32Array {
+  const out = new Float32Array(n * F);
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) out[i * F + j] = (X[i * F + j]! - mean[j]!) / scale[j]!;
+  return out;
+}
+
+function checkData(X: Float32Array, n: number, F: number, what: string): void {
+  if (!Number.isInteger(n) || !Number.isInteger(F) || n < 1 || F < 1) throw new Error(`${what}: need positive integer n and F, got ${n}, ${F}`);
+  if (X.length !== n * F) throw new Error(`${what}: ${X.length} values for ${n} samples × ${F} features`);
+  for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i]!)) throw new Error(`${what}: feature value ${X[i]} at sample ${Math.floor(i / F)}, feature ${i % F} is not finite`);
+}
+
+/** Fits the model; labels in 0..K−1. */
+export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: ArrayLike<number>, K: number, opts: LinearFitOptions): LinearModel {
+  checkData(X, n, F, "fitSoftmaxRegression");
+  if (y.length !== n) throw new Error(`fitSoftmaxRegression: ${n} samples but ${y.length} labels`);
+  if (!(opts.l2 >= 0)) throw new Error(`fitSoftmaxRegression: l2 must be ≥ 0, got ${opts.l2}`);
+  for (let i = 0; i < n; i++) if (!Number.isInteger(y[i]) || y[i]! < 0 || y[i]! >= K) throw new Error(`fitSoftmaxRegression: label ${y[i]} at ${i} is outside 0..${K - 1}`);
+  const maxIter = opts.maxIter ?? 300;
+  const gradTol = opts.gradTol ?? 1e-5;
+  const memory = opts.memory ?? 10;
+  const { mean, scale } = standardizer(X, n, F, opts.standardize ?? true);
+  const Xs = applyStandardizer(X, n, F, mean, scale);
+  const P = F * K + K;
+  // Xᵀ built in JS: a large transpose is slow on the WASM backend
+  const XsT = new Float32Array(n * F);
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) XsT[j * n + i] = Xs[i * F + j]!;
+  const xT = tf.tensor2d(XsT, [F, n]);
+  const xt = tf.tensor2d(Xs, [n, F]);
+  const Y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(y), "int32"), K).toFloat());
+  const ones = tf.ones([1, n]);
+
+  const evaluate = (theta: Float64Array): { f: number; g: Float64Array } => {
+    const [fv, gw, gb] = tf.tidy(() => {
+      const W = tf.tensor2d(Float32Array.from(theta.subarray(0, F * K)), [F, K]);
+      const b = tf.tensor1d(Float32Array.from(theta.subarray(F * K)));
+      const logits = tf.add(tf.matMul(xt, W), b);
+      const logp = tf.logSoftmax(logits);
+      const ce = tf.neg(tf.div(tf.sum(tf.mul(Y, logp)), n));
+      const f = tf.add(ce, tf.mul(0.5 * opts.l2, tf.sum(tf.square(W))));
+      const r = tf.div(tf.sub(tf.exp(logp), Y), n);
+      const gW = tf.add(tf.matMul(xT, r), tf.mul(opts.l2, W));
+      const gB = tf.matMul(ones, r);
+      return [f, gW, gB];
+    });
+    const f = fv.dataSync()[0]!;
+    const g = new Float64Array(P);
+    g.set(gw.dataSync(), 0);
+    g.set(gb.dataSync(), F * K);
+    fv.dispose();
+    gw.dispose();
+    gb.dispose();
+    return { f, g };
+  };
+
+  const dot = (a: Float64Array, b: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+    return s;
+  };
+  let theta = new Float64Array(P);
+  let { f, g } = evaluate(theta);
+  const S: Float64Array[] = [];
+  const Yd: Float64Array[] = [];
+  let iter = 0;
+  try {
+    for (; iter < maxIter; iter++) {
+      let gmax = 0;
+      for (let i = 0; i < P; i++) gmax = Math.max(gmax, Math.abs(g[i]!));
+      if (gmax < gradTol) break;
+      // two-loop recursion
+      const q = Float64Array.from(g);
+      const alphas: number[] = [];
+      for (let k = S.length - 1; k >= 0; k--) {
+        const rho = 1 / dot(Yd[k]!, S[k]!);
+        const a = rho * dot(S[k]!, q);
+        alphas.push(a);
+        for (let i = 0; i < P; i++) q[i]! -= a * Yd[k]![i]!;
+      }
+      let gamma = 1 / Math.max(1e-12, Math.sqrt(dot(g, g)));
+      if (S.length > 0) gamma = dot(S[S.length - 1]!, Yd[S.length - 1]!) / dot(Yd[Yd.length - 1]!, Yd[Yd.length - 1]!);
+      for (let i = 0; i < P; i++) q[i]! *= gamma;
+      for (let k = 0; k < S.length; k++) {
+        const rho = 1 / dot(Yd[k]!, S[k]!);
+        const bta = rho * dot(Yd[k]!, q);
+        const a = alphas[S.length - 1 - k]!;
+        for (let i = 0; i < P; i++) q[i]! += (a - bta) * S[k]![i]!;
+      }
+      // q is H·g; the direction is −q
+      let slope = -dot(g, q);
+      if (!(slope < 0)) {
+        // not a descent direction (curvature noise in float32): restart from steepest descent
+        S.length = 0;
+        Yd.length = 0;
+        const s = 1 / Math.max(1e-12, Math.sqrt(dot(g, g)));
+        for (let i = 0; i < P; i++) q[i] = g[i]! * s;
+        slope = -dot(g, q);
+      }
+      let step = 1;
+      let next = new Float64Array(P);
+      let ev = { f: Infinity, g };
+      for (let ls = 0; ls < 30; ls++) {
+        for (let i = 0; i < P; i++) next[i] = theta[i]! - step * q[i]!;
+        ev = evaluate(next);
+        if (ev.f <= f + 1e-4 * step * slope) break;
+        step *= 0.5;
+      }
+      if (!(ev.f <= f)) break; // no progress possible at float32 precision
+      const s = new Float64Array(P);
+      const yv = new Float64Array(P);
+      for (let i = 0; i < P; i++) {
+        s[i] = next[i]! - theta[i]!;
+        yv[i] = ev.g[i]! - g[i]!;
+      }
+      if (dot(s, yv) > 1e-12) {
+        S.push(s);
+        Yd.push(yv);
+        if (S.length > memory) {
+          S.shift();
+          Yd.shift();
+        }
+      }
+      const decrease = f - ev.f;
+      theta = next;
+      next = new Float64Array(P);
+      f = ev.f;
+      g = ev.g;
+      if (decrease < 1e-10 * Math.max(1, Math.abs(f))) {
+        iter++;
+        break;
+      }
+    }
+  } finally {
+    xT.dispose();
+    xt.dispose();
+    Y.dispose();
+    ones.dispose();
+  }
+  return { F, K, W: theta.slice(0, F * K), b: theta.slice(F * K), mean, scale, iterations: iter, loss: f };
+}
+
+/** Logits [n][K] of a fitted model (plain JS, float64). */
+export function linearLogits(model: LinearModel, X: Float32Array, n: number): Float64Array[] {
+  checkData(X, n, model.F, "linearLogits");
+  const { F, K, W, b, mean, scale } = model;
+  const out: Float64Array[] = [];
+  const z = new Float64Array(F);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < F; j++) z[j] = (X[i * F + j]! - mean[j]!) / scale[j]!;
+    const row = Float64Array.from(b);
+    for (let j = 0; j < F; j++) {
+      const zj = z[j]!;
+      if (zj === 0) continue;
+      for (let k = 0; k < K; k++) row[k]! += zj * W[j * K + k]!;
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/** Accuracy of a fitted model on labelled features. */
+export function linearAccuracy(model: LinearModel, X: Float32Array, n: number, y: ArrayLike<number>): number {
+  const logits = linearLogits(model, X, n);
+  let hit = 0;
+  logits.forEach((row, i) => {
+    let best = 0;
+    for (let k = 1; k < row.length; k++) if (row[k]! > row[best]!) best = k;
+    if (best === y[i]) hit++;
+  });
+  return hit / n;
+}
+
+/** Fit on train, score on test: the fixed-feature probe used throughout (returns test accuracy). */
+export function probeAccuracy(
+  train: { X: Float32Array; n: number; y: ArrayLike<number> },
+  test: { X: Float32Array; n: number; y: ArrayLike<number> },
+  F: number,
+  K: number,
+  opts: LinearFitOptions,
+): number {
+  const model = fitSoftmaxRegression(train.X, train.n, F, train.y, K, opts);
+  return linearAccuracy(model, test.X, test.n, test.y);
+}
