@@ -5,22 +5,29 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { repoRoot } from "../lib/core/env";
 import { BEGIN, collectClaims, END, renderStatus, withStatus } from "../lib/tools/status-table";
-import { StudyClaims } from "../lib/core/claims";
+import { claim, countVerdicts, equals, paper, prototype, sanityCheck, StudyClaims, Verdict } from "../lib/core/claims";
 
-const study = (name: string, verdicts: StudyClaims["claims"][number]["verdict"][]): StudyClaims => ({
-  study: name,
-  paper: `Paper ${name}`,
-  notebook: `notebooks/${name}.ipynb`,
-  scale: "full",
-  claims: verdicts.map((v, i) => ({ id: `C${i}`, statement: "a | b", source: "Thm 1", expected: "1", tolerance: "t", measured: "1", verdict: v, note: "" })),
-});
+/** A study whose claims have the given verdicts ("holds"/"fails" make sanity checks). */
+const study = (name: string, verdicts: Verdict[], from = paper("Table 1")): StudyClaims => {
+  const claims = verdicts.map((v, i) => {
+    const ok = equals({ label: "h", measured: 1, expected: 1, from });
+    const bad = equals({ label: "h", measured: 0, expected: 1, from });
+    const base = { id: `C${i}`, statement: "a | b", source: "Thm 1" };
+    if (v === "holds" || v === "fails") return sanityCheck({ ...base, parts: [{ label: "p", checks: [v === "holds" ? ok : bad] }] });
+    return claim({ ...base, headline: { label: "h", checks: [v === "not reproduced" ? bad : ok] }, supporting: [{ label: "s", checks: [v === "partly" ? bad : ok] }] });
+  });
+  return { study: name, paper: `Paper ${name}`, notebook: `notebooks/${name}.ipynb`, scale: "full", counts: countVerdicts(claims), claims };
+};
 
-test("the table counts verdicts per study and escapes pipes", () => {
-  const md = renderStatus([study("alpha", ["reproduced", "partly", "reproduced"]), study("beta", ["not reproduced"])]);
+test("the table counts verdicts per study (checks apart), splits them by basis and escapes pipes", () => {
+  const md = renderStatus([study("alpha", ["reproduced", "partly", "reproduced", "holds"]), study("beta", ["not reproduced", "fails"], prototype("notes §5"))]);
   assert.ok(md.startsWith(BEGIN) && md.endsWith(END));
-  assert.match(md, /\| alpha \| Paper alpha \| \[alpha.ipynb\]\(notebooks\/alpha.ipynb\) \| full \| 2 \| 1 \| 0 \|/);
-  assert.match(md, /\| beta \| .* \| 0 \| 0 \| 1 \|/);
+  assert.match(md, /\| alpha \| Paper alpha \| \[alpha.ipynb\]\(notebooks\/alpha.ipynb\) \| full \| 2 \| 1 \| 0 \| 1\/1 \|/);
+  assert.match(md, /\| beta \| .* \| 0 \| 0 \| 1 \| 0\/1 \|/);
+  assert.match(md, /\*\*alpha\*\*: against the paper's own numbers: 2 of 3 reproduced \(1 partly, 0 not\)/);
+  assert.match(md, /\*\*beta\*\*: against the notes' prototype runs: 0 of 1 reproduced \(0 partly, 1 not\)/);
   assert.match(md, /a \\\| b/);
+  assert.match(md, /\| C1 \| claim \| .* \| paper \| .* \| 🟡 partly \| failing: supporting "s" \(h\) \|/);
   assert.match(renderStatus([]), /No study has been reproduced yet/);
 });
 
