@@ -2,7 +2,7 @@
  * Moment-probing throughput: MHC³ forward and forward+backward for a batch of token sets (the
  * issue's 64 × 17 tokens × 32 dims, hidden 128, 4 heads, and the paper's ViT-B size), the strided
  * convolution (custom gradient vs the slices+matmul reference), one training step of each
- * downstream method of the tiny-ViT study. Run `node dist/bench/probing.js`. Timings on a shared
+ * downstream method of the tiny-ViT study. Run `node dist/bench/moment-probing.js`. Timings on a shared
  * machine are noisy: the table reports the median of the rounds.
  */
 import { performance } from "node:perf_hooks";

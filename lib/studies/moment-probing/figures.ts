@@ -5,13 +5,17 @@
  */
 import type { Figure } from "../../core/figures";
 import { methodColor } from "../../core/plot-style";
+import { mean, sd, summarize, type MeanSd } from "../../core/stats";
+import type { Method } from "../../topics/moments/transfer";
+import type { CostRow } from "./experiments/cost";
 import type { DigitsMethod, DigitsRow } from "./experiments/digits-random";
-import type { Method, FewShotResult } from "./experiments/transfer";
-import type { MeanSd } from "../../core/stats";
-import { mean, sd } from "../../core/stats";
+import type { AblationGrid, SyntheticSetting } from "./experiments/synthetic";
+import type { FewShotResult } from "./experiments/transfer";
 
-/** Grouped bars: one group per setting, one bar per method, error bars = std over seeds. */
-export function syntheticFigure(settings: string[], methods: { key: string; label: string }[], cell: (setting: number, method: string) => MeanSd | null): Figure {
+/** Grouped bars: one group per setting, one bar per method, error bars = sd over seeds. File: synthetic-accuracy. */
+export function syntheticAccuracyFigure(rows: readonly SyntheticSetting[], methods: { key: string; label: string }[]): Figure {
+  const settings = rows.map((r) => r.label);
+  const cell = (s: number, m: string): MeanSd | null => (rows[s]!.acc[m] ? summarize(rows[s]!.acc[m]!) : null);
   return {
     data: methods.map((m, i) => {
       const cells = settings.map((_, s) => cell(s, m.key));
@@ -25,7 +29,7 @@ export function syntheticFigure(settings: string[], methods: { key: string; labe
       };
     }),
     layout: {
-      title: { text: "Synthetic token sets: test accuracy (mean ± std over seeds; chance 0.25)" },
+      title: { text: "Synthetic token sets: test accuracy (mean ± sd over seeds; chance 0.25)" },
       barmode: "group",
       yaxis: { title: { text: "accuracy" }, range: [0, 1.05] },
       xaxis: { tickangle: -20 },
@@ -38,9 +42,10 @@ export function syntheticFigure(settings: string[], methods: { key: string; labe
   };
 }
 
-/** Accuracy vs k per method, one panel per activation. */
-export function digitsFigure(rows: DigitsRow[], activations: string[], methods: { key: DigitsMethod; label: string }[]): Figure {
+/** Accuracy vs k per method (mean ± sd over seeds), one panel per activation. File: digits-random-features. */
+export function digitsRandomFeaturesFigure(seedRows: readonly DigitsRow[], activations: string[], methods: { key: DigitsMethod; label: string }[]): Figure {
   const data: Record<string, unknown>[] = [];
+  const rows = aggregateDigits(seedRows);
   activations.forEach((act, a) => {
     methods.forEach((m, i) => {
       const pts = rows.filter((r) => r.activation === act && r.method === m.key).sort((p, q) => p.k - q.k);
@@ -76,8 +81,21 @@ export function digitsFigure(rows: DigitsRow[], activations: string[], methods: 
   return { data, layout, width: 980, height: 420 };
 }
 
-/** Heatmap of mean accuracy: rows = variants, columns = generators, text = mean ± std. */
-export function ablationFigure(variants: string[], generators: string[], cell: (v: number, g: number) => MeanSd): Figure {
+/** Seed rows of the digits study as mean ± sd per (activation, k, method). */
+function aggregateDigits(rows: readonly DigitsRow[]): { activation: string; k: number; method: DigitsMethod; acc: MeanSd }[] {
+  const groups = new Map<string, DigitsRow[]>();
+  for (const r of rows) {
+    const key = `${r.activation}|${r.k}|${r.method}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((g) => ({ activation: g[0]!.activation, k: g[0]!.k, method: g[0]!.method, acc: summarize(g.map((r) => r.acc)) }));
+}
+
+/** Heatmap of mean accuracy: rows = variants, columns = generators, text = mean ± sd. File: ablation-grid. */
+export function ablationGridFigure(grid: AblationGrid, labels: Record<string, string> = {}): Figure {
+  const variants = grid.variants.map((v) => labels[v] ?? v);
+  const generators = grid.generators;
+  const cell = (v: number, g: number) => summarize(grid.acc[grid.variants[v]!]![g]!);
   const z = variants.map((_, v) => generators.map((_, g) => cell(v, g).mean));
   const text = variants.map((_, v) => generators.map((_, g) => `${cell(v, g).mean.toFixed(3)} ± ${cell(v, g).sd.toFixed(3)}`));
   return {
@@ -92,8 +110,9 @@ export function ablationFigure(variants: string[], generators: string[], cell: (
   };
 }
 
-/** Few-shot curves: mean ± std bands per method, log-k axis. */
-export function fewShotFigure(fs: FewShotResult, shots: number[], methods: readonly Method[], fullData?: Record<Method, number[]>): Figure {
+/** Few-shot curves: mean ± sd bands per method, log-k axis. File: few-shot. */
+export function fewShotFigure(result: FewShotResult, shots: number[], methods: readonly Method[], fullData?: Record<Method, number[]>): Figure {
+  const fs = result.acc;
   const data: Record<string, unknown>[] = [];
   methods.forEach((m, i) => {
     const mu = shots.map((k) => mean(fs[m][k]!));
@@ -123,7 +142,7 @@ export function fewShotFigure(fs: FewShotResult, shots: number[], methods: reado
  * protocol (every method runs the frozen backbone forward), ÷ LP in that protocol, beside the
  * paper's ms/iter ratios from Fig. Train_cost.
  */
-export function costFigure(rows: { method: string; cached: number | null; uncached: number }[], paperRatio: Record<string, number>, title: string, unit: string, modelAtPaperScale?: Record<string, number>): Figure {
+function costFigure(rows: readonly CostRow[], paperRatio: Record<string, number>, title: string, unit: string, modelAtPaperScale?: Record<string, number>): Figure {
   const lp = rows.find((r) => r.method === "LP");
   if (!lp || lp.cached === null) throw new Error("costFigure needs an LP row with a cached cost");
   const methods = rows.map((r) => r.method);
@@ -159,4 +178,14 @@ export function costFigure(rows: { method: string; cached: number | null; uncach
 function hexAlpha(hex: string, a: number): string {
   const n = parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
+}
+
+/** FLOPs per epoch ÷ LP in both protocols, with the model at ViT-B/16 size and the paper's ratios. File: cost-per-epoch. */
+export function costPerEpochFigure(o: { rows: readonly CostRow[]; nTrain: number; paperRatio: Record<string, number>; paperScale: Record<string, number> }): Figure {
+  return costFigure(o.rows, o.paperRatio, `Training FLOPs per epoch (${o.nTrain} images; matrix products only)`, "FLOPs", o.paperScale);
+}
+
+/** Measured time per epoch ÷ LP (wasm, one thread, shared machine: varies run to run). File: cost-timing. */
+export function costTimingFigure(o: { rows: readonly CostRow[]; paperRatio: Record<string, number> }): Figure {
+  return costFigure(o.rows, o.paperRatio, "Measured time per training epoch (wasm, 1 thread, shared machine; varies run to run)", "time");
 }

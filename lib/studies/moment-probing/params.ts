@@ -4,7 +4,7 @@ import type { SyntheticParams } from "./experiments/synthetic";
 import type { VitParams } from "./experiments/transfer";
 
 export interface StudyParams {
-  /** Seeds of every claim that compares methods (≥ 5 at full scale). */
+  /** Seeds of every claim that compares methods on synthetic token sets. */
   seeds: number[];
   /** Seeds of the recorded-only ablation cells (S5 beyond the branch comparison). */
   gridSeeds: number[];
@@ -18,7 +18,7 @@ export interface StudyParams {
   gridAlpha: number;
   digits: DigitsRandomParams;
   vit: VitParams;
-  /** Repeats of each timed epoch (the median is kept). */
+  /** Repeats of each timed epoch (the median is kept; figure only). */
   timingRepeats: number;
   /** Training images in a timed epoch (0 = the whole training split). */
   timingImages: number;

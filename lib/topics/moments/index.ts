@@ -27,6 +27,9 @@ export * from "./linalg";
 // data: synthetic token sets, digits as token sets
 export * from "./synthetic";
 export * from "./digits";
+// transfer from a tiny ViT, hyperparameter choice on validation
+export * from "./transfer";
+export * from "./selection";
 // cost model, seeds
 export * from "./flops";
 export * from "./seeds";

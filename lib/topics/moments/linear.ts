@@ -11,8 +11,10 @@ export interface LinearFitOptions {
   /** Ridge weight on W (per-sample loss scale). */
   l2: number;
   maxIter?: number;
-  /** Stop when the largest gradient entry falls below this. */
+  /** Stop when the largest gradient entry falls below this (default 1e-5). */
   gradTol?: number;
+  /** Call the fit converged when the largest gradient entry at exit is at most this (default 1e-4, scikit-learn's tol). */
+  convergedTol?: number;
   /** L-BFGS memory. */
   memory?: number;
   standardize?: boolean;
@@ -28,6 +30,12 @@ export interface LinearModel {
   scale: Float64Array;
   iterations: number;
   loss: number;
+  /** Largest |gradient entry| at the returned point. */
+  gradMax: number;
+  /** Why the solver stopped: the gradient tolerance, no further decrease in float32, or maxIter. */
+  stop: "gradient" | "no-progress" | "max-iter";
+  /** gradMax ≤ convergedTol: the float32 loss can stall just above gradTol, which is still converged. */
+  converged: boolean;
 }
 
 /** Per-feature mean and standard deviation (1 where a feature is constant). */
@@ -64,7 +72,7 @@ export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: A
   if (y.length !== n) throw new Error(`fitSoftmaxRegression: ${n} samples but ${y.length} labels`);
   if (!(opts.l2 >= 0)) throw new Error(`fitSoftmaxRegression: l2 must be ≥ 0, got ${opts.l2}`);
   for (let i = 0; i < n; i++) if (!Number.isInteger(y[i]) || y[i]! < 0 || y[i]! >= K) throw new Error(`fitSoftmaxRegression: label ${y[i]} at ${i} is outside 0..${K - 1}`);
-  const maxIter = opts.maxIter ?? 300;
+  const maxIter = opts.maxIter ?? 500;
   const gradTol = opts.gradTol ?? 1e-5;
   const memory = opts.memory ?? 10;
   const { mean, scale } = standardizer(X, n, F, opts.standardize ?? true);
@@ -111,11 +119,18 @@ export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: A
   const S: Float64Array[] = [];
   const Yd: Float64Array[] = [];
   let iter = 0;
+  let stop: LinearModel["stop"] = "max-iter";
+  const gradMax = (v: Float64Array) => {
+    let m = 0;
+    for (let i = 0; i < P; i++) m = Math.max(m, Math.abs(v[i]!));
+    return m;
+  };
   try {
     for (; iter < maxIter; iter++) {
-      let gmax = 0;
-      for (let i = 0; i < P; i++) gmax = Math.max(gmax, Math.abs(g[i]!));
-      if (gmax < gradTol) break;
+      if (gradMax(g) < gradTol) {
+        stop = "gradient";
+        break;
+      }
       // two-loop recursion
       const q = Float64Array.from(g);
       const alphas: number[] = [];
@@ -153,7 +168,10 @@ export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: A
         if (ev.f <= f + 1e-4 * step * slope) break;
         step *= 0.5;
       }
-      if (!(ev.f <= f)) break; // no progress possible at float32 precision
+      if (!(ev.f <= f)) {
+        stop = "no-progress"; // no decrease possible at float32 precision
+        break;
+      }
       const s = new Float64Array(P);
       const yv = new Float64Array(P);
       for (let i = 0; i < P; i++) {
@@ -175,6 +193,7 @@ export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: A
       g = ev.g;
       if (decrease < 1e-10 * Math.max(1, Math.abs(f))) {
         iter++;
+        stop = gradMax(g) < gradTol ? "gradient" : "no-progress";
         break;
       }
     }
@@ -184,7 +203,9 @@ export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: A
     Y.dispose();
     ones.dispose();
   }
-  return { F, K, W: theta.slice(0, F * K), b: theta.slice(F * K), mean, scale, iterations: iter, loss: f };
+  if (stop === "max-iter" && gradMax(g) < gradTol) stop = "gradient";
+  const gm = gradMax(g);
+  return { F, K, W: theta.slice(0, F * K), b: theta.slice(F * K), mean, scale, iterations: iter, loss: f, gradMax: gm, stop, converged: gm <= (opts.convergedTol ?? 1e-4) };
 }
 
 /** Logits [n][K] of a fitted model (plain JS, float64). */
@@ -218,14 +239,28 @@ export function linearAccuracy(model: LinearModel, X: Float32Array, n: number, y
   return hit / n;
 }
 
-/** Fit on train, score on test: the fixed-feature probe used throughout (returns test accuracy). */
-export function probeAccuracy(
-  train: { X: Float32Array; n: number; y: ArrayLike<number> },
-  test: { X: Float32Array; n: number; y: ArrayLike<number> },
-  F: number,
-  K: number,
-  opts: LinearFitOptions,
-): number {
-  const model = fitSoftmaxRegression(train.X, train.n, F, train.y, K, opts);
-  return linearAccuracy(model, test.X, test.n, test.y);
+/** Labelled rows of a feature matrix. */
+export interface LabelledFeatures {
+  X: Float32Array;
+  n: number;
+  y: ArrayLike<number>;
+}
+
+/** A converged probe's test accuracy with how its solver ended (reported beside every LP number). */
+export interface ProbeFit {
+  acc: number;
+  iterations: number;
+  gradMax: number;
+  converged: boolean;
+}
+
+/** Fit on train, score on test: the fixed-feature probe used throughout. */
+export function fitProbe(o: { train: LabelledFeatures; test: LabelledFeatures; F: number; K: number; opts: LinearFitOptions }): ProbeFit {
+  const model = fitSoftmaxRegression(o.train.X, o.train.n, o.F, o.train.y, o.K, o.opts);
+  return { acc: linearAccuracy(model, o.test.X, o.test.n, o.test.y), iterations: model.iterations, gradMax: model.gradMax, converged: model.converged };
+}
+
+/** Test accuracy of `fitProbe` (shorthand where the solver's report is not kept). */
+export function probeAccuracy(train: LabelledFeatures, test: LabelledFeatures, F: number, K: number, opts: LinearFitOptions): number {
+  return fitProbe({ train, test, F, K, opts }).acc;
 }

@@ -21,6 +21,7 @@ import { bayesAccuracy, drawTask, sampleTokenSets } from "../../../lib/topics/mo
 import { planSteps, trainClassifier } from "../../../lib/topics/moments/train";
 import { TinyViT, ViTBlock, vitParamCount } from "../../../lib/topics/moments/vit";
 import { trainHead } from "../../../lib/topics/moments/head-runs";
+import { buildMethod, makeBackbone } from "../../../lib/topics/moments/transfer";
 
 before(async () => {
   await initTf({ quiet: true });
@@ -324,15 +325,15 @@ test("ViT attention (batched products through depthwise convolutions) = plain tf
   blk.dispose();
 });
 
-test("MP+ training moves the PSRP weights and the head but leaves the frozen backbone untouched; FT moves the backbone", async () => {
-  const { buildMethod, makeBackbone } = await import("../../../lib/studies/moment-probing/experiments/transfer");
-  const P = { backbone: { dim: 16, depth: 2, heads: 4, mlpRatio: 2, seed: 0 }, downstreamClasses: [0, 1], mp: { hiddenDim: 32, numHeads: 4 }, psrpBottleneck: 4 } as unknown as Parameters<typeof buildMethod>[2];
-  const pre = { vit: makeBackbone(P.backbone), trainAcc: 0, testAcc: 0, nTrain: 0, nTest: 0, steps: 0 };
+test("MP+ training moves the PSRP weights and the head but leaves the frozen backbone untouched; FT moves the backbone", () => {
+  const backbone = { dim: 16, depth: 2, heads: 4, mlpRatio: 2, seed: 0 };
+  const pre = { vit: makeBackbone({ backbone }), trainAcc: 0, testAcc: 0, nTrain: 0, nTest: 0, steps: 0 };
+  const spec = { pre, backbone, numClasses: 2, mp: { hiddenDim: 32, numHeads: 4 }, psrpBottleneck: 4 };
   const rng = new Rng(13);
   const x = tf.tensor3d(rng.normals(12 * 16 * 4), [12, 16, 4]);
   const y = Array.from({ length: 12 }, (_, i) => i % 2);
   for (const method of ["MP+", "FT"] as const) {
-    const built = buildMethod(method, pre, P, 5, false);
+    const built = buildMethod({ method, spec, seed: 5, cached: false });
     const before = built.vars.map((v) => v.clone());
     const frozenBefore = pre.vit.backboneVariables().map((v) => v.clone());
     trainClassifier({ epochs: 3, batchSize: 6, lr: 1e-2, weightDecay: 0.05, warmupEpochs: 0, vars: built.vars, noDecay: built.noDecay, forward: built.forward, x, y, rng });

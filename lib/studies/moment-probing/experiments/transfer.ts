@@ -1,31 +1,38 @@
 /**
- * The in-project transfer study (notes §6.4, checks P1-P5): a tiny ViT is pretrained on digits
- * 0-4, frozen, and transferred to digits 5-9 (and to a shifted version of that task) by LP, MP
- * (frozen features, cached), MP+ (PSRP in every block + MP head, backbone frozen) and full
- * fine-tuning; at full data, under test-time corruptions, and few-shot.
+ * Sections P1-P3 and P5 (notes §6.4): a tiny ViT is pretrained on digits 0-4, frozen, and
+ * transferred to digits 5-9 (and to a shifted version of that task) by LP, MP (frozen features,
+ * cached), MP+ (PSRP in every block + MP head, backbone frozen) and full fine-tuning; at full data,
+ * under test-time corruptions, and few-shot.
+ *
+ * Protocol (notes §9): LP is a multinomial logistic regression on the class token solved to
+ * convergence (L-BFGS), its ridge chosen on validation; MP, MP+ and FT share one step budget per
+ * setting, each with its learning rate chosen on validation. Validation images come from the
+ * training split of the selection seed (full data: a stratified fraction of it; few-shot: training
+ * images outside the k-shot picks), never from the test split. All methods share the seed's split,
+ * k-shot picks, initialisation seed and batch order, so differences are paired by seed.
  */
-import { performance } from "node:perf_hooks";
 import { Rng } from "../../../core/rng";
-import { tf } from "../../../core/tf";
-import { corrupt, invert, kShotSplit, mapImages, patchify, rotate90, selectClasses, selectImages, stratifiedSplit, type Corruption, type Images } from "../../../topics/moments/digits";
-import { LinearProbe, MomentProbe } from "../../../topics/moments/heads";
-import { ProbeLayer } from "../../../topics/moments/layer";
+import { corrupt, invert, kShotSplit, mapImages, rotate90, selectClasses, selectImages, stratifiedSplit, type Corruption, type Images } from "../../../topics/moments/digits";
+import { selectRows } from "../../../topics/moments/features";
+import { fitSoftmaxRegression, linearAccuracy } from "../../../topics/moments/linear";
 import type { MHC3Config } from "../../../topics/moments/mhc3";
-import { selectTokens, type TokenData } from "../../../topics/moments/head-runs";
 import { seedFor } from "../../../topics/moments/seeds";
-import { accuracy, trainClassifier, type TrainConfig } from "../../../topics/moments/train";
-import { TinyViT } from "../../../topics/moments/vit";
-
-export type Method = "LP" | "MP" | "MP+" | "FT";
-export const METHODS: readonly Method[] = ["LP", "MP", "MP+", "FT"];
-
-export interface BackboneParams {
-  dim: number;
-  depth: number;
-  heads: number;
-  mlpRatio: number;
-  seed: number;
-}
+import { carveValidation, samplePerClass, selectByValidation } from "../../../topics/moments/selection";
+import type { TrainConfig } from "../../../topics/moments/train";
+import {
+  cacheFeatures,
+  classTokens,
+  METHODS,
+  pretrainBackbone,
+  runMethod,
+  toPatchSet,
+  type BackboneParams,
+  type Downstream,
+  type Method,
+  type MethodSpec,
+  type Pretrained,
+} from "../../../topics/moments/transfer";
+import type { SelectionRow } from "./synthetic";
 
 export interface VitParams {
   backbone: BackboneParams;
@@ -37,10 +44,19 @@ export interface VitParams {
   downstreamTestFraction: number;
   /** The shifted downstream task of P3. */
   shift: "rotate90" | "invert";
-  /** Recipe at full data (all methods). */
-  recipe: TrainConfig;
-  /** Recipe of the few-shot runs (all methods). */
-  fewShotRecipe: TrainConfig;
+  /** Step budget at full data (MP, MP+, FT). */
+  recipe: Omit<TrainConfig, "lr">;
+  /** Step budget of the few-shot runs (MP, MP+, FT). */
+  fewShotRecipe: Omit<TrainConfig, "lr">;
+  /** Learning-rate grid of MP, MP+ and FT. */
+  lrs: number[];
+  /** Ridge grid of the converged LP. */
+  lpRidges: number[];
+  /** Full data: fraction of the selection seed's training split held out for validation. */
+  valFraction: number;
+  /** Few-shot: validation images per class from the training split outside the k-shot picks. */
+  valPerClass: number;
+  selectionSeed: number;
   mp: Omit<MHC3Config, "inDim">;
   psrpBottleneck: number;
   seeds: number[];
@@ -48,94 +64,25 @@ export interface VitParams {
   corruptions: Corruption[];
 }
 
-/** Digits as ViT input: patches [n, 16, 4] and labels. */
-export interface PatchSet {
-  patches: Float32Array;
-  y: Int32Array;
-  n: number;
+/** Learned methods (their learning rate is chosen on validation); LP is the converged probe. */
+export const LEARNED: readonly Method[] = ["MP", "MP+", "FT"];
+
+export function methodSpec(pre: Pretrained, P: VitParams): MethodSpec {
+  return { pre, backbone: P.backbone, numClasses: P.downstreamClasses.length, mp: P.mp, psrpBottleneck: P.psrpBottleneck };
 }
 
-export function toPatchSet(img: Images): PatchSet {
-  return { patches: patchify(img), y: img.y.slice(), n: img.n };
-}
-
-export function selectPatches(p: PatchSet, idx: readonly number[]): PatchSet {
-  const per = 16 * 4;
-  const patches = new Float32Array(idx.length * per);
-  const y = new Int32Array(idx.length);
-  idx.forEach((r, i) => {
-    patches.set(p.patches.subarray(r * per, (r + 1) * per), i * per);
-    y[i] = p.y[r]!;
-  });
-  return { patches, y, n: idx.length };
-}
-
-function patchTensor(p: PatchSet): tf.Tensor3D {
-  return tf.tensor3d(p.patches, [p.n, 16, 4]);
-}
-
-export function makeBackbone(b: BackboneParams, psrpBottleneck = 0, seed = b.seed): TinyViT {
-  return new TinyViT({ numPatches: 16, patchDim: 4, dim: b.dim, depth: b.depth, heads: b.heads, mlpRatio: b.mlpRatio, psrpBottleneck, seed });
-}
-
-export interface Pretrained {
-  vit: TinyViT;
-  trainAcc: number;
-  testAcc: number;
-  nTrain: number;
-  nTest: number;
-  steps: number;
-}
-
-/** Pretrains the backbone (+ a throw-away LP head) on the upstream classes. */
-export function pretrainBackbone(images: Images, P: VitParams): Pretrained {
+/** Pretrains the backbone on the upstream classes (a held-out fraction reports its accuracy). */
+export function pretrainUpstream(images: Images, P: VitParams): Pretrained {
   const up = selectClasses(images, P.upstreamClasses);
   const split = stratifiedSplit(up.y, P.upstreamTestFraction, new Rng(seedFor("upstream-split", P.backbone.seed)));
-  const tr = toPatchSet(selectImages(up, split.train));
-  const te = toPatchSet(selectImages(up, split.test));
-  const rng = new Rng(seedFor("pretrain", P.backbone.seed));
-  const vit = makeBackbone(P.backbone, 0, rng.nextSeed());
-  const head = new LinearProbe({ inDim: P.backbone.dim, numClasses: P.upstreamClasses.length, seed: rng.nextSeed() });
-  const xtr = patchTensor(tr);
-  const xte = patchTensor(te);
-  try {
-    const forward = (b: tf.Tensor) => head.forward(vit.forward(b as tf.Tensor3D));
-    const r = trainClassifier({
-      ...P.pretrain,
-      vars: [...vit.trainableVariables(), ...head.trainableVariables()],
-      noDecay: new Set([...vit.noDecayVariables(), ...head.noDecayVariables()]),
-      forward,
-      x: xtr,
-      y: tr.y,
-      rng,
-    });
-    return { vit, trainAcc: accuracy(forward, xtr, tr.y), testAcc: accuracy(forward, xte, te.y), nTrain: tr.n, nTest: te.n, steps: r.steps };
-  } finally {
-    xtr.dispose();
-    xte.dispose();
-    head.dispose();
-  }
-}
-
-/** Frozen-backbone token features [n, 17, D] (the cache that makes LP/MP training cheap). */
-export function cacheFeatures(vit: TinyViT, p: PatchSet, batch = 256): TokenData {
-  const T = vit.cfg.numPatches + 1;
-  const D = vit.cfg.dim;
-  const x = new Float32Array(p.n * T * D);
-  for (let s = 0; s < p.n; s += batch) {
-    const b = Math.min(batch, p.n - s);
-    const out = tf.tidy(() => vit.forward(tf.tensor3d(p.patches.subarray(s * 64, (s + b) * 64), [b, 16, 4])));
-    x.set(out.dataSync(), s * T * D);
-    out.dispose();
-  }
-  return { x, y: p.y.slice(), n: p.n, T, d: D };
-}
-
-/** A downstream task with its cached features. */
-export interface Downstream {
-  name: string;
-  patches: PatchSet;
-  features: TokenData;
+  return pretrainBackbone({
+    backbone: P.backbone,
+    numClasses: P.upstreamClasses.length,
+    train: toPatchSet(selectImages(up, split.train)),
+    test: toPatchSet(selectImages(up, split.test)),
+    recipe: P.pretrain,
+    rng: new Rng(seedFor("pretrain", P.backbone.seed)),
+  });
 }
 
 export interface DownstreamData {
@@ -153,7 +100,8 @@ export function prepareDownstream(images: Images, pre: Pretrained, P: VitParams)
     return { name, patches, features: cacheFeatures(pre.vit, patches) };
   };
   const shiftFn = P.shift === "rotate90" ? rotate90 : invert;
-  const splits = new Map(P.seeds.map((s) => [s, stratifiedSplit(down.y, P.downstreamTestFraction, new Rng(seedFor("downstream-split", s)))] as const));
+  const seeds = [...new Set([P.selectionSeed, ...P.seeds])];
+  const splits = new Map(seeds.map((s) => [s, stratifiedSplit(down.y, P.downstreamTestFraction, new Rng(seedFor("downstream-split", s)))] as const));
   return {
     main: make("digits 5-9", down),
     shifted: make(`digits 5-9, ${P.shift}`, mapImages(down, shiftFn)),
@@ -162,177 +110,165 @@ export function prepareDownstream(images: Images, pre: Pretrained, P: VitParams)
   };
 }
 
-/** A method ready to train: forward on its input tensor, the trained variables, and cleanup. */
-export interface BuiltMethod {
-  forward: (x: tf.Tensor) => tf.Tensor2D;
-  vars: tf.Variable[];
-  noDecay: Set<tf.Variable>;
-  /** Training/evaluation input for rows of a task: cached tokens (LP/MP cached) or patches. */
-  input: (task: Downstream, idx: readonly number[]) => { x: tf.Tensor; y: Int32Array };
-  dispose: () => void;
-}
-
-/**
- * Builds a method on top of the pretrained backbone. `cached` (LP and MP only) makes the head read
- * stored features; otherwise the frozen backbone runs on the patches at every step (the paper's
- * protocol in Fig. Train_cost). MP+ adds PSRP to every block and trains PSRP + MP head; FT trains
- * everything with an LP head.
- */
-export function buildMethod(method: Method, pre: Pretrained, P: VitParams, seed: number, cached = true): BuiltMethod {
-  const K = P.downstreamClasses.length;
-  const rng = new Rng(seed);
-  const D = P.backbone.dim;
-  const head: ProbeLayer & { forward(x: tf.Tensor3D): tf.Tensor2D } =
-    method === "FT"
-      ? new LinearProbe({ inDim: D, numClasses: K, seed: rng.nextSeed() })
-      : new MomentProbe({ inDim: D, numClasses: K, mhc3: P.mp, firstOrder: "cls", secondOrder: method !== "LP", seed: rng.nextSeed() });
-  const headVars = head.trainableVariables();
-  const patchInput = (task: Downstream, idx: readonly number[]) => {
-    const p = selectPatches(task.patches, idx);
-    return { x: patchTensor(p), y: p.y };
-  };
-  if ((method === "LP" || method === "MP") && cached) {
-    return {
-      forward: (b) => head.forward(b as tf.Tensor3D),
-      vars: headVars,
-      noDecay: head.noDecayVariables(),
-      input: (task, idx) => {
-        const t = selectTokens(task.features, idx);
-        return { x: tf.tensor3d(t.x, [t.n, t.T, t.d]), y: Int32Array.from(t.y) };
-      },
-      dispose: () => head.dispose(),
-    };
-  }
-  if (method === "LP" || method === "MP") {
-    return {
-      forward: (b) => head.forward(tf.tidy(() => pre.vit.forward(b as tf.Tensor3D))),
-      vars: headVars,
-      noDecay: head.noDecayVariables(),
-      input: patchInput,
-      dispose: () => head.dispose(),
-    };
-  }
-  const vit = makeBackbone(P.backbone, method === "MP+" ? P.psrpBottleneck : 0, rng.nextSeed());
-  vit.loadBackbone(pre.vit);
-  return {
-    forward: (b) => head.forward(vit.forward(b as tf.Tensor3D)),
-    vars: method === "MP+" ? [...vit.psrpVariables(), ...headVars] : [...vit.trainableVariables(), ...headVars],
-    noDecay: new Set([...vit.noDecayVariables(), ...head.noDecayVariables()]),
-    input: patchInput,
-    dispose: () => {
-      vit.dispose();
-      head.dispose();
-    },
-  };
-}
-
-/**
- * Trains one method on the rows `trainIdx` of `task` and returns the accuracy on the rows `testIdx`
- * of each evaluation task (same images, possibly shifted or corrupted).
- */
-export function runMethod(method: Method, pre: Pretrained, P: VitParams, task: Downstream, trainIdx: number[], evalTasks: Downstream[], testIdx: number[], recipe: TrainConfig, seed: number): number[] {
-  const built = buildMethod(method, pre, P, seed);
-  const rng = new Rng(seedFor("shuffle", seed));
-  const train = built.input(task, trainIdx);
-  try {
-    trainClassifier({ ...recipe, vars: built.vars, noDecay: built.noDecay, forward: built.forward, x: train.x, y: train.y, rng });
-    return evalTasks.map((e) => {
-      const te = built.input(e, testIdx);
-      try {
-        return accuracy(built.forward, te.x, te.y);
-      } finally {
-        te.x.dispose();
-      }
-    });
-  } finally {
-    train.x.dispose();
-    built.dispose();
-  }
-}
-
-/** One timed configuration: a method, and whether LP/MP read cached features. */
-export interface TimedMethod {
-  method: Method;
-  cached: boolean;
-}
-
-/**
- * Wall-clock milliseconds of one training epoch for each configuration: every method is built and
- * warmed up once, then the rounds run the methods in turn (so a burst of load on the shared
- * machine hits all of them alike), and the median over rounds is kept.
- */
-export function timeEpochs(configs: TimedMethod[], pre: Pretrained, P: VitParams, task: Downstream, trainIdx: number[], rounds: number, seed: number): number[] {
-  const built = configs.map((c, i) => buildMethod(c.method, pre, P, seed + i, c.cached));
-  const inputs = built.map((b) => b.input(task, trainIdx));
-  const times: number[][] = configs.map(() => []);
-  const epoch = (i: number, r: number) => {
-    const b = built[i]!;
-    trainClassifier({ ...P.recipe, epochs: 1, minSteps: undefined, vars: b.vars, noDecay: b.noDecay, forward: b.forward, x: inputs[i]!.x, y: inputs[i]!.y, rng: new Rng(seed + r) });
-  };
-  try {
-    configs.forEach((_, i) => epoch(i, 0));
-    for (let r = 1; r <= rounds; r++) {
-      configs.forEach((_, i) => {
-        const t0 = performance.now();
-        epoch(i, r);
-        times[i]!.push(performance.now() - t0);
-      });
-    }
-  } finally {
-    inputs.forEach((x) => x.x.dispose());
-    built.forEach((b) => b.dispose());
-  }
-  return times.map((t) => {
-    const s = [...t].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)]!;
+/** The converged LP: logistic regression on the class token of the cached features, fitted once. */
+export function fitLinearProbe(o: { task: Downstream; trainIdx: readonly number[]; evalTasks: Downstream[]; testIdx: readonly number[]; ridge: number; numClasses: number }): { acc: number[]; iterations: number; converged: boolean } {
+  const tr = selectRows(classTokens(o.task.features), o.trainIdx);
+  const model = fitSoftmaxRegression(tr.X, tr.n, tr.F, o.trainIdx.map((i) => o.task.features.y[i]!), o.numClasses, { l2: o.ridge });
+  const acc = o.evalTasks.map((e) => {
+    const te = selectRows(classTokens(e.features), o.testIdx);
+    return linearAccuracy(model, te.X, te.n, o.testIdx.map((i) => e.features.y[i]!));
   });
+  return { acc, iterations: model.iterations, converged: model.converged };
+}
+
+/** Chosen hyperparameters of one setting: LP's ridge and each learned method's learning rate. */
+export interface Choices {
+  ridge: number;
+  lr: Record<string, number>;
+}
+
+/** Chooses LP's ridge and MP/MP+/FT learning rates on (fit, val) rows of `task`. */
+export function chooseOnValidation(o: { setting: string; spec: MethodSpec; task: Downstream; fit: number[]; val: number[]; recipe: Omit<TrainConfig, "lr">; P: VitParams; log: SelectionRow[] }): Choices {
+  const K = o.spec.numClasses;
+  const ridgeSel = selectByValidation({ candidates: o.P.lpRidges, score: (ridge) => fitLinearProbe({ task: o.task, trainIdx: o.fit, evalTasks: [o.task], testIdx: o.val, ridge, numClasses: K }).acc[0]! });
+  ridgeSel.scores.forEach((s) => o.log.push({ setting: o.setting, method: "LP", hyperparameter: "ridge", candidate: s.candidate, valAcc: s.score, chosen: ridgeSel.best }));
+  const lr: Record<string, number> = {};
+  for (const m of LEARNED) {
+    const sel = selectByValidation({
+      candidates: o.P.lrs,
+      score: (rate) => runMethod({ method: m, spec: o.spec, task: o.task, trainIdx: o.fit, evalTasks: [o.task], testIdx: o.val, recipe: { ...o.recipe, lr: rate }, seed: seedFor("selection", o.setting) })[0]!,
+    });
+    sel.scores.forEach((s) => o.log.push({ setting: o.setting, method: m, hyperparameter: "lr", candidate: s.candidate, valAcc: s.score, chosen: sel.best }));
+    lr[m] = sel.best;
+  }
+  return { ridge: ridgeSel.best, lr };
+}
+
+/** One evaluated (setting, method, seed) of the transfer study. */
+export interface TransferRow {
+  [key: string]: string | number | boolean | null;
+  setting: string;
+  method: Method;
+  seed: number;
+  /** "clean" or the corruption's label (P5, models trained on clean data). */
+  evaluation: string;
+  acc: number;
+  lr: number | null;
+  ridge: number | null;
+  iterations: number | null;
+  converged: boolean | null;
 }
 
 export interface FullDataResult {
-  /** method -> per-seed accuracy on the clean main task. */
+  /** method -> per-seed accuracy on the clean main task (seed order of P.seeds). */
   clean: Record<Method, number[]>;
   /** method -> per-seed accuracy on the shifted task (trained on it). */
   shifted: Record<Method, number[]>;
   /** method -> corruption index -> per-seed accuracy (trained on clean main). */
   corrupted: Record<Method, number[][]>;
+  choices: { main: Choices; shifted: Choices };
+  rows: TransferRow[];
+  selections: SelectionRow[];
 }
 
-const emptyByMethod = <T>(f: () => T): Record<Method, T> => ({ LP: f(), MP: f(), "MP+": f(), FT: f() });
+const byMethod = <T>(f: () => T): Record<Method, T> => ({ LP: f(), MP: f(), "MP+": f(), FT: f() });
 
-export function runFullData(pre: Pretrained, data: DownstreamData, P: VitParams, onProgress?: (done: number, total: number) => void): FullDataResult {
-  const out: FullDataResult = { clean: emptyByMethod(() => []), shifted: emptyByMethod(() => []), corrupted: emptyByMethod(() => P.corruptions.map(() => [])) };
+/** Full-data transfer on the main and the shifted task (P1, P3) with corrupted evaluations (P5). */
+export function runFullData(o: { pre: Pretrained; data: DownstreamData; P: VitParams; corruptionLabels: string[]; onProgress?: (done: number, total: number) => void }): FullDataResult {
+  const { data, P } = o;
+  const spec = methodSpec(o.pre, P);
+  const K = spec.numClasses;
+  const selections: SelectionRow[] = [];
+  const rows: TransferRow[] = [];
+  const selSplit = data.splits.get(P.selectionSeed)!;
+  const choose = (task: Downstream, setting: string) => {
+    const { fit, val } = carveValidation({ y: task.features.y, rows: selSplit.train, valFraction: P.valFraction, rng: new Rng(seedFor("validation", setting)) });
+    return chooseOnValidation({ setting, spec, task, fit, val, recipe: P.recipe, P, log: selections });
+  };
+  const choices = { main: choose(data.main, "full data"), shifted: choose(data.shifted, `full data, ${P.shift}`) };
+  const out = { clean: byMethod<number[]>(() => []), shifted: byMethod<number[]>(() => []), corrupted: byMethod(() => P.corruptions.map(() => [] as number[])) };
   const total = P.seeds.length * METHODS.length;
   let done = 0;
   for (const seed of P.seeds) {
     const split = data.splits.get(seed)!;
     for (const m of METHODS) {
-      const acc = runMethod(m, pre, P, data.main, split.train, [data.main, ...data.corrupted], split.test, P.recipe, seedFor("full", m, seed));
-      out.clean[m].push(acc[0]!);
-      acc.slice(1).forEach((a, i) => out.corrupted[m][i]!.push(a));
-      out.shifted[m].push(runMethod(m, pre, P, data.shifted, split.train, [data.shifted], split.test, P.recipe, seedFor("shifted", m, seed))[0]!);
-      onProgress?.(++done, total);
+      for (const [task, setting, ch, evals] of [
+        [data.main, "full data", choices.main, [data.main, ...data.corrupted]],
+        [data.shifted, `full data, ${P.shift}`, choices.shifted, [data.shifted]],
+      ] as const) {
+        let acc: number[];
+        let extra: Pick<TransferRow, "lr" | "ridge" | "iterations" | "converged">;
+        if (m === "LP") {
+          const r = fitLinearProbe({ task, trainIdx: split.train, evalTasks: [...evals], testIdx: split.test, ridge: ch.ridge, numClasses: K });
+          acc = r.acc;
+          extra = { lr: null, ridge: ch.ridge, iterations: r.iterations, converged: r.converged };
+        } else {
+          acc = runMethod({ method: m, spec, task, trainIdx: split.train, evalTasks: [...evals], testIdx: split.test, recipe: { ...P.recipe, lr: ch.lr[m]! }, seed: seedFor("full", setting, seed) });
+          extra = { lr: ch.lr[m]!, ridge: null, iterations: null, converged: null };
+        }
+        acc.forEach((a, i) => rows.push({ setting, method: m, seed, evaluation: i === 0 ? "clean" : o.corruptionLabels[i - 1]!, acc: a, ...extra }));
+        if (task === data.main) {
+          out.clean[m].push(acc[0]!);
+          acc.slice(1).forEach((a, i) => out.corrupted[m][i]!.push(a));
+        } else out.shifted[m].push(acc[0]!);
+      }
+      o.onProgress?.(++done, total);
     }
   }
-  return out;
+  return { ...out, choices, rows, selections };
 }
 
-/** method -> shots -> per-seed accuracy. */
-export type FewShotResult = Record<Method, Record<number, number[]>>;
+export interface FewShotResult {
+  /** method -> shots -> per-seed accuracy (seed order of P.seeds). */
+  acc: Record<Method, Record<number, number[]>>;
+  choices: Record<number, Choices>;
+  rows: TransferRow[];
+  selections: SelectionRow[];
+}
 
-export function runFewShot(pre: Pretrained, data: DownstreamData, P: VitParams, onProgress?: (done: number, total: number) => void): FewShotResult {
-  const out = emptyByMethod(() => Object.fromEntries(P.shots.map((k) => [k, [] as number[]])) as Record<number, number[]>);
+function kShotPicks(data: DownstreamData, seed: number, k: number): number[] {
+  const split = data.splits.get(seed)!;
+  const yTrain = split.train.map((i) => data.main.patches.y[i]!);
+  return kShotSplit(yTrain, k, new Rng(seedFor("few-shot", k, seed))).train.map((j) => split.train[j]!);
+}
+
+/** Few-shot transfer (P2): k images per class from each seed's training split. */
+export function runFewShot(o: { pre: Pretrained; data: DownstreamData; P: VitParams; onProgress?: (done: number, total: number) => void }): FewShotResult {
+  const { data, P } = o;
+  const spec = methodSpec(o.pre, P);
+  const K = spec.numClasses;
+  const selections: SelectionRow[] = [];
+  const rows: TransferRow[] = [];
+  const choices: Record<number, Choices> = {};
+  for (const k of P.shots) {
+    const fit = kShotPicks(data, P.selectionSeed, k);
+    const taken = new Set(fit);
+    const pool = data.splits.get(P.selectionSeed)!.train.filter((i) => !taken.has(i));
+    const val = samplePerClass({ y: data.main.patches.y, pool, perClass: P.valPerClass, rng: new Rng(seedFor("few-shot-validation", k)) });
+    choices[k] = chooseOnValidation({ setting: `k=${k}`, spec, task: data.main, fit, val, recipe: P.fewShotRecipe, P, log: selections });
+  }
+  const acc = byMethod(() => Object.fromEntries(P.shots.map((k) => [k, [] as number[]])) as Record<number, number[]>);
   const total = P.seeds.length * P.shots.length;
   let done = 0;
   for (const seed of P.seeds) {
     const split = data.splits.get(seed)!;
-    const yTrain = split.train.map((i) => data.main.patches.y[i]!);
     for (const k of P.shots) {
-      const pick = kShotSplit(yTrain, k, new Rng(seedFor("few-shot", k, seed))).train.map((j) => split.train[j]!);
+      const pick = kShotPicks(data, seed, k);
+      const ch = choices[k]!;
       for (const m of METHODS) {
-        out[m][k]!.push(runMethod(m, pre, P, data.main, pick, [data.main], split.test, P.fewShotRecipe, seedFor("few", m, k, seed))[0]!);
+        let a: number;
+        if (m === "LP") {
+          const r = fitLinearProbe({ task: data.main, trainIdx: pick, evalTasks: [data.main], testIdx: split.test, ridge: ch.ridge, numClasses: K });
+          a = r.acc[0]!;
+          rows.push({ setting: `k=${k}`, method: m, seed, evaluation: "clean", acc: a, lr: null, ridge: ch.ridge, iterations: r.iterations, converged: r.converged });
+        } else {
+          a = runMethod({ method: m, spec, task: data.main, trainIdx: pick, evalTasks: [data.main], testIdx: split.test, recipe: { ...P.fewShotRecipe, lr: ch.lr[m]! }, seed: seedFor("few", k, seed) })[0]!;
+          rows.push({ setting: `k=${k}`, method: m, seed, evaluation: "clean", acc: a, lr: ch.lr[m]!, ridge: null, iterations: null, converged: null });
+        }
+        acc[m][k]!.push(a);
       }
-      onProgress?.(++done, total);
+      o.onProgress?.(++done, total);
     }
   }
-  return out;
+  return { acc, choices, rows, selections };
 }

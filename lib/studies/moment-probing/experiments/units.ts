@@ -181,3 +181,11 @@ export function checkU9(): { x: number[]; value: number[] } {
   return { x, value };
 }
 
+
+/** All unit checks U1-U9 (deterministic given the seed). */
+export function runUnits(seed: number) {
+  const rng = new Rng(seed);
+  return { u1: checkU1(rng), u2: checkU2(), u3: checkU3(rng), u4: checkU4(rng), u5: checkU5(rng), u6: checkU6(rng), u7: checkU7(rng), u8: checkU8(rng), u9: checkU9() };
+}
+
+export type UnitResults = ReturnType<typeof runUnits>;
