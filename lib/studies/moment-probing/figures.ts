@@ -128,7 +128,7 @@ export function fewShotFigure(result: FewShotResult, shots: number[], methods: r
   return {
     data,
     layout: {
-      title: { text: "Tiny ViT, digits 0-4 → 5-9: few-shot test accuracy (mean ± std; ◆ full data)" },
+      title: { text: "Tiny ViT, digits 0-4 → 5-9: few-shot test accuracy (mean ± sd over seeds; ◆ full data; LP = converged probe)" },
       legend: { traceorder: "normal" },
       xaxis: { type: "log", title: { text: "training images per class (k)" }, tickvals: [...shots, ...(fullData ? [shots[shots.length - 1]! * 2] : [])], ticktext: [...shots.map(String), ...(fullData ? ["full"] : [])] },
       yaxis: { title: { text: "test accuracy" }, range: [0, 1.02] },
