@@ -173,3 +173,49 @@ export function loadFashionMnist(split: "t10k" | "train-first20000"): { images: 
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;
   return { images: pixels, labels: Int32Array.from(labels.data), n };
 }
+
+/**
+ * Labelled samples as one flat row-major matrix: `X[i * nFeatures + j]` is feature j of sample i.
+ * The one vocabulary of every study: X (samples × features), y, nSamples, nFeatures, nClasses.
+ */
+export interface FlatDataset {
+  X: Float32Array;
+  /** Integer labels 0..nClasses−1, one per sample. */
+  y: Int32Array;
+  nSamples: number;
+  nFeatures: number;
+  nClasses: number;
+}
+
+/**
+ * scikit-learn's 8×8 digits (UCI optdigits test set, data/sklearn/digits.csv.gz, checksummed and
+ * recorded as a dependency): 1,797 × 64 pixels scaled from 0..16 to [0, 1] (v/16 in float32, as the
+ * former lib/tversky/digits.ts and lib/probing/digits.ts loaders, bit-identical).
+ *   tversky: { X, y, n }  -> { X, y, nSamples }        probing: { x, y, n } -> { X, y, nSamples }
+ */
+export function loadDigits(): FlatDataset {
+  const { X, y } = loadSklearn("digits");
+  const nSamples = X.length;
+  const nFeatures = 64;
+  if (nSamples !== 1797) throw new Error(`digits: expected 1797 samples, got ${nSamples}; restore data/sklearn/digits.csv.gz with git checkout`);
+  const flat = new Float32Array(nSamples * nFeatures);
+  X.forEach((row, i) => {
+    if (row.length !== nFeatures) throw new Error(`digits row ${i} has ${row.length} pixels, expected ${nFeatures}`);
+    row.forEach((v, j) => (flat[i * nFeatures + j] = v / 16));
+  });
+  return { X: flat, y: Int32Array.from(y), nSamples, nFeatures, nClasses: 10 };
+}
+
+/** Rows `rows` of a flat dataset, in the given order (labels kept). */
+export function selectRows(data: FlatDataset, rows: ArrayLike<number>): FlatDataset {
+  const { nFeatures } = data;
+  const X = new Float32Array(rows.length * nFeatures);
+  const y = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (!(Number.isInteger(r) && r >= 0 && r < data.nSamples)) throw new Error(`selectRows: row ${r} outside 0..${data.nSamples - 1}`);
+    X.set(data.X.subarray(r * nFeatures, (r + 1) * nFeatures), i * nFeatures);
+    y[i] = data.y[r]!;
+  }
+  return { X, y, nSamples: rows.length, nFeatures, nClasses: data.nClasses };
+}

@@ -228,10 +228,13 @@ export function studentTCdf(t: number, df: number): number {
   return t > 0 ? 1 - tail : tail;
 }
 
-/** Quantile of Student's t (bisection on the CDF to 1e-12): tQuantile(0.975, 4) = 2.776. */
+/** Quantile of Student's t (bisection on the CDF to 1e-12 relative): studentTQuantile(0.975, 4) = 2.776. */
 export function studentTQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`studentTQuantile: p must be in (0, 1), got ${p}`);
-  let lo = -1e3, hi = 1e3;
+  // bracket first: heavy tails (df = 1) put high quantiles far beyond any fixed range
+  let hi = 1;
+  while (studentTCdf(hi, df) < Math.max(p, 1 - p)) hi *= 2;
+  let lo = -hi;
   for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, Math.abs(lo)); i++) {
     const mid = 0.5 * (lo + hi);
     if (studentTCdf(mid, df) < p) lo = mid;
