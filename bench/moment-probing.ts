@@ -11,7 +11,8 @@ import { describeBackend, initTf, tf } from "../lib/core/tf";
 import { strideConv3x3, strideConv3x3Reference } from "../lib/topics/moments/conv";
 import { LinearProbe, MomentProbe } from "../lib/topics/moments/heads";
 import { MHC3, type MHC3Config } from "../lib/topics/moments/mhc3";
-import { AdamW, softmaxCE } from "../lib/topics/moments/optim";
+import { Adam } from "../lib/core/optim";
+import { softmaxCE } from "../lib/topics/moments/train";
 import { TinyViT } from "../lib/topics/moments/vit";
 
 const ROUNDS = 7;
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     rows.push({ case: `${label}, 64×32×32×3: forward+backward`, ms, perSec: `${Math.round(64000 / ms)} maps/s` });
   }
 
-  // one AdamW step of each method of the ViT study, batch 64 (tiny ViT: 32 wide, 2 blocks)
+  // one Adam step of each method of the ViT study, batch 64 (tiny ViT: 32 wide, 2 blocks)
   const vit = new TinyViT({ numPatches: 16, patchDim: 4, dim: 32, depth: 2, heads: 4, mlpRatio: 2, seed: 3 });
   const vitP = new TinyViT({ numPatches: 16, patchDim: 4, dim: 32, depth: 2, heads: 4, mlpRatio: 2, psrpBottleneck: 8, seed: 3 });
   const patches = tf.randomUniform([64, 16, 4], 0, 1, "float32", 4) as tf.Tensor3D;
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   const mp = new MomentProbe({ inDim: 32, numClasses: 5, mhc3: { hiddenDim: 128, numHeads: 4 }, firstOrder: "cls", secondOrder: true, seed: 5 });
   const ftHead = new LinearProbe({ inDim: 32, numClasses: 5, seed: 6 });
   const step = (label: string, vars: tf.Variable[], loss: () => tf.Scalar) => {
-    const opt = new AdamW(vars);
+    const opt = new Adam(vars, { arithmetic: "folded" });
     const ms = time(() => tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, vars);
       opt.step(vars.map((v) => grads[v.name]!), 1e-3);

@@ -1,56 +1,41 @@
 /**
  * scikit-learn's 8×8 digits as token sets (notes §6.3-6.4): 2×2 patches give 16 tokens of 4
  * pixels (scaled by 1/16); random-feature embeddings for the D checks; class subsets, shifted
- * downstream tasks (rotation, inversion) and test-time corruptions (P5); stratified and k-shot splits.
+ * downstream tasks (rotation, inversion) and test-time corruptions (P5). Loading and splits are
+ * core's (`loadDigits`, `stratifiedSplit`, `kShotSplit`).
  */
+import type { FlatDataset } from "../../core/data";
 import { Rng } from "../../core/rng";
-import { loadSklearn } from "../../core/data";
 
 export const IMAGE_SIDE = 8;
 
-/** Images as a flat array [n, 64] with pixel values in [0, 1] (raw 0..16 divided by 16). */
-export interface Images {
-  x: Float32Array;
-  y: Int32Array;
-  n: number;
-}
-
-/** Loads data/sklearn/digits.csv.gz (checksummed) as images in [0, 1]. */
-export function loadDigits(): Images {
-  const { X, y } = loadSklearn("digits");
-  const n = X.length;
-  const x = new Float32Array(n * 64);
-  X.forEach((row, i) => {
-    if (row.length !== 64) throw new Error(`digits row ${i} has ${row.length} pixels, expected 64`);
-    row.forEach((v, j) => (x[i * 64 + j] = v / 16));
-  });
-  return { x, y: Int32Array.from(y), n };
-}
+/** Images as core's flat dataset: X [nSamples, 64] with pixel values in [0, 1] (core `loadDigits`). */
+export type Images = Pick<FlatDataset, "X" | "y" | "nSamples">;
 
 /** The images whose label is in `classes`, relabelled 0..|classes|−1 in the given order. */
 export function selectClasses(img: Images, classes: readonly number[]): Images {
   const idx: number[] = [];
-  for (let i = 0; i < img.n; i++) if (classes.includes(img.y[i]!)) idx.push(i);
+  for (let i = 0; i < img.nSamples; i++) if (classes.includes(img.y[i]!)) idx.push(i);
   return selectImages(img, idx, (l) => classes.indexOf(l));
 }
 
 /** Rows `idx` of an image set (labels optionally mapped). */
 export function selectImages(img: Images, idx: readonly number[], relabel: (label: number) => number = (l) => l): Images {
-  const x = new Float32Array(idx.length * 64);
+  const X = new Float32Array(idx.length * 64);
   const y = new Int32Array(idx.length);
   idx.forEach((r, i) => {
-    if (!(r >= 0 && r < img.n)) throw new Error(`selectImages: index ${r} outside 0..${img.n - 1}`);
-    x.set(img.x.subarray(r * 64, (r + 1) * 64), i * 64);
+    if (!(r >= 0 && r < img.nSamples)) throw new Error(`selectImages: index ${r} outside 0..${img.nSamples - 1}`);
+    X.set(img.X.subarray(r * 64, (r + 1) * 64), i * 64);
     y[i] = relabel(img.y[r]!);
   });
-  return { x, y, n: idx.length };
+  return { X, y, nSamples: idx.length };
 }
 
 /** Applies a per-image pixel map f(image[64]) -> image[64]. */
 export function mapImages(img: Images, f: (px: Float32Array) => Float32Array): Images {
-  const x = new Float32Array(img.n * 64);
-  for (let i = 0; i < img.n; i++) x.set(f(img.x.subarray(i * 64, (i + 1) * 64)), i * 64);
-  return { x, y: img.y.slice(), n: img.n };
+  const X = new Float32Array(img.nSamples * 64);
+  for (let i = 0; i < img.nSamples; i++) X.set(f(img.X.subarray(i * 64, (i + 1) * 64)), i * 64);
+  return { X, y: img.y.slice(), nSamples: img.nSamples };
 }
 
 /** 90° counter-clockwise rotation: out[r][c] = in[c][7−r]. */
@@ -116,12 +101,12 @@ export function patchify(img: Images, patch = 2): Float32Array {
   if (!Number.isInteger(g)) throw new Error(`patchify: patch size ${patch} does not divide ${IMAGE_SIDE}`);
   const L = g * g;
   const P = patch * patch;
-  const out = new Float32Array(img.n * L * P);
-  for (let i = 0; i < img.n; i++) {
+  const out = new Float32Array(img.nSamples * L * P);
+  for (let i = 0; i < img.nSamples; i++) {
     for (let pr = 0; pr < g; pr++) for (let pc = 0; pc < g; pc++) {
       const t = pr * g + pc;
       for (let a = 0; a < patch; a++) for (let b = 0; b < patch; b++) {
-        out[((i * L + t) * P) + a * patch + b] = img.x[i * 64 + (pr * patch + a) * 8 + (pc * patch + b)]!;
+        out[((i * L + t) * P) + a * patch + b] = img.X[i * 64 + (pr * patch + a) * 8 + (pc * patch + b)]!;
       }
     }
   }
@@ -148,44 +133,4 @@ export function randomFeatureTokens(patches: Float32Array, n: number, activation
     out[(i * L + t) * width + c] = activation === "linear" ? z : activation === "tanh" ? Math.tanh(z) : Math.max(0, z + bias[c]!);
   }
   return out;
-}
-
-/** Sample indices grouped by class label. */
-function indicesByClass(y: ArrayLike<number>): Map<number, number[]> {
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < y.length; i++) {
-    const list = byClass.get(y[i]!) ?? [];
-    list.push(i);
-    byClass.set(y[i]!, list);
-  }
-  return byClass;
-}
-
-/** Indices of k random samples per class for training; the rest are the test set. */
-export function kShotSplit(y: ArrayLike<number>, k: number, rng: Rng): { train: number[]; test: number[] } {
-  const byClass = indicesByClass(y);
-  const train: number[] = [];
-  for (const [c, idx] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
-    if (idx.length < k) throw new Error(`kShotSplit: class ${c} has ${idx.length} samples, fewer than k = ${k}`);
-    train.push(...rng.sample(idx, k));
-  }
-  const inTrain = new Set(train);
-  const test: number[] = [];
-  for (let i = 0; i < y.length; i++) if (!inTrain.has(i)) test.push(i);
-  return { train: train.sort((a, b) => a - b), test };
-}
-
-/** A stratified split: a fraction `testFraction` of every class goes to test. */
-export function stratifiedSplit(y: ArrayLike<number>, testFraction: number, rng: Rng): { train: number[]; test: number[] } {
-  if (!(testFraction > 0 && testFraction < 1)) throw new Error(`stratifiedSplit: testFraction must be in (0, 1), got ${testFraction}`);
-  const byClass = indicesByClass(y);
-  const train: number[] = [];
-  const test: number[] = [];
-  for (const [, idx] of [...byClass.entries()].sort((a, b) => a[0] - b[0])) {
-    const shuffled = rng.shuffle(idx.slice());
-    const nt = Math.round(idx.length * testFraction);
-    test.push(...shuffled.slice(0, nt));
-    train.push(...shuffled.slice(nt));
-  }
-  return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
 }

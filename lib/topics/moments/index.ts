@@ -17,13 +17,12 @@ export * from "./heads";
 export * from "./psrp";
 // backbones and training
 export * from "./vit";
-export * from "./optim";
 export * from "./train";
 export * from "./head-runs";
 // fixed features and converged linear probes
 export * from "./features";
 export * from "./linear";
-export * from "./linalg";
+export * from "./eigen";
 // data: synthetic token sets, digits as token sets
 export * from "./synthetic";
 export * from "./digits";

@@ -1,10 +1,12 @@
 /**
  * L2-regularised multinomial logistic regression on fixed features, solved to convergence by
- * L-BFGS (the role of the notes' numpy/sklearn prototypes, §6): standardise the features on the
- * training set, then minimise  mean_i CE(W x_i + b, y_i) + (l2/2)·‖W‖²  (bias not penalised).
+ * core's scipy-faithful L-BFGS (the role of the notes' numpy/sklearn prototypes, §6): standardise the
+ * features on the training set, then minimise  mean_i CE(W x_i + b, y_i) + (l2/2)·‖W‖²  (bias not
+ * penalised).
  * sklearn's LogisticRegression(C) is the same problem with l2 = 1/(C·n). Loss and gradient run in
  * tfjs as plain matmuls (Xᵀ is formed once); the L-BFGS state is float64 in JS.
  */
+import { lbfgs, type LbfgsResult, type LbfgsStatus, type ObjectiveFn } from "../../core/lbfgs";
 import { tf } from "../../core/tf";
 
 export interface LinearFitOptions {
@@ -32,8 +34,8 @@ export interface LinearModel {
   loss: number;
   /** Largest |gradient entry| at the returned point. */
   gradMax: number;
-  /** Why the solver stopped: the gradient tolerance, no further decrease in float32, or maxIter. */
-  stop: "gradient" | "no-progress" | "max-iter";
+  /** Why the solver stopped (core L-BFGS status: gtol, ftol, maxIter, maxFun, lineSearch). */
+  stop: LbfgsStatus;
   /** gradMax ≤ convergedTol: the float32 loss can stall just above gradTol, which is still converged. */
   converged: boolean;
 }
@@ -109,103 +111,22 @@ export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: A
     return { f, g };
   };
 
-  const dot = (a: Float64Array, b: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-    return s;
+  const fg: ObjectiveFn = (theta, grad) => {
+    const { f, g } = evaluate(theta);
+    grad.set(g);
+    return f;
   };
-  let theta = new Float64Array(P);
-  let { f, g } = evaluate(theta);
-  const S: Float64Array[] = [];
-  const Yd: Float64Array[] = [];
-  let iter = 0;
-  let stop: LinearModel["stop"] = "max-iter";
-  const gradMax = (v: Float64Array) => {
-    let m = 0;
-    for (let i = 0; i < P; i++) m = Math.max(m, Math.abs(v[i]!));
-    return m;
-  };
+  let r: LbfgsResult;
   try {
-    for (; iter < maxIter; iter++) {
-      if (gradMax(g) < gradTol) {
-        stop = "gradient";
-        break;
-      }
-      // two-loop recursion
-      const q = Float64Array.from(g);
-      const alphas: number[] = [];
-      for (let k = S.length - 1; k >= 0; k--) {
-        const rho = 1 / dot(Yd[k]!, S[k]!);
-        const a = rho * dot(S[k]!, q);
-        alphas.push(a);
-        for (let i = 0; i < P; i++) q[i]! -= a * Yd[k]![i]!;
-      }
-      let gamma = 1 / Math.max(1e-12, Math.sqrt(dot(g, g)));
-      if (S.length > 0) gamma = dot(S[S.length - 1]!, Yd[S.length - 1]!) / dot(Yd[Yd.length - 1]!, Yd[Yd.length - 1]!);
-      for (let i = 0; i < P; i++) q[i]! *= gamma;
-      for (let k = 0; k < S.length; k++) {
-        const rho = 1 / dot(Yd[k]!, S[k]!);
-        const bta = rho * dot(Yd[k]!, q);
-        const a = alphas[S.length - 1 - k]!;
-        for (let i = 0; i < P; i++) q[i]! += (a - bta) * S[k]![i]!;
-      }
-      // q is H·g; the direction is −q
-      let slope = -dot(g, q);
-      if (!(slope < 0)) {
-        // not a descent direction (curvature noise in float32): restart from steepest descent
-        S.length = 0;
-        Yd.length = 0;
-        const s = 1 / Math.max(1e-12, Math.sqrt(dot(g, g)));
-        for (let i = 0; i < P; i++) q[i] = g[i]! * s;
-        slope = -dot(g, q);
-      }
-      let step = 1;
-      let next = new Float64Array(P);
-      let ev = { f: Infinity, g };
-      for (let ls = 0; ls < 30; ls++) {
-        for (let i = 0; i < P; i++) next[i] = theta[i]! - step * q[i]!;
-        ev = evaluate(next);
-        if (ev.f <= f + 1e-4 * step * slope) break;
-        step *= 0.5;
-      }
-      if (!(ev.f <= f)) {
-        stop = "no-progress"; // no decrease possible at float32 precision
-        break;
-      }
-      const s = new Float64Array(P);
-      const yv = new Float64Array(P);
-      for (let i = 0; i < P; i++) {
-        s[i] = next[i]! - theta[i]!;
-        yv[i] = ev.g[i]! - g[i]!;
-      }
-      if (dot(s, yv) > 1e-12) {
-        S.push(s);
-        Yd.push(yv);
-        if (S.length > memory) {
-          S.shift();
-          Yd.shift();
-        }
-      }
-      const decrease = f - ev.f;
-      theta = next;
-      next = new Float64Array(P);
-      f = ev.f;
-      g = ev.g;
-      if (decrease < 1e-10 * Math.max(1, Math.abs(f))) {
-        iter++;
-        stop = gradMax(g) < gradTol ? "gradient" : "no-progress";
-        break;
-      }
-    }
+    r = lbfgs(fg, new Float64Array(P), { gtol: gradTol, maxIter, memory });
   } finally {
     xT.dispose();
     xt.dispose();
     Y.dispose();
     ones.dispose();
   }
-  if (stop === "max-iter" && gradMax(g) < gradTol) stop = "gradient";
-  const gm = gradMax(g);
-  return { F, K, W: theta.slice(0, F * K), b: theta.slice(F * K), mean, scale, iterations: iter, loss: f, gradMax: gm, stop, converged: gm <= (opts.convergedTol ?? 1e-4) };
+  const theta = r.x;
+  return { F, K, W: theta.slice(0, F * K), b: theta.slice(F * K), mean, scale, iterations: r.iterations, loss: r.f, gradMax: r.gradInf, stop: r.status, converged: r.gradInf <= (opts.convergedTol ?? 1e-4) };
 }
 
 /** Logits [n][K] of a fitted model (plain JS, float64). */

@@ -10,7 +10,10 @@
  * §2.10: linear in S = (1/N)Σ x xᵀ for G-cov and G-block).
  */
 import { Rng } from "../../core/rng";
-import { linspace, randomOrthogonal, type Matrix } from "./linalg";
+import { linspace, randomOrthogonal, type Matrix } from "../../core/linalg";
+
+// the former study copy: one Gram-Schmidt pass over a row-major Gaussian draw (same matrices)
+const haar = (rng: Rng, d: number): Matrix => randomOrthogonal(rng, { rows: d, cols: d, draw: "row-major", passes: 1 });
 
 export type GeneratorKind = "cov" | "mean" | "block";
 
@@ -68,10 +71,10 @@ export function drawTask(spec: GeneratorSpec, rng: Rng): GaussianTask {
   const ident = (n: number): Matrix => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (let c = 0; c < classes; c++) {
     if (s.kind === "cov") {
-      const lam = linspace(0.2, 3.0, d);
+      const lam = linspace({ from: 0.2, to: 3.0, count: d });
       const m = lam.reduce((a, b) => a + b, 0) / d;
       eigvals.push(lam.map((l) => 1 - s.alpha + (s.alpha * l) / m));
-      eigvecs.push(randomOrthogonal(rng, d));
+      eigvecs.push(haar(rng, d));
       means.push(new Array<number>(d).fill(0));
     } else if (s.kind === "mean") {
       const u = Array.from({ length: d }, () => rng.normal());
@@ -80,11 +83,11 @@ export function drawTask(spec: GeneratorSpec, rng: Rng): GaussianTask {
       eigvecs.push(ident(d));
       eigvals.push(new Array<number>(d).fill(1));
     } else {
-      const q4 = randomOrthogonal(rng, 4);
+      const q4 = haar(rng, 4);
       const q = ident(d);
       for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) q[i]![j] = q4[i]![j]!;
       eigvecs.push(q);
-      eigvals.push([...linspace(0.2, 1.8, 4).map((l) => 0.2 + 0.8 * l), ...new Array<number>(d - 4).fill(1)]);
+      eigvals.push([...linspace({ from: 0.2, to: 1.8, count: 4 }).map((l) => 0.2 + 0.8 * l), ...new Array<number>(d - 4).fill(1)]);
       means.push(new Array<number>(d).fill(0));
     }
   }

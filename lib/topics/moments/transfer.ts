@@ -33,7 +33,7 @@ export interface PatchSet {
 }
 
 export function toPatchSet(img: Images): PatchSet {
-  return { patches: patchify(img), y: img.y.slice(), n: img.n };
+  return { patches: patchify(img), y: img.y.slice(), n: img.nSamples };
 }
 
 export function selectPatches(p: PatchSet, idx: readonly number[]): PatchSet {

@@ -1,6 +1,6 @@
 /**
  * The weight-free moments (U3-U5, U9) against float64 hand computations; the fast matmul ops
- * against tfjs autodiff; AdamW against a hand-written update; the schedule and the loss; PSRP
+ * against tfjs autodiff; the study's AdamW configuration against a hand-written update; the schedule and the loss; PSRP
  * and the ViT block (U8); the L-BFGS probe at its optimum; the synthetic generators' moments and
  * Bayes rule; the digits helpers; the FLOP model against a hand count.
  */
@@ -8,17 +8,17 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
 import { initTf, tf } from "../../../lib/core/tf";
-import { symmetricEigenvalues } from "../../../lib/topics/moments/linalg";
-import { kShotSplit, patchify, rotate90, corrupt, stratifiedSplit } from "../../../lib/topics/moments/digits";
+import { symmetricEigenvalues } from "../../../lib/topics/moments/eigen";
+import { patchify, rotate90, corrupt } from "../../../lib/topics/moments/digits";
 import { addBias, batchedGram, matmul2d } from "../../../lib/topics/moments/fastops";
 import { meanFeatures, secondMomentFeatures } from "../../../lib/topics/moments/features";
 import { partFlops, trainFlopsPerSample } from "../../../lib/topics/moments/flops";
 import { fitSoftmaxRegression, linearAccuracy } from "../../../lib/topics/moments/linear";
 import { centre, crossCovariance, geluExact, l2NormalizeAxis, layerNorm, meanPool, triuVec } from "../../../lib/topics/moments/moments";
-import { AdamW, cosineWithWarmup, softmaxCE } from "../../../lib/topics/moments/optim";
+import { Adam, learningRate } from "../../../lib/core/optim";
 import { PSRP } from "../../../lib/topics/moments/psrp";
 import { bayesAccuracy, drawTask, sampleTokenSets } from "../../../lib/topics/moments/synthetic";
-import { planSteps, trainClassifier } from "../../../lib/topics/moments/train";
+import { planSteps, softmaxCE, trainClassifier } from "../../../lib/topics/moments/train";
 import { TinyViT, ViTBlock, vitParamCount } from "../../../lib/topics/moments/vit";
 import { trainHead } from "../../../lib/topics/moments/head-runs";
 import { buildMethod, makeBackbone } from "../../../lib/topics/moments/transfer";
@@ -124,10 +124,10 @@ test("fast ops: matmul2d, addBias, batchedGram values and gradients equal tf.mat
   assert.throws(() => matmul2d(tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2, 3]) as tf.Tensor2D), /do not chain/);
 });
 
-test("AdamW: two steps equal the hand-written torch.optim.AdamW update (decay on ≥2-D only)", () => {
+test("the study's AdamW (core Adam, folded op order): two steps equal the hand-written torch.optim.AdamW update (decay on ≥2-D only)", () => {
   const w = tf.variable(tf.tensor2d([[1, -2]]));
   const b = tf.variable(tf.tensor1d([0.5]));
-  const opt = new AdamW([w, b], { weightDecay: 0.1 });
+  const opt = new Adam([w, b], { weightDecay: 0.1, arithmetic: "folded" });
   const grads = [[[0.3, -0.1]], [[-0.2, 0.4]]];
   const gb = [0.2, -0.5];
   const st = { w: [1, -2], b: 0.5, mw: [0, 0], vw: [0, 0], mb: 0, vb: 0 };
@@ -155,11 +155,13 @@ test("AdamW: two steps equal the hand-written torch.optim.AdamW update (decay on
 });
 
 test("schedule, loss, step planning", () => {
-  close(cosineWithWarmup(0, 100, 10, 1), 1e-7, 1e-12, "warmup start");
-  close(cosineWithWarmup(5, 100, 10, 1), 1e-7 + (1 - 1e-7) * 0.5, 1e-12, "mid warmup");
-  close(cosineWithWarmup(10, 100, 10, 1), 1, 1e-12, "peak");
-  close(cosineWithWarmup(55, 100, 10, 1), 1e-8 + 0.5 * (1 - 1e-8), 1e-9, "half-way cosine");
-  close(cosineWithWarmup(100, 100, 10, 1), 1e-8, 1e-12, "floor");
+  // the study's schedule: warmup from 1e-7, cosine down to 1e-8 (timm)
+  const lr = (step: number) => learningRate(step, { base: 1, total: 100, warmup: 10, warmupStart: 1e-7, min: 1e-8 });
+  close(lr(0), 1e-7, 1e-12, "warmup start");
+  close(lr(5), 1e-7 + (1 - 1e-7) * 0.5, 1e-12, "mid warmup");
+  close(lr(10), 1, 1e-12, "peak");
+  close(lr(55), 1e-8 + 0.5 * (1 - 1e-8), 1e-9, "half-way cosine");
+  close(lr(100), 1e-8, 1e-12, "floor");
   const l = tf.tidy(() => softmaxCE(tf.tensor1d([0, 1], "int32"), tf.tensor2d([[1, 0], [0, 0]])).dataSync()[0]!);
   close(l, (Math.log(1 + Math.exp(-1)) + Math.log(2)) / 2, 1e-6, "CE");
   const ls = tf.tidy(() => softmaxCE(tf.tensor1d([0], "int32"), tf.tensor2d([[1, 0]]), 0.2).dataSync()[0]!);
@@ -251,26 +253,19 @@ test("generators: G-cov classes share mean 0 and spectrum; sample covariance ≈
   assert.throws(() => drawTask({ kind: "cov", N: 1 }, rng), /N \(tokens per sample\)/);
 });
 
-test("digits helpers: patch order, rotation, k-shot and stratified splits, corruptions", () => {
-  const img = { x: Float32Array.from({ length: 64 }, (_, i) => i / 64), y: Int32Array.from([3]), n: 1 };
+test("digits helpers: patch order, rotation, corruptions", () => {
+  const img = { X: Float32Array.from({ length: 64 }, (_, i) => i / 64), y: Int32Array.from([3]), nSamples: 1 };
   const p = patchify(img);
   assert.deepEqual(Array.from(p.subarray(0, 4)).map((v) => v * 64), [0, 1, 8, 9]);
   assert.deepEqual(Array.from(p.subarray(4, 8)).map((v) => v * 64), [2, 3, 10, 11]);
-  const r = rotate90(img.x);
+  const r = rotate90(img.X);
   assert.equal(r[0]! * 64, 7); // top-left takes the old top-right
-  assert.deepEqual(rotate90(rotate90(rotate90(rotate90(img.x)))), img.x);
-  const y = [0, 0, 0, 1, 1, 1, 1, 2, 2, 2];
-  const s = kShotSplit(y, 2, new Rng(1));
-  assert.equal(s.train.length, 6);
-  assert.equal(s.train.length + s.test.length, 10);
-  assert.throws(() => kShotSplit(y, 4, new Rng(1)), /fewer than k/);
-  const st = stratifiedSplit(y, 0.34, new Rng(2));
-  assert.equal(st.test.length, 1 + 1 + 1);
+  assert.deepEqual(rotate90(rotate90(rotate90(rotate90(img.X)))), img.X);
   const shifted = corrupt(img, { kind: "shift" }, new Rng(3));
-  assert.equal(shifted.x[0], 0);
-  assert.equal(shifted.x[1], img.x[0]);
+  assert.equal(shifted.X[0], 0);
+  assert.equal(shifted.X[1], img.X[0]);
   const cont = corrupt(img, { kind: "contrast", factor: 0.5 }, new Rng(3));
-  close(cont.x.reduce((a, b) => a + b, 0), img.x.reduce((a, b) => a + b, 0), 1e-4, "contrast keeps the mean");
+  close(cont.X.reduce((a, b) => a + b, 0), img.X.reduce((a, b) => a + b, 0), 1e-4, "contrast keeps the mean");
 });
 
 test("FLOP model: hand count for a small configuration", () => {

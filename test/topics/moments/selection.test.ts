@@ -56,7 +56,7 @@ test("fitSoftmaxRegression reports its stop and convergence: converged at the op
   assert.equal(full.converged, true);
   assert.ok(full.gradMax <= 1e-4, `gradMax ${full.gradMax}`);
   const one = fitSoftmaxRegression(X, n, F, y, 3, { l2: 1e-2, maxIter: 1 });
-  assert.equal(one.stop, "max-iter");
+  assert.equal(one.stop, "maxIter");
   assert.equal(one.converged, false);
   const p = fitProbe({ train: { X, n, y }, test: { X, n, y }, F, K: 3, opts: { l2: 1e-2 } });
   assert.equal(p.converged, true);

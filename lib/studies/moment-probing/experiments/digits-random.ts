@@ -8,7 +8,8 @@
  * (notes §9). All methods share the seed's embedding and split: differences are paired by seed.
  */
 import { Rng } from "../../../core/rng";
-import { kShotSplit, patchify, randomFeatureTokens, type Activation, type Images } from "../../../topics/moments/digits";
+import { kShotSplit } from "../../../core/splits";
+import { patchify, randomFeatureTokens, type Activation, type Images } from "../../../topics/moments/digits";
 import { concatFeatures, meanFeatures, mhc3Features, secondMomentFeatures, selectRows, type FeatureMatrix } from "../../../topics/moments/features";
 import { selectTokens, trainHead, type HeadVariant, type TokenData } from "../../../topics/moments/head-runs";
 import { fitProbe } from "../../../topics/moments/linear";
@@ -76,10 +77,11 @@ interface SeedSplit {
 
 function splitFor(y: Int32Array, k: number, valPerClass: number, seed: number): SeedSplit {
   const rng = new Rng(seedFor("digits-split", k, seed));
-  const shot = kShotSplit(y, k, rng);
-  const val = samplePerClass({ y, pool: shot.test, perClass: valPerClass, rng });
+  const shot = kShotSplit(rng, { y, k });
+  const rest = Array.from(shot.test);
+  const val = samplePerClass({ y, pool: rest, perClass: valPerClass, rng });
   const inVal = new Set(val);
-  return { train: shot.train, val, test: shot.test.filter((i) => !inVal.has(i)) };
+  return { train: Array.from(shot.train), val, test: rest.filter((i) => !inVal.has(i)) };
 }
 
 /** Runs every (activation, k, method) over the seeds. */
@@ -90,9 +92,9 @@ export function runDigitsRandom(images: Images, P: DigitsRandomParams, onProgres
   const chosen = new Map<string, number>();
   const variant: HeadVariant = { firstOrder: "mean", secondOrder: true, mhc3: { hiddenDim: P.mpHidden, numHeads: P.mpHeads }, hasClsToken: false };
   const embed = (act: Activation, seed: number) => {
-    const x = randomFeatureTokens(patches, images.n, act, new Rng(seedFor("digits-embed", act, seed)));
-    const t = { x, n: images.n, N: 16, d: 16 };
-    return { t, all: { x, y: images.y, n: images.n, T: 16, d: 16 } as TokenData };
+    const x = randomFeatureTokens(patches, images.nSamples, act, new Rng(seedFor("digits-embed", act, seed)));
+    const t = { x, n: images.nSamples, N: 16, d: 16 };
+    return { t, all: { x, y: images.y, n: images.nSamples, T: 16, d: 16 } as TokenData };
   };
   const fit = (f: FeatureMatrix, train: number[], test: number[], l2: number) => {
     const a = selectRows(f, train);

@@ -12,7 +12,8 @@
  * k-shot picks, initialisation seed and batch order, so differences are paired by seed.
  */
 import { Rng } from "../../../core/rng";
-import { corrupt, invert, kShotSplit, mapImages, rotate90, selectClasses, selectImages, stratifiedSplit, type Corruption, type Images } from "../../../topics/moments/digits";
+import { kShotSplit, stratifiedSplit } from "../../../core/splits";
+import { corrupt, invert, mapImages, rotate90, selectClasses, selectImages, type Corruption, type Images } from "../../../topics/moments/digits";
 import { selectRows } from "../../../topics/moments/features";
 import { fitSoftmaxRegression, linearAccuracy } from "../../../topics/moments/linear";
 import type { MHC3Config } from "../../../topics/moments/mhc3";
@@ -71,10 +72,16 @@ export function methodSpec(pre: Pretrained, P: VitParams): MethodSpec {
   return { pre, backbone: P.backbone, numClasses: P.downstreamClasses.length, mp: P.mp, psrpBottleneck: P.psrpBottleneck };
 }
 
+/** Stratified split with round(fraction·classSize) test images per class (the study's allocation since its first run). */
+function perClassRound(y: ArrayLike<number>, testFraction: number, rng: Rng): { train: number[]; test: number[] } {
+  const s = stratifiedSplit(rng, { y, testFraction, allocation: "per-class-round" });
+  return { train: Array.from(s.train), test: Array.from(s.test) };
+}
+
 /** Pretrains the backbone on the upstream classes (a held-out fraction reports its accuracy). */
 export function pretrainUpstream(images: Images, P: VitParams): Pretrained {
   const up = selectClasses(images, P.upstreamClasses);
-  const split = stratifiedSplit(up.y, P.upstreamTestFraction, new Rng(seedFor("upstream-split", P.backbone.seed)));
+  const split = perClassRound(up.y, P.upstreamTestFraction, new Rng(seedFor("upstream-split", P.backbone.seed)));
   return pretrainBackbone({
     backbone: P.backbone,
     numClasses: P.upstreamClasses.length,
@@ -101,7 +108,7 @@ export function prepareDownstream(images: Images, pre: Pretrained, P: VitParams)
   };
   const shiftFn = P.shift === "rotate90" ? rotate90 : invert;
   const seeds = [...new Set([P.selectionSeed, ...P.seeds])];
-  const splits = new Map(seeds.map((s) => [s, stratifiedSplit(down.y, P.downstreamTestFraction, new Rng(seedFor("downstream-split", s)))] as const));
+  const splits = new Map(seeds.map((s) => [s, perClassRound(down.y, P.downstreamTestFraction, new Rng(seedFor("downstream-split", s)))] as const));
   return {
     main: make("digits 5-9", down),
     shifted: make(`digits 5-9, ${P.shift}`, mapImages(down, shiftFn)),
@@ -229,7 +236,7 @@ export interface FewShotResult {
 function kShotPicks(data: DownstreamData, seed: number, k: number): number[] {
   const split = data.splits.get(seed)!;
   const yTrain = split.train.map((i) => data.main.patches.y[i]!);
-  return kShotSplit(yTrain, k, new Rng(seedFor("few-shot", k, seed))).train.map((j) => split.train[j]!);
+  return Array.from(kShotSplit(new Rng(seedFor("few-shot", k, seed)), { y: yTrain, k }).train, (j) => split.train[j]!);
 }
 
 /** Few-shot transfer (P2): k images per class from each seed's training split. */

@@ -10,7 +10,7 @@ import { MHC3, mhc3OutputDim, type MHC3Config } from "../../../topics/moments/mh
 import { crossCovariance, centre, geluExact, l2NormalizeAxis } from "../../../topics/moments/moments";
 import { PSRP, psrpParamCount } from "../../../topics/moments/psrp";
 import { ViTBlock, vitParamCount } from "../../../topics/moments/vit";
-import { symmetricEigenvalues } from "../../../topics/moments/linalg";
+import { symmetricEigenvalues } from "../../../topics/moments/eigen";
 
 const PAPER_MHC3: MHC3Config = { inDim: 768, hiddenDim: 512, numHeads: 4, pairing: "near" };
 
