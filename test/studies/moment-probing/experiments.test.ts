@@ -23,7 +23,7 @@ const P: SyntheticParams = {
   randHidden: 16,
 };
 
-test("SyntheticRunner: every candidate is scored once per (generator, variant); the choice is used for every seed", async () => {
+test("SyntheticRunner: every candidate is scored once per generator (base MP head); the choice is used for every seed and variant", async () => {
   await initTf();
   const r = new SyntheticRunner(P);
   const g = { kind: "cov" as const, N: 8, alpha: 0.5 };
@@ -33,6 +33,10 @@ test("SyntheticRunner: every candidate is scored once per (generator, variant); 
   assert.deepEqual(lr.map((s) => s.candidate), P.lrs);
   assert.ok(P.lrs.includes(lr[0]!.chosen));
   assert.deepEqual(r.rows.filter((x) => x.method === "learned:mp").map((x) => x.lr), [lr[0]!.chosen, lr[0]!.chosen]);
+  // another variant on the same generator reuses the base head's choice
+  r.values(g, [0], "learned:first-only");
+  assert.equal(r.selections.filter((s) => s.hyperparameter === "lr").length, P.lrs.length);
+  assert.equal(r.rows.find((x) => x.method === "learned:first-only")!.lr, lr[0]!.chosen);
   // memoised: asking again trains nothing new and returns the same values
   const before = r.rows.length;
   assert.deepEqual(r.values(g, [0, 1], "learned:mp"), v);
