@@ -14,12 +14,22 @@ import { loadSklearn } from "../lib/core/data";
 import { Rng } from "../lib/core/rng";
 import { fillNormal } from "../lib/core/normal";
 import {
-  fitMinMax, fromLabelled, LogisticRegression, makePaperSimulation, makeDataset, softmaxObjective, GaussianNB, errorRate,
-  bindRows, jsScoresXWt, jsAccumulateRtX, type Dataset,
+  fitMinMax,
+  fromLabelled,
+  LogisticRegression,
+  makePaperSimulation,
+  makeDataset,
+  softmaxObjective,
+  GaussianNB,
+  errorRate,
+  bindRows,
+  jsScoresXWt,
+  jsAccumulateRtX,
+  type Dataset,
 } from "../lib/topics/classifiers";
 
 function best(reps: number, work: () => void): number {
-  let t = Infinity;
+  let t = Number.POSITIVE_INFINITY;
   for (let r = 0; r < reps; r++) {
     const t0 = process.hrtime.bigint();
     work();
@@ -38,7 +48,7 @@ function rowByRowObjective(ds: Dataset): (theta: Float64Array, grad: Float64Arra
     const Wlen = K * n;
     for (let i = 0; i < m; i++) {
       const off = i * n;
-      let zmax = -Infinity;
+      let zmax = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < K; k++) {
         let s = theta[Wlen + k]!;
         for (let j = 0; j < n; j++) s += theta[k * n + j]! * X[off + j]!;
@@ -47,7 +57,7 @@ function rowByRowObjective(ds: Dataset): (theta: Float64Array, grad: Float64Arra
       }
       const zy = z[y[i]!]!;
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += (z[k] = Math.exp(z[k]! - zmax));
+      for (let k = 0; k < K; k++) sum += z[k] = Math.exp(z[k]! - zmax);
       loss += zmax + Math.log(sum) - zy;
       for (let k = 0; k < K; k++) {
         const r = z[k]! / sum - (k === y[i] ? 1 : 0);
@@ -74,14 +84,28 @@ const rand = (() => {
   fillNormal(rng, X);
   return makeDataset({ X, y: Int32Array.from({ length: 1000 }, (_, i) => (i < 7 ? i : rng.int(0, 7))), n: 1000, K: 7, name: "random" });
 })();
-const problems: [string, Dataset][] = [["digits 1797x64, K=10", digits], ["random 1000x1000, K=7", rand], ["paper simulation 1000x1000, K=7", sim]];
+const problems: [string, Dataset][] = [
+  ["digits 1797x64, K=10", digits],
+  ["random 1000x1000, K=7", rand],
+  ["paper simulation 1000x1000, K=7", sim],
+];
 
 for (const [label, ds] of problems) {
-  for (const [scale, tol] of [["sum", 1e-4], ["sum", 1e-6], ["mean", 1e-4], ["mean", 1e-6]] as const) {
+  for (const [scale, tol] of [
+    ["sum", 1e-4],
+    ["sum", 1e-6],
+    ["mean", 1e-4],
+    ["mean", 1e-6],
+  ] as const) {
     const lr = new LogisticRegression({ C: 1, tol, solverScale: scale, maxIter: 10000 });
     const ms = best(5, () => lr.fit(ds));
     const f = lr.lastFit!;
-    rows.push([`LR fit, ${label}`, `tol ${tol}, ${scale === "sum" ? "sklearn<=1.3 rule" : "sklearn>=1.4 rule"}`, ms.toFixed(1), `${f.iterations} it / ${f.evaluations} evals, ${f.status}, obj ${f.objective.toFixed(6)}`]);
+    rows.push([
+      `LR fit, ${label}`,
+      `tol ${tol}, ${scale === "sum" ? "sklearn<=1.3 rule" : "sklearn>=1.4 rule"}`,
+      ms.toFixed(1),
+      `${f.iterations} it / ${f.evaluations} evals, ${f.status}, obj ${f.objective.toFixed(6)}`,
+    ]);
   }
   if (ds === sim) continue; // same shapes as the random problem
   const theta = new Float64Array(ds.K * ds.n + ds.K).map((_, t) => Math.sin(t) * 0.01);
@@ -93,18 +117,41 @@ for (const [label, ds] of problems) {
   if (Math.abs(a / b - 1) > 1e-12) throw new Error(`kernels disagree: ${a} vs ${b}`);
   const madds = 2 * ds.m * ds.n * ds.K;
   const rate = (ms: number) => `${(madds / ms / 1e6).toFixed(2)} G mult-add/s`;
-  const tf = best(5, () => { for (let r = 0; r < 10; r++) fast(theta, g); }) / 10;
-  const ts = best(5, () => { for (let r = 0; r < 10; r++) slow(theta, g); }) / 10;
+  const tf =
+    best(5, () => {
+      for (let r = 0; r < 10; r++) fast(theta, g);
+    }) / 10;
+  const ts =
+    best(5, () => {
+      for (let r = 0; r < 10; r++) slow(theta, g);
+    }) / 10;
   rows.push([`objective+gradient, ${label}`, "library (WASM SIMD products)", tf.toFixed(2), rate(tf)]);
-  rows.push([`objective+gradient, ${label}`, "row-by-row JavaScript", ts.toFixed(2), `${rate(ts)}; library is ${(ts / tf).toFixed(1)}x faster`]);
+  rows.push([
+    `objective+gradient, ${label}`,
+    "row-by-row JavaScript",
+    ts.toFixed(2),
+    `${rate(ts)}; library is ${(ts / tf).toFixed(1)}x faster`,
+  ]);
   const { X, m, n, K } = ds;
   const Z = new Float64Array(m * K);
   const G = new Float64Array(K * n);
   const W = theta.subarray(0, K * n);
   const bias = theta.subarray(K * n);
   const rowsW = bindRows(X, m, n);
-  const tw = best(5, () => { for (let r = 0; r < 10; r++) { rowsW.scores(W, K, bias, Z); rowsW.accumulateRtX(Z, K, G); } }) / 10;
-  const tj = best(5, () => { for (let r = 0; r < 10; r++) { jsScoresXWt(X, m, n, W, K, bias, Z); jsAccumulateRtX(Z, X, m, n, K, G); } }) / 10;
+  const tw =
+    best(5, () => {
+      for (let r = 0; r < 10; r++) {
+        rowsW.scores(W, K, bias, Z);
+        rowsW.accumulateRtX(Z, K, G);
+      }
+    }) / 10;
+  const tj =
+    best(5, () => {
+      for (let r = 0; r < 10; r++) {
+        jsScoresXWt(X, m, n, W, K, bias, Z);
+        jsAccumulateRtX(Z, X, m, n, K, G);
+      }
+    }) / 10;
   rows.push([`X W^T + R^T X, ${label}`, "WASM SIMD (bindRows)", tw.toFixed(2), rate(tw)]);
   rows.push([`X W^T + R^T X, ${label}`, "JavaScript, 8-row blocks", tj.toFixed(2), `${rate(tj)}; WASM is ${(tj / tw).toFixed(1)}x faster`]);
 }

@@ -55,10 +55,14 @@ async function main(): Promise<void> {
     const r = randn(rng, [B, layer.outputDim]);
     const vars = layer.trainableVariables();
     const fwd = time(() => tf.tidy(() => void layer.forward(x).dataSync()), inner);
-    const both = time(() => tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.forward(x), r)) as tf.Scalar, vars);
-      grads[vars[0]!.name]!.dataSync();
-    }), inner);
+    const both = time(
+      () =>
+        tf.tidy(() => {
+          const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.forward(x), r)) as tf.Scalar, vars);
+          grads[vars[0]!.name]!.dataSync();
+        }),
+      inner,
+    );
     rows.push({ case: `${label}: forward`, ms: fwd, perSec: `${Math.round((B * 1000) / fwd)} sets/s` });
     rows.push({ case: `${label}: forward+backward`, ms: both, perSec: `${Math.round((B * 1000) / both)} sets/s` });
     tf.dispose([x, r]);
@@ -70,11 +74,18 @@ async function main(): Promise<void> {
 
   const x = randn(rng, [64, 32, 32, 3]) as tf.Tensor4D;
   const f = randn(rng, [3, 3, 3, 3]) as tf.Tensor4D;
-  for (const [label, conv] of [["conv 3×3 s2 (custom gradient)", strideConv3x3], ["conv 3×3 s2 (slices+matmul reference)", strideConv3x3Reference]] as const) {
-    const ms = time(() => tf.tidy(() => {
-      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(conv(a as tf.Tensor4D, b as tf.Tensor4D)))([x, f]);
-      g[1]!.dataSync();
-    }), 2);
+  for (const [label, conv] of [
+    ["conv 3×3 s2 (custom gradient)", strideConv3x3],
+    ["conv 3×3 s2 (slices+matmul reference)", strideConv3x3Reference],
+  ] as const) {
+    const ms = time(
+      () =>
+        tf.tidy(() => {
+          const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(conv(a as tf.Tensor4D, b as tf.Tensor4D)))([x, f]);
+          g[1]!.dataSync();
+        }),
+      2,
+    );
     rows.push({ case: `${label}, 64×32×32×3: forward+backward`, ms, perSec: `${Math.round(64000 / ms)} maps/s` });
   }
 
@@ -83,24 +94,50 @@ async function main(): Promise<void> {
   const vitP = new TinyViT({ numPatches: 16, patchDim: 4, dim: 32, depth: 2, heads: 4, mlpRatio: 2, psrpBottleneck: 8, seed: 3 });
   const patches = tf.randomUniform([64, 16, 4], 0, 1, "float32", 4) as tf.Tensor3D;
   const feats = tf.tidy(() => vit.forward(patches));
-  const labels = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 5), "int32");
-  const lp = new MomentProbe({ inDim: 32, numClasses: 5, mhc3: { hiddenDim: 128, numHeads: 4 }, firstOrder: "cls", secondOrder: false, seed: 5 });
-  const mp = new MomentProbe({ inDim: 32, numClasses: 5, mhc3: { hiddenDim: 128, numHeads: 4 }, firstOrder: "cls", secondOrder: true, seed: 5 });
+  const labels = tf.tensor1d(
+    Array.from({ length: 64 }, (_, i) => i % 5),
+    "int32",
+  );
+  const lp = new MomentProbe({
+    inDim: 32,
+    numClasses: 5,
+    mhc3: { hiddenDim: 128, numHeads: 4 },
+    firstOrder: "cls",
+    secondOrder: false,
+    seed: 5,
+  });
+  const mp = new MomentProbe({
+    inDim: 32,
+    numClasses: 5,
+    mhc3: { hiddenDim: 128, numHeads: 4 },
+    firstOrder: "cls",
+    secondOrder: true,
+    seed: 5,
+  });
   const ftHead = new LinearProbe({ inDim: 32, numClasses: 5, seed: 6 });
   const step = (label: string, vars: tf.Variable[], loss: () => tf.Scalar) => {
     const opt = new Adam(vars, { arithmetic: "folded" });
-    const ms = time(() => tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(loss, vars);
-      opt.step(vars.map((v) => grads[v.name]!), 1e-3);
-      value.dataSync();
-    }));
+    const ms = time(() =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(loss, vars);
+        opt.step(
+          vars.map((v) => grads[v.name]!),
+          1e-3,
+        );
+        value.dataSync();
+      }),
+    );
     rows.push({ case: `train step, batch 64: ${label}`, ms, perSec: `${Math.round(64000 / ms)} images/s` });
     opt.dispose();
   };
   step("LP (cached features)", lp.trainableVariables(), () => softmaxCE(labels, lp.forward(feats)));
   step("MP (cached features)", mp.trainableVariables(), () => softmaxCE(labels, mp.forward(feats)));
-  step("MP+ (PSRP + MP head)", [...vitP.psrpVariables(), ...mp.trainableVariables()], () => softmaxCE(labels, mp.forward(vitP.forward(patches))));
-  step("FT (all weights)", [...vit.trainableVariables(), ...ftHead.trainableVariables()], () => softmaxCE(labels, ftHead.forward(vit.forward(patches))));
+  step("MP+ (PSRP + MP head)", [...vitP.psrpVariables(), ...mp.trainableVariables()], () =>
+    softmaxCE(labels, mp.forward(vitP.forward(patches))),
+  );
+  step("FT (all weights)", [...vit.trainableVariables(), ...ftHead.trainableVariables()], () =>
+    softmaxCE(labels, ftHead.forward(vit.forward(patches))),
+  );
 
   console.log(`\nmoment-probing (${describeBackend()}; median of ${ROUNDS} rounds; shared machine, so noisy)\n`);
   const w = Math.max(...rows.map((r) => r.case.length));

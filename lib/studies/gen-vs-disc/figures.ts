@@ -10,16 +10,63 @@ import { runsMStar, type LearningCurve, type MStarResult, type NBDiagnostics, ty
 type Trace = Record<string, unknown>;
 
 /** Line plus shaded band traces for one series on the given axes. */
-function band(x: number[], mean: number[], lo: number[], hi: number[], name: string, color: string, axes: { xaxis: string; yaxis: string }, showlegend: boolean): Trace[] {
+function band(
+  x: number[],
+  mean: number[],
+  lo: number[],
+  hi: number[],
+  name: string,
+  color: string,
+  axes: { xaxis: string; yaxis: string },
+  showlegend: boolean,
+): Trace[] {
   return [
-    { type: "scatter", mode: "lines", x, y: lo, line: { width: 0, color }, hoverinfo: "skip", showlegend: false, legendgroup: name, ...axes },
-    { type: "scatter", mode: "lines", x, y: hi, line: { width: 0, color }, fill: "tonexty", fillcolor: fade(color, 0.18), hoverinfo: "skip", showlegend: false, legendgroup: name, ...axes },
-    { type: "scatter", mode: "lines+markers", x, y: mean, name, line: { color, width: 2 }, marker: { size: 5 }, legendgroup: name, showlegend, ...axes },
+    {
+      type: "scatter",
+      mode: "lines",
+      x,
+      y: lo,
+      line: { width: 0, color },
+      hoverinfo: "skip",
+      showlegend: false,
+      legendgroup: name,
+      ...axes,
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      x,
+      y: hi,
+      line: { width: 0, color },
+      fill: "tonexty",
+      fillcolor: fade(color, 0.18),
+      hoverinfo: "skip",
+      showlegend: false,
+      legendgroup: name,
+      ...axes,
+    },
+    {
+      type: "scatter",
+      mode: "lines+markers",
+      x,
+      y: mean,
+      name,
+      line: { color, width: 2 },
+      marker: { size: 5 },
+      legendgroup: name,
+      showlegend,
+      ...axes,
+    },
   ];
 }
 
 /** Axis ids and domains of a rows x cols grid (row-major panels). */
-function grid(rows: number, cols: number, gap = 0.08, vgap = 0.2): { axes: { xaxis: string; yaxis: string }[]; layout: Record<string, unknown> } {
+function grid(
+  rows: number,
+  cols: number,
+  gap = 0.08,
+  vgap = 0.2,
+): { axes: { xaxis: string; yaxis: string }[]; layout: Record<string, unknown> } {
   const axes: { xaxis: string; yaxis: string }[] = [];
   const layout: Record<string, unknown> = {};
   const w = (1 - gap * (cols - 1)) / cols;
@@ -41,7 +88,16 @@ function grid(rows: number, cols: number, gap = 0.08, vgap = 0.2): { axes: { xax
 function panelTitle(text: string, axes: { xaxis: string; yaxis: string }, layout: Record<string, unknown>): Record<string, unknown> {
   const xd = (layout[axes.xaxis === "x" ? "xaxis" : `xaxis${axes.xaxis.slice(1)}`] as { domain: number[] }).domain;
   const yd = (layout[axes.yaxis === "y" ? "yaxis" : `yaxis${axes.yaxis.slice(1)}`] as { domain: number[] }).domain;
-  return { text: `<b>${text}</b>`, x: (xd[0]! + xd[1]!) / 2, y: yd[1]! + 0.01, xref: "paper", yref: "paper", xanchor: "center", yanchor: "bottom", showarrow: false };
+  return {
+    text: `<b>${text}</b>`,
+    x: (xd[0]! + xd[1]!) / 2,
+    y: yd[1]! + 0.01,
+    xref: "paper",
+    yref: "paper",
+    xanchor: "center",
+    yanchor: "bottom",
+    showarrow: false,
+  };
 }
 
 function layoutKey(axis: string, letter: "x" | "y"): string {
@@ -52,11 +108,21 @@ function layoutKey(axis: string, letter: "x" | "y"): string {
 function logAxis(layout: Record<string, unknown>, axis: string, title: string, ticks: number[]): void {
   const vals = [...new Set(ticks)].sort((a, b) => a - b);
   const key = layoutKey(axis, "x");
-  layout[key] = { ...(layout[key] as Record<string, unknown>), type: "log", title: { text: title }, tickmode: "array", tickvals: vals, ticktext: vals.map(String) };
+  layout[key] = {
+    ...(layout[key] as Record<string, unknown>),
+    type: "log",
+    title: { text: title },
+    tickmode: "array",
+    tickvals: vals,
+    ticktext: vals.map(String),
+  };
 }
 
 /** Test error vs m with 95% bands, one panel per dataset, one colour per model. */
-export function learningCurvesFigure(curves: LearningCurve[], title = "Test error vs training-set size m (mean and 95% band over repeats)"): Figure {
+export function learningCurvesFigure(
+  curves: LearningCurve[],
+  title = "Test error vs training-set size m (mean and 95% band over repeats)",
+): Figure {
   const cols = 2;
   const rows = Math.ceil(curves.length / cols);
   const g = grid(rows, cols);
@@ -66,13 +132,29 @@ export function learningCurvesFigure(curves: LearningCurve[], title = "Test erro
     const axes = g.axes[p]!;
     c.models.forEach((name, i) => {
       const s = c.summary[name]!;
-      data.push(...band(c.mGrid, s.map((v) => v.mean), s.map((v) => v.lo), s.map((v) => v.hi), name, methodColor(i), axes, p === 0));
+      data.push(
+        ...band(
+          c.mGrid,
+          s.map((v) => v.mean),
+          s.map((v) => v.lo),
+          s.map((v) => v.hi),
+          name,
+          methodColor(i),
+          axes,
+          p === 0,
+        ),
+      );
     });
     annotations.push(panelTitle(c.dataset, axes, g.layout));
     logAxis(g.layout, axes.xaxis, "m (log scale)", c.mGrid);
     (g.layout[layoutKey(axes.yaxis, "y")] as Record<string, unknown>).title = { text: "test error" };
   });
-  return { data, layout: { ...g.layout, title: { text: title }, annotations, legend: { orientation: "h", y: -0.1 }, margin: { t: 70, b: 100 } }, width: 980, height: 440 * rows };
+  return {
+    data,
+    layout: { ...g.layout, title: { text: title }, annotations, legend: { orientation: "h", y: -0.1 }, margin: { t: 70, b: 100 } },
+    width: 980,
+    height: 440 * rows,
+  };
 }
 
 /** One scatter series of an m*-against-n panel. */
@@ -86,7 +168,10 @@ export interface MStarSeries {
 }
 
 /** m* against n (log-x) for several series, each with its least-squares fits on n and on ln n where it has three or more n. */
-function mStarFigure(panels: { title: string; series: MStarSeries[] }[], title = "Sample complexity m* against dimension n, with fits m* = a n + b and m* = a ln n + b"): Figure {
+function mStarFigure(
+  panels: { title: string; series: MStarSeries[] }[],
+  title = "Sample complexity m* against dimension n, with fits m* = a n + b and m* = a ln n + b",
+): Figure {
   const g = grid(1, panels.length);
   const data: Trace[] = [];
   const annotations: Record<string, unknown>[] = [];
@@ -95,29 +180,93 @@ function mStarFigure(panels: { title: string; series: MStarSeries[] }[], title =
     const notes: string[] = [];
     panel.series.forEach((s, i) => {
       const color = methodColor(i);
-      const err = s.lo && s.hi ? { error_y: { type: "data", symmetric: false, array: s.hi.map((h, t) => h - s.mStar[t]!), arrayminus: s.lo.map((l, t) => s.mStar[t]! - l), color: fade(color, 0.6) } } : {};
+      const err =
+        s.lo && s.hi
+          ? {
+              error_y: {
+                type: "data",
+                symmetric: false,
+                array: s.hi.map((h, t) => h - s.mStar[t]!),
+                arrayminus: s.lo.map((l, t) => s.mStar[t]! - l),
+                color: fade(color, 0.6),
+              },
+            }
+          : {};
       const showlegend = p === 0;
-      data.push({ type: "scatter", mode: "markers", x: s.n, y: s.mStar, name: s.label, marker: { color, size: 8 }, legendgroup: s.label, showlegend, ...err, ...axes });
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        x: s.n,
+        y: s.mStar,
+        name: s.label,
+        marker: { color, size: 8 },
+        legendgroup: s.label,
+        showlegend,
+        ...err,
+        ...axes,
+      });
       // two points fit any line exactly (R² = 1): no fit is drawn for them
       if (new Set(s.n).size >= 3) {
         const xs = dense(Math.min(...s.n), Math.max(...s.n));
         const lin = linearFit(s.n, s.mStar);
         const lg = linearFit(s.n.map(Math.log), s.mStar);
         // fit quality goes into the panel's note; the legend only explains the line styles
-        data.push({ type: "scatter", mode: "lines", x: xs, y: xs.map((v) => lin.slope * v + lin.intercept), name: `${s.label}: fit a n + b`, line: { color, dash: "dash", width: 1.5 }, legendgroup: s.label, showlegend, ...axes });
-        data.push({ type: "scatter", mode: "lines", x: xs, y: xs.map((v) => lg.slope * Math.log(v) + lg.intercept), name: `${s.label}: fit a ln n + b`, line: { color, dash: "dot", width: 1.5 }, legendgroup: s.label, showlegend, ...axes });
+        data.push({
+          type: "scatter",
+          mode: "lines",
+          x: xs,
+          y: xs.map((v) => lin.slope * v + lin.intercept),
+          name: `${s.label}: fit a n + b`,
+          line: { color, dash: "dash", width: 1.5 },
+          legendgroup: s.label,
+          showlegend,
+          ...axes,
+        });
+        data.push({
+          type: "scatter",
+          mode: "lines",
+          x: xs,
+          y: xs.map((v) => lg.slope * Math.log(v) + lg.intercept),
+          name: `${s.label}: fit a ln n + b`,
+          line: { color, dash: "dot", width: 1.5 },
+          legendgroup: s.label,
+          showlegend,
+          ...axes,
+        });
         notes.push(`${s.label}: R² ${lin.r2.toFixed(2)} (n), ${lg.r2.toFixed(2)} (ln n)`);
       }
     });
     annotations.push(panelTitle(panel.title, axes, g.layout));
     if (notes.length) {
       const xd = (g.layout[layoutKey(axes.xaxis, "x")] as { domain: number[] }).domain;
-      annotations.push({ text: notes.join("<br>"), x: xd[0]! + 0.01, y: 0.98, xref: "paper", yref: "paper", xanchor: "left", yanchor: "top", showarrow: false, align: "left", font: { size: 11 }, bgcolor: "rgba(255,255,255,0.85)" });
+      annotations.push({
+        text: notes.join("<br>"),
+        x: xd[0]! + 0.01,
+        y: 0.98,
+        xref: "paper",
+        yref: "paper",
+        xanchor: "left",
+        yanchor: "top",
+        showarrow: false,
+        align: "left",
+        font: { size: 11 },
+        bgcolor: "rgba(255,255,255,0.85)",
+      });
     }
-    logAxis(g.layout, axes.xaxis, "n (log scale)", panel.series.flatMap((s) => s.n));
+    logAxis(
+      g.layout,
+      axes.xaxis,
+      "n (log scale)",
+      panel.series.flatMap((s) => s.n),
+    );
     (g.layout[layoutKey(axes.yaxis, "y")] as Record<string, unknown>).title = { text: "m*" };
   });
-  return { data, layout: { ...g.layout, title: { text: title }, annotations, legend: { orientation: "h", y: -0.22 }, margin: { t: 70, b: 120 } }, width: Math.max(760, 480 * panels.length), height: 500 };
+  return {
+    data,
+    layout: { ...g.layout, title: { text: title }, annotations, legend: { orientation: "h", y: -0.22 }, margin: { t: 70, b: 120 } },
+    width: Math.max(760, 480 * panels.length),
+    height: 500,
+  };
 }
 
 function dense(a: number, b: number, count = 60): number[] {
@@ -135,21 +284,55 @@ function simulationCurvesFigure(results: MStarResult[], models: string[], title:
     const axes = g.axes[p]!;
     results.forEach((r, i) => {
       const c = r.curve[model]!;
-      data.push({ type: "scatter", mode: "lines", x: c.m, y: c.mean, name: `n = ${r.n}`, line: { color: methodColor(i), width: 1.8 }, legendgroup: `n${r.n}`, showlegend: p === 0, ...axes });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        x: c.m,
+        y: c.mean,
+        name: `n = ${r.n}`,
+        line: { color: methodColor(i), width: 1.8 },
+        legendgroup: `n${r.n}`,
+        showlegend: p === 0,
+        ...axes,
+      });
       const star = r.mStar[model];
       if (star !== null && star !== undefined) {
-        data.push({ type: "scatter", mode: "markers", x: [star], y: [c.mean[c.m.indexOf(star)]!], marker: { color: methodColor(i), size: 9, symbol: "x" }, showlegend: false, legendgroup: `n${r.n}`, hoverinfo: "skip", ...axes });
+        data.push({
+          type: "scatter",
+          mode: "markers",
+          x: [star],
+          y: [c.mean[c.m.indexOf(star)]!],
+          marker: { color: methodColor(i), size: 9, symbol: "x" },
+          showlegend: false,
+          legendgroup: `n${r.n}`,
+          hoverinfo: "skip",
+          ...axes,
+        });
       }
     });
     const xmax = Math.max(...results.map((r) => Math.max(...r.curve[model]!.m)));
     const xmin = Math.min(...results.map((r) => Math.min(...r.curve[model]!.m)));
-    data.push({ type: "scatter", mode: "lines", x: [xmin, xmax], y: [eps, eps], name: `Bayes error + ${eps} (≈ ${eps} for n ≥ 40)`, line: { color: "#444", dash: "dash", width: 1 }, showlegend: p === 0, ...axes });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      x: [xmin, xmax],
+      y: [eps, eps],
+      name: `Bayes error + ${eps} (≈ ${eps} for n ≥ 40)`,
+      line: { color: "#444", dash: "dash", width: 1 },
+      showlegend: p === 0,
+      ...axes,
+    });
     annotations.push(panelTitle(model, axes, g.layout));
     const ticks = [2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000].filter((v) => v >= xmin / 1.5 && v <= xmax * 1.5);
     logAxis(g.layout, axes.xaxis, "m (log scale)", ticks);
     (g.layout[layoutKey(axes.yaxis, "y")] as Record<string, unknown>).title = { text: "mean test error" };
   });
-  return { data, layout: { ...g.layout, title: { text: title }, annotations, legend: { orientation: "h", y: -0.28 }, margin: { t: 70, b: 130 } }, width: 1000, height: 480 };
+  return {
+    data,
+    layout: { ...g.layout, title: { text: title }, annotations, legend: { orientation: "h", y: -0.28 }, margin: { t: 70, b: 130 } },
+    width: 1000,
+    height: 480,
+  };
 }
 
 /**
@@ -177,18 +360,54 @@ export function diagnosticsFigure(diag: { dataset: string; d: NBDiagnostics }[],
     const hidden: string[] = [];
     diag.forEach((entry, i) => {
       const values = logs[i]!.filter((v) => v >= floor);
-      if (values.length < logs[i]!.length) hidden.push(`${entry.dataset}: ${logs[i]!.length - values.length} value(s) below 10^${floor} not shown`);
-      data.push({ type: "histogram", x: values, name: entry.dataset, histnorm: "probability", opacity: 0.55, marker: { color: methodColor(i) }, xbins: { start: lo - size / 2, end: hi + size / 2, size }, autobinx: false, legendgroup: entry.dataset, showlegend: p === 0, ...axes });
+      if (values.length < logs[i]!.length)
+        hidden.push(`${entry.dataset}: ${logs[i]!.length - values.length} value(s) below 10^${floor} not shown`);
+      data.push({
+        type: "histogram",
+        x: values,
+        name: entry.dataset,
+        histnorm: "probability",
+        opacity: 0.55,
+        marker: { color: methodColor(i) },
+        xbins: { start: lo - size / 2, end: hi + size / 2, size },
+        autobinx: false,
+        legendgroup: entry.dataset,
+        showlegend: p === 0,
+        ...axes,
+      });
     });
     annotations.push(panelTitle(panel.label, axes, g.layout));
     if (hidden.length) {
       const xd = (g.layout[layoutKey(axes.xaxis, "x")] as { domain: number[] }).domain;
-      annotations.push({ text: hidden.join("<br>"), x: xd[0]! + 0.01, y: 0.98, xref: "paper", yref: "paper", xanchor: "left", yanchor: "top", showarrow: false, align: "left", font: { size: 11 } });
+      annotations.push({
+        text: hidden.join("<br>"),
+        x: xd[0]! + 0.01,
+        y: 0.98,
+        xref: "paper",
+        yref: "paper",
+        xanchor: "left",
+        yanchor: "top",
+        showarrow: false,
+        align: "left",
+        font: { size: 11 },
+      });
     }
     (g.layout[layoutKey(axes.xaxis, "x")] as Record<string, unknown>).title = { text: panel.label };
     (g.layout[layoutKey(axes.yaxis, "y")] as Record<string, unknown>).title = { text: "fraction of values" };
   });
-  return { data, layout: { ...g.layout, barmode: "overlay", title: { text: "Assumption diagnostics of the pooled NB fitted on each full min-max-scaled dataset" }, annotations, legend: { orientation: "h", y: -0.32 }, margin: { t: 70, b: 130 } }, width: 1100, height: 440 };
+  return {
+    data,
+    layout: {
+      ...g.layout,
+      barmode: "overlay",
+      title: { text: "Assumption diagnostics of the pooled NB fitted on each full min-max-scaled dataset" },
+      annotations,
+      legend: { orientation: "h", y: -0.32 },
+      margin: { t: 70, b: 130 },
+    },
+    width: 1100,
+    height: 440,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,30 +416,51 @@ export function diagnosticsFigure(diag: { dataset: string; d: NBDiagnostics }[],
 /** figures/gen-vs-disc/simulation-error-curves: the notes' small-n grid, K = 2, mean error vs m. */
 export function simulationErrorCurvesFigure(smallK2: MStarResult[]): Figure {
   const R = smallK2[0]?.repeats ?? 0;
-  return simulationCurvesFigure(smallK2, ["NB", "LR"], `Paper's simulation, K = 2: mean test error over ${R} repeats vs m (× marks m*; the curve runs on past m* to measure its spread)`);
+  return simulationCurvesFigure(
+    smallK2,
+    ["NB", "LR"],
+    `Paper's simulation, K = 2: mean test error over ${R} repeats vs m (× marks m*; the curve runs on past m* to measure its spread)`,
+  );
 }
 
 /** figures/gen-vs-disc/mstar-small-n: m* against n on the notes' small-n grid, one panel per K, bars = bootstrap 95 % interval. */
-export function mstarSmallNFigure(small: { K: number; results: (MStarResult & { spread: Record<string, { lo: number; hi: number }> })[] }[]): Figure {
-  return mStarFigure(small.map(({ K, results }) => {
-    const series = (model: string): MStarSeries => {
-      const rs = results.filter((r) => r.mStar[model] !== null);
-      const cap = (v: number, r: MStarResult) => (Number.isFinite(v) ? v : Math.max(...r.curve[model]!.m));
-      return { label: model, n: rs.map((r) => r.n), mStar: rs.map((r) => r.mStar[model] as number), lo: rs.map((r) => r.spread[model]!.lo), hi: rs.map((r) => cap(r.spread[model]!.hi, r)) };
-    };
-    return { title: `K = ${K} (notes' grid, ${results[0]?.repeats ?? 0} repeats; bars: bootstrap 95 %)`, series: [series("NB"), series("LR")] };
-  }), "Notes' small-n grid: m* against n, with fits m* = a n + b and m* = a ln n + b (three or more n)");
+export function mstarSmallNFigure(
+  small: { K: number; results: (MStarResult & { spread: Record<string, { lo: number; hi: number }> })[] }[],
+): Figure {
+  return mStarFigure(
+    small.map(({ K, results }) => {
+      const series = (model: string): MStarSeries => {
+        const rs = results.filter((r) => r.mStar[model] !== null);
+        const cap = (v: number, r: MStarResult) => (Number.isFinite(v) ? v : Math.max(...r.curve[model]!.m));
+        return {
+          label: model,
+          n: rs.map((r) => r.n),
+          mStar: rs.map((r) => r.mStar[model] as number),
+          lo: rs.map((r) => r.spread[model]!.lo),
+          hi: rs.map((r) => cap(r.spread[model]!.hi, r)),
+        };
+      };
+      return {
+        title: `K = ${K} (notes' grid, ${results[0]?.repeats ?? 0} repeats; bars: bootstrap 95 %)`,
+        series: [series("NB"), series("LR")],
+      };
+    }),
+    "Notes' small-n grid: m* against n, with fits m* = a n + b and m* = a ln n + b (three or more n)",
+  );
 }
 
 /** figures/gen-vs-disc/mstar-paper-grid: mean m* over the runs of each cell of the paper's grid, bars = min-max over runs. */
 export function mstarPaperGridFigure(grid: PaperRunsResult[]): Figure {
   const Ks = [...new Set(grid.map((r) => r.K))];
-  return mStarFigure(Ks.map((K) => {
-    const rs = grid.filter((r) => r.K === K);
-    const series = (model: string): MStarSeries => {
-      const st = rs.map((r) => runsMStar(r, model));
-      return { label: model, n: rs.map((r) => r.n), mStar: st.map((x) => x.mean), lo: st.map((x) => x.min), hi: st.map((x) => x.max) };
-    };
-    return { title: `K = ${K} (mean of ${rs[0]?.runs ?? 0} runs; bars: min–max)`, series: [series("NB"), series("LR")] };
-  }), "Paper's simulation grid: m* against n, with fits m* = a n + b and m* = a ln n + b (three or more n)");
+  return mStarFigure(
+    Ks.map((K) => {
+      const rs = grid.filter((r) => r.K === K);
+      const series = (model: string): MStarSeries => {
+        const st = rs.map((r) => runsMStar(r, model));
+        return { label: model, n: rs.map((r) => r.n), mStar: st.map((x) => x.mean), lo: st.map((x) => x.min), hi: st.map((x) => x.max) };
+      };
+      return { title: `K = ${K} (mean of ${rs[0]?.runs ?? 0} runs; bars: min–max)`, series: [series("NB"), series("LR")] };
+    }),
+    "Paper's simulation grid: m* against n, with fits m* = a n + b and m* = a ln n + b (three or more n)",
+  );
 }

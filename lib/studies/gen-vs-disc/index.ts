@@ -10,13 +10,48 @@ export { SETTINGS, SEEDS, DATASETS, type Settings, type Cell } from "./settings"
 
 // Claims: one function per claim or check (every expected value, tolerance and provenance is in claims.ts)
 export {
-  check1, check2, check3, check4, claim5, claim6, claim7, claim8, claim9, claim10, claim11, claim12, check13, check14, claim15,
-  claimP1, claimP2, claimP3, elasticityWithSe, printedTolerance, K_SE,
-  PROTOTYPE_MSTAR, PROTOTYPE_CURVES, PROTOTYPE_FIXTURES, PROTOTYPE_DIAGNOSTICS, PROTOTYPE_MEPS, PROTOTYPE_CROSSING, PROTOTYPE_ESTIMATION,
+  check1,
+  check2,
+  check3,
+  check4,
+  claim5,
+  claim6,
+  claim7,
+  claim8,
+  claim9,
+  claim10,
+  claim11,
+  claim12,
+  check13,
+  check14,
+  claim15,
+  claimP1,
+  claimP2,
+  claimP3,
+  elasticityWithSe,
+  printedTolerance,
+  K_SE,
+  PROTOTYPE_MSTAR,
+  PROTOTYPE_CURVES,
+  PROTOTYPE_FIXTURES,
+  PROTOTYPE_DIAGNOSTICS,
+  PROTOTYPE_MEPS,
+  PROTOTYPE_CROSSING,
+  PROTOTYPE_ESTIMATION,
 } from "./claims";
 
 // The two estimators (checks 1-3)
-export { loadStudyData, runEstimators, checkNBLinear, fixtureCheck, randomGaussianClasses, type StudyData, type EstimatorsResult, type FixtureRow, type NBLinearCheck } from "./experiments/estimators";
+export {
+  loadStudyData,
+  runEstimators,
+  checkNBLinear,
+  fixtureCheck,
+  randomGaussianClasses,
+  type StudyData,
+  type EstimatorsResult,
+  type FixtureRow,
+  type NBLinearCheck,
+} from "./experiments/estimators";
 export { fixtureTable } from "./tables";
 
 // Bayes error of the simulation (check 4)
@@ -24,7 +59,18 @@ export { runBayesError, type BayesRow } from "./experiments/bayes-error";
 export { bayesTable } from "./tables";
 
 // Experiments: every curve and simulation as jobs on worker threads
-export { runJobGrid, paperGridJobs, collectPaperGrid, jobCost, curveModels, NB, NB_PER_CLASS, LR, type JobGridResult, type SmallNResult } from "./experiments/job-grid";
+export {
+  runJobGrid,
+  paperGridJobs,
+  collectPaperGrid,
+  jobCost,
+  curveModels,
+  NB,
+  NB_PER_CLASS,
+  LR,
+  type JobGridResult,
+  type SmallNResult,
+} from "./experiments/job-grid";
 
 // Real data: learning curves (claims 8-12)
 export { curveTable, curveResults, solverSummary } from "./tables";

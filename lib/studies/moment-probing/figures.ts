@@ -43,7 +43,11 @@ export function syntheticAccuracyFigure(rows: readonly SyntheticSetting[], metho
 }
 
 /** Accuracy vs k per method (mean ± sd over seeds), one panel per activation. File: digits-random-features. */
-export function digitsRandomFeaturesFigure(seedRows: readonly DigitsRow[], activations: string[], methods: { key: DigitsMethod; label: string }[]): Figure {
+export function digitsRandomFeaturesFigure(
+  seedRows: readonly DigitsRow[],
+  activations: string[],
+  methods: { key: DigitsMethod; label: string }[],
+): Figure {
   const data: Record<string, unknown>[] = [];
   const rows = aggregateDigits(seedRows);
   activations.forEach((act, a) => {
@@ -70,7 +74,15 @@ export function digitsRandomFeaturesFigure(seedRows: readonly DigitsRow[], activ
     grid: { rows: 1, columns: activations.length, pattern: "independent" },
     legend: { orientation: "h", y: -0.25 },
     margin: { b: 120 },
-    annotations: activations.map((act, a) => ({ text: `${act} embedding`, showarrow: false, xref: "paper", yref: "paper", x: (a + 0.5) / activations.length, y: 1.06, xanchor: "center" })),
+    annotations: activations.map((act, a) => ({
+      text: `${act} embedding`,
+      showarrow: false,
+      xref: "paper",
+      yref: "paper",
+      x: (a + 0.5) / activations.length,
+      y: 1.06,
+      xanchor: "center",
+    })),
   };
   activations.forEach((_, a) => {
     const sfx = a === 0 ? "" : String(a + 1);
@@ -88,7 +100,12 @@ function aggregateDigits(rows: readonly DigitsRow[]): { activation: string; k: n
     const key = `${r.activation}|${r.k}|${r.method}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  return [...groups.values()].map((g) => ({ activation: g[0]!.activation, k: g[0]!.k, method: g[0]!.method, acc: summarize(g.map((r) => r.acc)) }));
+  return [...groups.values()].map((g) => ({
+    activation: g[0]!.activation,
+    k: g[0]!.k,
+    method: g[0]!.method,
+    acc: summarize(g.map((r) => r.acc)),
+  }));
 }
 
 /** Heatmap of mean accuracy: rows = variants, columns = generators, text = mean ± sd. File: ablation-grid. */
@@ -99,7 +116,20 @@ export function ablationGridFigure(grid: AblationGrid, labels: Record<string, st
   const z = variants.map((_, v) => generators.map((_, g) => cell(v, g).mean));
   const text = variants.map((_, v) => generators.map((_, g) => `${cell(v, g).mean.toFixed(3)} ± ${cell(v, g).sd.toFixed(3)}`));
   return {
-    data: [{ type: "heatmap", x: generators, y: variants, z, text, texttemplate: "%{text}", colorscale: "Viridis", zmin: 0.25, zmax: 1, colorbar: { title: { text: "accuracy" } } }],
+    data: [
+      {
+        type: "heatmap",
+        x: generators,
+        y: variants,
+        z,
+        text,
+        texttemplate: "%{text}",
+        colorscale: "Viridis",
+        zmin: 0.25,
+        zmax: 1,
+        colorbar: { title: { text: "accuracy" } },
+      },
+    ],
     layout: {
       title: { text: "Ablation grid around the base MP head (hidden 128, 4 heads, near, conv2x, scalar centring)" },
       yaxis: { autorange: "reversed", automargin: true },
@@ -111,18 +141,49 @@ export function ablationGridFigure(grid: AblationGrid, labels: Record<string, st
 }
 
 /** Few-shot curves: mean ± sd bands per method, log-k axis. File: few-shot. */
-export function fewShotFigure(result: FewShotResult, shots: number[], methods: readonly Method[], fullData?: Record<Method, number[]>): Figure {
+export function fewShotFigure(
+  result: FewShotResult,
+  shots: number[],
+  methods: readonly Method[],
+  fullData?: Record<Method, number[]>,
+): Figure {
   const fs = result.acc;
   const data: Record<string, unknown>[] = [];
   methods.forEach((m, i) => {
     const mu = shots.map((k) => mean(fs[m][k]!));
     const sds = shots.map((k) => sd(fs[m][k]!));
     const color = methodColor(i);
-    data.push({ type: "scatter", mode: "lines", x: shots, y: mu.map((v, j) => v - sds[j]!), line: { width: 0, color }, showlegend: false, hoverinfo: "skip" });
-    data.push({ type: "scatter", mode: "lines", x: shots, y: mu.map((v, j) => v + sds[j]!), line: { width: 0, color }, fill: "tonexty", fillcolor: hexAlpha(color, 0.18), showlegend: false, hoverinfo: "skip" });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      x: shots,
+      y: mu.map((v, j) => v - sds[j]!),
+      line: { width: 0, color },
+      showlegend: false,
+      hoverinfo: "skip",
+    });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      x: shots,
+      y: mu.map((v, j) => v + sds[j]!),
+      line: { width: 0, color },
+      fill: "tonexty",
+      fillcolor: hexAlpha(color, 0.18),
+      showlegend: false,
+      hoverinfo: "skip",
+    });
     data.push({ type: "scatter", mode: "lines+markers", name: m, x: shots, y: mu, line: { color, width: 2 } });
     if (fullData) {
-      data.push({ type: "scatter", mode: "markers", name: `${m}, full data`, x: [shots[shots.length - 1]! * 2], y: [mean(fullData[m])], marker: { color, symbol: "diamond", size: 10 }, showlegend: false });
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: `${m}, full data`,
+        x: [shots[shots.length - 1]! * 2],
+        y: [mean(fullData[m])],
+        marker: { color, symbol: "diamond", size: 10 },
+        showlegend: false,
+      });
     }
   });
   return {
@@ -130,7 +191,12 @@ export function fewShotFigure(result: FewShotResult, shots: number[], methods: r
     layout: {
       title: { text: "Tiny ViT, digits 0-4 → 5-9: few-shot test accuracy (mean ± sd over seeds; ◆ full data; LP = converged probe)" },
       legend: { traceorder: "normal" },
-      xaxis: { type: "log", title: { text: "training images per class (k)" }, tickvals: [...shots, ...(fullData ? [shots[shots.length - 1]! * 2] : [])], ticktext: [...shots.map(String), ...(fullData ? ["full"] : [])] },
+      xaxis: {
+        type: "log",
+        title: { text: "training images per class (k)" },
+        tickvals: [...shots, ...(fullData ? [shots[shots.length - 1]! * 2] : [])],
+        ticktext: [...shots.map(String), ...(fullData ? ["full"] : [])],
+      },
       yaxis: { title: { text: "test accuracy" }, range: [0, 1.02] },
     },
   };
@@ -142,7 +208,13 @@ export function fewShotFigure(result: FewShotResult, shots: number[], methods: r
  * protocol (every method runs the frozen backbone forward), ÷ LP in that protocol, beside the
  * paper's ms/iter ratios from Fig. Train_cost.
  */
-function costFigure(rows: readonly CostRow[], paperRatio: Record<string, number>, title: string, unit: string, modelAtPaperScale?: Record<string, number>): Figure {
+function costFigure(
+  rows: readonly CostRow[],
+  paperRatio: Record<string, number>,
+  title: string,
+  unit: string,
+  modelAtPaperScale?: Record<string, number>,
+): Figure {
   const lp = rows.find((r) => r.method === "LP");
   if (!lp || lp.cached === null) throw new Error("costFigure needs an LP row with a cached cost");
   const methods = rows.map((r) => r.method);
@@ -150,12 +222,60 @@ function costFigure(rows: readonly CostRow[], paperRatio: Record<string, number>
   const paperProtocol = rows.map((r) => r.uncached / lp.uncached);
   return {
     data: [
-      { type: "bar", name: "ours, cached features where possible", x: methods, y: ours, marker: { color: methodColor(0) }, text: ours.map((v) => (v >= 10 ? v.toFixed(0) : v.toFixed(2))), textposition: "outside", xaxis: "x", yaxis: "y" },
-      { type: "bar", name: "ours, backbone forward every step", x: methods, y: paperProtocol, marker: { color: methodColor(1) }, text: paperProtocol.map((v) => v.toFixed(2)), textposition: "outside", textfont: { size: 10 }, cliponaxis: false, xaxis: "x2", yaxis: "y2" },
+      {
+        type: "bar",
+        name: "ours, cached features where possible",
+        x: methods,
+        y: ours,
+        marker: { color: methodColor(0) },
+        text: ours.map((v) => (v >= 10 ? v.toFixed(0) : v.toFixed(2))),
+        textposition: "outside",
+        xaxis: "x",
+        yaxis: "y",
+      },
+      {
+        type: "bar",
+        name: "ours, backbone forward every step",
+        x: methods,
+        y: paperProtocol,
+        marker: { color: methodColor(1) },
+        text: paperProtocol.map((v) => v.toFixed(2)),
+        textposition: "outside",
+        textfont: { size: 10 },
+        cliponaxis: false,
+        xaxis: "x2",
+        yaxis: "y2",
+      },
       ...(modelAtPaperScale
-        ? [{ type: "bar", name: "FLOP model at ViT-B/16 scale", x: methods, y: methods.map((m) => modelAtPaperScale[m] ?? null), marker: { color: methodColor(3) }, text: methods.map((m) => (modelAtPaperScale[m] ?? 0).toFixed(2)), textposition: "outside", textfont: { size: 10 }, cliponaxis: false, xaxis: "x2", yaxis: "y2" }]
+        ? [
+            {
+              type: "bar",
+              name: "FLOP model at ViT-B/16 scale",
+              x: methods,
+              y: methods.map((m) => modelAtPaperScale[m] ?? null),
+              marker: { color: methodColor(3) },
+              text: methods.map((m) => (modelAtPaperScale[m] ?? 0).toFixed(2)),
+              textposition: "outside",
+              textfont: { size: 10 },
+              cliponaxis: false,
+              xaxis: "x2",
+              yaxis: "y2",
+            },
+          ]
         : []),
-      { type: "bar", name: "paper, ms/iter (Fig. Train_cost, ViT-B)", x: methods, y: methods.map((m) => paperRatio[m] ?? null), marker: { color: methodColor(2) }, text: methods.map((m) => (paperRatio[m] ?? 0).toFixed(2)), textposition: "outside", textfont: { size: 10 }, cliponaxis: false, xaxis: "x2", yaxis: "y2" },
+      {
+        type: "bar",
+        name: "paper, ms/iter (Fig. Train_cost, ViT-B)",
+        x: methods,
+        y: methods.map((m) => paperRatio[m] ?? null),
+        marker: { color: methodColor(2) },
+        text: methods.map((m) => (paperRatio[m] ?? 0).toFixed(2)),
+        textposition: "outside",
+        textfont: { size: 10 },
+        cliponaxis: false,
+        xaxis: "x2",
+        yaxis: "y2",
+      },
     ],
     layout: {
       title: { text: title },
@@ -165,7 +285,15 @@ function costFigure(rows: readonly CostRow[], paperRatio: Record<string, number>
       yaxis2: { title: { text: `${unit} ÷ LP (same protocol)` }, rangemode: "tozero" },
       annotations: [
         { text: "our protocol", showarrow: false, xref: "paper", yref: "paper", x: 0.22, y: 1.06, xanchor: "center" },
-        { text: "paper's protocol (backbone forward every step)", showarrow: false, xref: "paper", yref: "paper", x: 0.78, y: 1.06, xanchor: "center" },
+        {
+          text: "paper's protocol (backbone forward every step)",
+          showarrow: false,
+          xref: "paper",
+          yref: "paper",
+          x: 0.78,
+          y: 1.06,
+          xanchor: "center",
+        },
       ],
       legend: { orientation: "h", y: -0.15 },
       margin: { b: 100 },
@@ -176,12 +304,17 @@ function costFigure(rows: readonly CostRow[], paperRatio: Record<string, number>
 }
 
 function hexAlpha(hex: string, a: number): string {
-  const n = parseInt(hex.slice(1), 16);
+  const n = Number.parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
 }
 
 /** FLOPs per epoch ÷ LP in both protocols, with the model at ViT-B/16 size and the paper's ratios. File: cost-per-epoch. */
-export function costPerEpochFigure(o: { rows: readonly CostRow[]; nTrain: number; paperRatio: Record<string, number>; paperScale: Record<string, number> }): Figure {
+export function costPerEpochFigure(o: {
+  rows: readonly CostRow[];
+  nTrain: number;
+  paperRatio: Record<string, number>;
+  paperScale: Record<string, number>;
+}): Figure {
   return costFigure(o.rows, o.paperRatio, `Training FLOPs per epoch (${o.nTrain} images; matrix products only)`, "FLOPs", o.paperScale);
 }
 

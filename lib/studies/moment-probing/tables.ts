@@ -13,12 +13,19 @@ const ms = (xs: readonly number[]) => fmtMeanSd(summarize(xs));
 
 /** One row per setting, one column per method (mean ± sd over seeds). */
 export function syntheticTable(settings: readonly SyntheticSetting[], methods: { key: string; label: string }[]): Row[] {
-  return settings.map((s) => ({ setting: s.label, ...Object.fromEntries(methods.map((m) => [m.label, s.acc[m.key] ? ms(s.acc[m.key]!) : "–"])) }));
+  return settings.map((s) => ({
+    setting: s.label,
+    ...Object.fromEntries(methods.map((m) => [m.label, s.acc[m.key] ? ms(s.acc[m.key]!) : "–"])),
+  }));
 }
 
 /** The ablation grid: one row per variant, one column per generator. */
 export function ablationTable(grid: AblationGrid, labels: Record<string, string> = {}): Row[] {
-  return grid.variants.map((v) => ({ variant: labels[v] ?? v, seeds: grid.acc[v]![0]!.length, ...Object.fromEntries(grid.generators.map((g, i) => [g, ms(grid.acc[v]![i]!)])) }));
+  return grid.variants.map((v) => ({
+    variant: labels[v] ?? v,
+    seeds: grid.acc[v]![0]!.length,
+    ...Object.fromEntries(grid.generators.map((g, i) => [g, ms(grid.acc[v]![i]!)])),
+  }));
 }
 
 /** Every choice made on validation: the candidates' validation accuracies and the winner. */
@@ -38,12 +45,22 @@ export function selectionTable(rows: readonly SelectionRow[]): Row[] {
 }
 
 /** Digits with random features: one row per (activation, k), mean ± sd per method. */
-export function digitsTable(rows: readonly DigitsRow[], activations: string[], ks: number[], methods: { key: DigitsMethod; label: string }[]): Row[] {
+export function digitsTable(
+  rows: readonly DigitsRow[],
+  activations: string[],
+  ks: number[],
+  methods: { key: DigitsMethod; label: string }[],
+): Row[] {
   const out: Row[] = [];
-  for (const a of activations) for (const k of ks) {
-    const cell = (m: DigitsMethod) => rows.filter((r) => r.activation === a && r.k === k && r.method === m).map((r) => r.acc);
-    out.push({ embedding: a, "k / class": k, ...Object.fromEntries(methods.map((m) => [m.label, cell(m.key).length ? ms(cell(m.key)) : "–"])) });
-  }
+  for (const a of activations)
+    for (const k of ks) {
+      const cell = (m: DigitsMethod) => rows.filter((r) => r.activation === a && r.k === k && r.method === m).map((r) => r.acc);
+      out.push({
+        embedding: a,
+        "k / class": k,
+        ...Object.fromEntries(methods.map((m) => [m.label, cell(m.key).length ? ms(cell(m.key)) : "–"])),
+      });
+    }
   return out;
 }
 
@@ -60,7 +77,10 @@ export function fullDataTable(full: FullDataResult, methods: readonly Method[], 
 }
 
 export function fewShotTable(fs: FewShotResult, shots: number[], methods: readonly Method[]): Row[] {
-  return methods.map((m) => ({ method: m === "LP" ? "LP (converged)" : m, ...Object.fromEntries(shots.map((k) => [`k = ${k}`, ms(fs.acc[m][k]!)])) }));
+  return methods.map((m) => ({
+    method: m === "LP" ? "LP (converged)" : m,
+    ...Object.fromEntries(shots.map((k) => [`k = ${k}`, ms(fs.acc[m][k]!)])),
+  }));
 }
 
 /** P5: accuracy under each corruption and the drop from clean (seed means). */
@@ -70,10 +90,12 @@ export function robustnessTable(full: FullDataResult, corruptions: Corruption[],
     return {
       method: m,
       clean: clean.toFixed(3),
-      ...Object.fromEntries(corruptions.map((c, i) => {
-        const a = summarize(full.corrupted[m][i]!).mean;
-        return [`${corruptionLabel(c)} (drop)`, `${a.toFixed(3)} (${(clean - a).toFixed(3)})`];
-      })),
+      ...Object.fromEntries(
+        corruptions.map((c, i) => {
+          const a = summarize(full.corrupted[m][i]!).mean;
+          return [`${corruptionLabel(c)} (drop)`, `${a.toFixed(3)} (${(clean - a).toFixed(3)})`];
+        }),
+      ),
     };
   });
 }
@@ -85,16 +107,30 @@ export function paperContextTables(): { imagenet: Row[]; fgvc: Row[]; fewShot: R
     imagenet: [
       { "ImageNet-1K, ViT-B/16 (IN-21K)": "top-1 (README)", ...Object.fromEntries(ms4.map((m) => [m, IMAGENET[m].top1.value])) },
       { "ImageNet-1K, ViT-B/16 (IN-21K)": "#params (README)", ...Object.fromEntries(ms4.map((m) => [m, IMAGENET[m].params.value])) },
-      { "ImageNet-1K, ViT-B/16 (IN-21K)": "train ms/iter (Fig. Train_cost, read off ±3)", ...Object.fromEntries(ms4.map((m) => [m, TRAIN_COST_MS[m].value])) },
+      {
+        "ImageNet-1K, ViT-B/16 (IN-21K)": "train ms/iter (Fig. Train_cost, read off ±3)",
+        ...Object.fromEntries(ms4.map((m) => [m, TRAIN_COST_MS[m].value])),
+      },
     ],
-    fgvc: (["LP", "FT", "MP", "MP+"] as const).map((m) => ({ "FGVC / CIFAR-100 (ViT-B/16)": m, ...Object.fromEntries(FGVC.datasets.map((d, i) => [d, FGVC[m].value[i] ?? "–"])) })),
-    fewShot: ms4.map((m) => ({ "few-shot (Fig. few-shot, digitised ±0.5; dataset not named)": m, ...Object.fromEntries(FEW_SHOT.shots.map((k, i) => [`${k}-shot`, FEW_SHOT[m].value[i]!])) })),
+    fgvc: (["LP", "FT", "MP", "MP+"] as const).map((m) => ({
+      "FGVC / CIFAR-100 (ViT-B/16)": m,
+      ...Object.fromEntries(FGVC.datasets.map((d, i) => [d, FGVC[m].value[i] ?? "–"])),
+    })),
+    fewShot: ms4.map((m) => ({
+      "few-shot (Fig. few-shot, digitised ±0.5; dataset not named)": m,
+      ...Object.fromEntries(FEW_SHOT.shots.map((k, i) => [`${k}-shot`, FEW_SHOT[m].value[i]!])),
+    })),
   };
 }
 
 /** The paper's ms/iter ratios ÷ LP (Fig. Train_cost). */
 export function paperCostRatios(): Record<Method, number> {
-  return { LP: 1, MP: TRAIN_COST_MS.MP.value / TRAIN_COST_MS.LP.value, "MP+": TRAIN_COST_MS["MP+"].value / TRAIN_COST_MS.LP.value, FT: TRAIN_COST_MS.FT.value / TRAIN_COST_MS.LP.value };
+  return {
+    LP: 1,
+    MP: TRAIN_COST_MS.MP.value / TRAIN_COST_MS.LP.value,
+    "MP+": TRAIN_COST_MS["MP+"].value / TRAIN_COST_MS.LP.value,
+    FT: TRAIN_COST_MS.FT.value / TRAIN_COST_MS.LP.value,
+  };
 }
 
 /** FLOPs per epoch in both protocols, ÷ LP, the model at ViT-B/16 size, and the paper's ratios. */

@@ -25,7 +25,18 @@ export function splitDigits(a: { data: FlatDataset; seed: number; nTest?: number
 }
 
 /** Class names of Fashion-MNIST labels 0..9 (Xiao et al. 2017). */
-export const FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"] as const;
+export const FASHION_CLASSES = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+] as const;
 
 function fashion(split: "t10k" | "train-first20000"): FlatDataset {
   const t = loadFashionMnist(split);
@@ -44,5 +55,8 @@ export function loadFashionTest(): FlatDataset {
 
 /** The first `n` samples (for smoke runs). */
 export function firstSamples(d: FlatDataset, n: number): FlatDataset {
-  return selectRows(d, Array.from({ length: Math.min(n, d.nSamples) }, (_, i) => i));
+  return selectRows(
+    d,
+    Array.from({ length: Math.min(n, d.nSamples) }, (_, i) => i),
+  );
 }

@@ -43,13 +43,38 @@ export function xorConvergenceFigure(rows: readonly GridRow[], Ks: readonly numb
 
 /** Decision regions of a trained XOR layer: logit(1) − logit(0) on a grid, the 4 points on top. */
 export function xorDecisionRegionsFigure(g: { xs: number[]; ys: number[]; z: number[][]; title: string }): Figure {
-  const points = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]];
+  const points = [
+    [0, 0, 0],
+    [0, 1, 1],
+    [1, 0, 1],
+    [1, 1, 0],
+  ];
   const scale = Math.max(1e-6, ...g.z.flat().map((v) => Math.abs(v)));
   return {
     data: [
       // plotly's RdBu puts its low end at blue: positive (class 1) is red, like the xor = 1 markers
-      { type: "heatmap", x: g.xs, y: g.ys, z: g.z, zmid: 0, zmin: -scale, zmax: scale, colorscale: "RdBu", colorbar: { title: { text: "S(x,Π₁) − S(x,Π₀)", side: "right" } } },
-      { type: "contour", x: g.xs, y: g.ys, z: g.z, showscale: false, showlegend: false, contours: { start: 0, end: 0, size: 1, coloring: "none" }, line: { color: "black", width: 2 }, hoverinfo: "skip" },
+      {
+        type: "heatmap",
+        x: g.xs,
+        y: g.ys,
+        z: g.z,
+        zmid: 0,
+        zmin: -scale,
+        zmax: scale,
+        colorscale: "RdBu",
+        colorbar: { title: { text: "S(x,Π₁) − S(x,Π₀)", side: "right" } },
+      },
+      {
+        type: "contour",
+        x: g.xs,
+        y: g.ys,
+        z: g.z,
+        showscale: false,
+        showlegend: false,
+        contours: { start: 0, end: 0, size: 1, coloring: "none" },
+        line: { color: "black", width: 2 },
+        hoverinfo: "skip",
+      },
       ...[0, 1].map((cls) => ({
         type: "scatter",
         mode: "markers",
@@ -59,7 +84,12 @@ export function xorDecisionRegionsFigure(g: { xs: number[]; ys: number[]; z: num
         marker: { size: 16, symbol: cls ? "circle" : "x", color: cls ? "#D55E00" : "#0072B2", line: { color: "white", width: 2 } },
       })),
     ],
-    layout: { title: { text: g.title }, xaxis: { title: { text: "x₁" } }, yaxis: { title: { text: "x₂" }, scaleanchor: "x" }, legend: { orientation: "h", x: 0, y: -0.18 } },
+    layout: {
+      title: { text: g.title },
+      xaxis: { title: { text: "x₁" } },
+      yaxis: { title: { text: "x₂" }, scaleanchor: "x" },
+      legend: { orientation: "h", x: 0, y: -0.18 },
+    },
     width: 640,
     height: 580,
   };
@@ -89,7 +119,11 @@ export function mosaic(rows: readonly (readonly (readonly number[] | null)[])[],
 }
 
 /** Learned prototypes and features (8×8, signed, each tile scaled to ±1), one group per row block. */
-export function digitsPrototypesFeaturesFigure(groups: readonly { label: string; images: readonly (readonly number[])[] }[], perRow: number, title: string): Figure {
+export function digitsPrototypesFeaturesFigure(
+  groups: readonly { label: string; images: readonly (readonly number[])[] }[],
+  perRow: number,
+  title: string,
+): Figure {
   const rows: (readonly number[] | null)[][] = [];
   const tickvals: number[] = [];
   const side = 8;
@@ -101,16 +135,37 @@ export function digitsPrototypesFeaturesFigure(groups: readonly { label: string;
   const z = mosaic(rows, side, true);
   // square cells without scaleanchor (which leaves the mosaic small and centred): the plot area's
   // size is set exactly from the margins, and the colorbar sits in the right margin
-  const width = 1000, margin = { l: 230, r: 110, t: 100, b: 20 };
+  const width = 1000,
+    margin = { l: 230, r: 110, t: 100, b: 20 };
   const plotWidth = width - margin.l - margin.r;
   const height = Math.round(margin.t + margin.b + (plotWidth * z.length) / z[0]!.length);
   return {
-    data: [{ type: "heatmap", z, zmin: -1, zmax: 1, colorscale: "RdBu", showscale: true, colorbar: { title: { text: "value / max|value|", side: "right" } }, hoverongaps: false }],
+    data: [
+      {
+        type: "heatmap",
+        z,
+        zmin: -1,
+        zmax: 1,
+        colorscale: "RdBu",
+        showscale: true,
+        colorbar: { title: { text: "value / max|value|", side: "right" } },
+        hoverongaps: false,
+      },
+    ],
     layout: {
       title: { text: title },
       xaxis: { visible: false, automargin: false },
       // group labels as y tick labels (annotations outside the axes disturb the plot area's size)
-      yaxis: { autorange: "reversed", automargin: false, showgrid: false, zeroline: false, showline: false, ticks: "", tickvals, ticktext: groups.map((g) => g.label) },
+      yaxis: {
+        autorange: "reversed",
+        automargin: false,
+        showgrid: false,
+        zeroline: false,
+        showline: false,
+        ticks: "",
+        tickvals,
+        ticktext: groups.map((g) => g.label),
+      },
       margin,
     },
     width,
@@ -119,7 +174,10 @@ export function digitsPrototypesFeaturesFigure(groups: readonly { label: string;
 }
 
 /** Per class: the lowest- and highest-salience test digits (greyscale), notes §8 / item 13. */
-export function digitsSalienceFigure(examples: readonly { cls: number; lowest: { pixels: number[] }[]; highest: { pixels: number[] }[] }[], title: string): Figure {
+export function digitsSalienceFigure(
+  examples: readonly { cls: number; lowest: { pixels: number[] }[]; highest: { pixels: number[] }[] }[],
+  title: string,
+): Figure {
   const rows = examples.map((e) => [...e.lowest.map((x) => x.pixels), null, ...e.highest.map((x) => x.pixels)]);
   const z = mosaic(rows, 8, false);
   const k = examples[0]?.lowest.length ?? 0;
@@ -131,7 +189,13 @@ export function digitsSalienceFigure(examples: readonly { cls: number; lowest: {
   return {
     // plotly's Greys runs black → white; reversed, ink is dark on a white ground
     data: [{ type: "heatmap", z, zmin: 0, zmax: 1, colorscale: "Greys", reversescale: true, showscale: false, hoverongaps: false }],
-    layout: { title: { text: title }, xaxis: { visible: false, scaleanchor: "y" }, yaxis: { visible: false, autorange: "reversed" }, annotations, margin: { l: 40, r: 20, t: 80, b: 20 } },
+    layout: {
+      title: { text: title },
+      xaxis: { visible: false, scaleanchor: "y" },
+      yaxis: { visible: false, autorange: "reversed" },
+      annotations,
+      margin: { l: 40, r: 20, t: 80, b: 20 },
+    },
     width: 760,
     height: 720,
   };
@@ -166,16 +230,25 @@ export function accuracyVsParamsFigure(points: readonly AccuracyPoint[], title: 
   );
   return {
     data,
-    layout: { title: { text: title }, xaxis: { type: "log", title: { text: "trainable parameters (log scale)" } }, yaxis: { title: { text: "test accuracy" } }, legend: { font: { size: 11 } } },
+    layout: {
+      title: { text: title },
+      xaxis: { type: "log", title: { text: "trainable parameters (log scale)" } },
+      yaxis: { title: { text: "test accuracy" } },
+      legend: { font: { size: 11 } },
+    },
     width: 900,
     height: 520,
   };
 }
 
 /** α against β after training, one point per run, with the diagonal α = β. */
-export function alphaBetaFigure(groups: readonly { label: string; scalars: readonly { alpha: number; beta: number }[] }[], title: string): Figure {
+export function alphaBetaFigure(
+  groups: readonly { label: string; scalars: readonly { alpha: number; beta: number }[] }[],
+  title: string,
+): Figure {
   const all = groups.flatMap((g) => g.scalars.flatMap((s) => [s.alpha, s.beta]));
-  const lo = Math.min(0, ...all) - 0.1, hi = Math.max(...all) + 0.1;
+  const lo = Math.min(0, ...all) - 0.1,
+    hi = Math.max(...all) + 0.1;
   return {
     data: [
       { type: "scatter", mode: "lines", name: "α = β", x: [lo, hi], y: [lo, hi], line: { color: "#888", dash: "dash" } },
@@ -188,7 +261,12 @@ export function alphaBetaFigure(groups: readonly { label: string; scalars: reado
         marker: { size: 11, color: methodColor(i) },
       })),
     ],
-    layout: { title: { text: title }, xaxis: { title: { text: "α (weight of the input's distinctive features)" }, range: [lo, hi] }, yaxis: { title: { text: "β (weight of the prototype's distinctive features)" }, range: [lo, hi], scaleanchor: "x" }, legend: { font: { size: 11 } } },
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: "α (weight of the input's distinctive features)" }, range: [lo, hi] },
+      yaxis: { title: { text: "β (weight of the prototype's distinctive features)" }, range: [lo, hi], scaleanchor: "x" },
+      legend: { font: { size: 11 } },
+    },
     width: 760,
     height: 600,
   };

@@ -6,12 +6,46 @@
 // the paper, its transcribed numbers, and the claims (one function per claim, in notebook order)
 export { PAPER, XOR_CONVERGENCE, XOR_RUNS_PER_PAIR, OFFICIAL_MNIST_PARAMS, GPT2, MNIST_SCRATCH, NABIRDS_FROZEN_GAIN } from "./paper";
 export {
-  claim1, claim2, claim3, claim16, check4, claim5, claim5c, claim5m, claim5g, claim6, claim7, claim8, claim15, check15gpt2,
-  claim9, claim10, claim11, claim12, claim13, claim14, claim17, TWO_SAMPLE_LEVEL, HAND_EXPECTED, CALIBRATION_NOTES, TEST_VECTOR_LOGITS, powerNote,
+  claim1,
+  claim2,
+  claim3,
+  claim16,
+  check4,
+  claim5,
+  claim5c,
+  claim5m,
+  claim5g,
+  claim6,
+  claim7,
+  claim8,
+  claim15,
+  check15gpt2,
+  claim9,
+  claim10,
+  claim11,
+  claim12,
+  claim13,
+  claim14,
+  claim17,
+  TWO_SAMPLE_LEVEL,
+  HAND_EXPECTED,
+  CALIBRATION_NOTES,
+  TEST_VECTOR_LOGITS,
+  powerNote,
 } from "./claims";
 
 // 1-3, 16: the similarity function
-export { runSimilarity, handExample, handSalience, symmetryCheck, stepEveryReduction, gmeanNanCheck, indicatorGradient, HAND_INPUTS, HAND_VARIANTS } from "./experiments/similarity";
+export {
+  runSimilarity,
+  handExample,
+  handSalience,
+  symmetryCheck,
+  stepEveryReduction,
+  gmeanNanCheck,
+  indicatorGradient,
+  HAND_INPUTS,
+  HAND_VARIANTS,
+} from "./experiments/similarity";
 export type { SimilarityResults, HandRow, ReductionStep } from "./experiments/similarity";
 export { handExampleRows, gradCheckRows } from "./tables";
 
@@ -44,4 +78,3 @@ export type { AccuracyPoint } from "./figures";
 export { loadFashionTrainSubset, loadFashionTest, firstSamples, FASHION_CLASSES } from "./data";
 export { runFashion } from "./experiments/fashion";
 export type { FashionSpec, FashionResults } from "./experiments/fashion";
-

@@ -16,7 +16,8 @@ export const PAPER = definePaper({
   notes: "docs/notes/tversky.md",
 });
 
-const XOR_TABLE = "appendix XOR table (Appendix D) as transcribed by [S] verskyt scripts/run_xor_full_replication.py, tests/test_xor_benchmark.py; notes §5.2";
+const XOR_TABLE =
+  "appendix XOR table (Appendix D) as transcribed by [S] verskyt scripts/run_xor_full_replication.py, tests/test_xor_benchmark.py; notes §5.2";
 
 /** P(converge) per reduction pair, marginal over normalize, K and inits (972 runs per pair). Pairs absent were not transcribed. */
 export const XOR_CONVERGENCE: readonly { intersection: IntersectionReduction; difference: DifferenceReduction; p: Transcribed }[] = [
@@ -31,7 +32,10 @@ export const XOR_CONVERGENCE: readonly { intersection: IntersectionReduction; di
 ];
 
 /** Runs per reduction pair in the appendix table (9 per cell of 2 × 6 × 3 × 3). */
-export const XOR_RUNS_PER_PAIR: Transcribed = { value: 972, where: `${XOR_TABLE} (the paper's text says 12,960 in total, an inconsistency)` };
+export const XOR_RUNS_PER_PAIR: Transcribed = {
+  value: 972,
+  where: `${XOR_TABLE} (the paper's text says 12,960 in total, an inconsistency)`,
+};
 
 /** The official MNIST test network's parameter count. */
 export const OFFICIAL_MNIST_PARAMS: Transcribed = { value: 10_935, where: "[C] mdoumbouya/tversky tests/outputs/mnist/report.md" };
@@ -46,8 +50,14 @@ export const GPT2: { vocab: Transcribed; width: Transcribed; untied: Transcribed
 
 /** MNIST, ResNet-50 from scratch: test accuracy (%), mean ± sd. */
 export const MNIST_SCRATCH: { linear: Transcribed<{ mean: number; sd: number }>; tversky: Transcribed<{ mean: number; sd: number }> } = {
-  linear: { value: { mean: 99.54, sd: 0.04 }, where: "[S] paper note (ICLR version), image table, MNIST ResNet-50 from scratch; notes §6.1" },
-  tversky: { value: { mean: 99.56, sd: 0.06 }, where: "[S] paper note (ICLR version), image table, MNIST ResNet-50 from scratch; notes §6.1" },
+  linear: {
+    value: { mean: 99.54, sd: 0.04 },
+    where: "[S] paper note (ICLR version), image table, MNIST ResNet-50 from scratch; notes §6.1",
+  },
+  tversky: {
+    value: { mean: 99.56, sd: 0.06 },
+    where: "[S] paper note (ICLR version), image table, MNIST ResNet-50 from scratch; notes §6.1",
+  },
 };
 
 /** NABirds, frozen ResNet-50 with a linear vs a Tversky adapter: relative accuracy gain. */

@@ -54,7 +54,17 @@ export function gridCellRows(g: XorGridResults): Row[] {
     const key = [r.intersection, r.difference, r.normalize, r.K, r.protoInit, r.featureInit].join("|");
     let c = cells.get(key);
     if (!c) {
-      c = { intersection: r.intersection, difference: r.difference, normalize: r.normalize, K: r.K, protoInit: r.protoInit, featureInit: r.featureInit, converged: 0, runs: 0, nan: 0 };
+      c = {
+        intersection: r.intersection,
+        difference: r.difference,
+        normalize: r.normalize,
+        K: r.K,
+        protoInit: r.protoInit,
+        featureInit: r.featureInit,
+        converged: 0,
+        runs: 0,
+        nan: 0,
+      };
       cells.set(key, c);
     }
     c.runs += 1;
@@ -65,8 +75,12 @@ export function gridCellRows(g: XorGridResults): Row[] {
 }
 
 /** Marginal convergence rates by grid factor. */
-export function marginalRows(groups: readonly { factor: string; levels: readonly { level: unknown; p: number; converged: number; n: number }[] }[]): Row[] {
-  return groups.flatMap((g) => g.levels.map((l) => ({ factor: g.factor, level: String(l.level), converged: l.converged, runs: l.n, "P(converge)": l.p })));
+export function marginalRows(
+  groups: readonly { factor: string; levels: readonly { level: unknown; p: number; converged: number; n: number }[] }[],
+): Row[] {
+  return groups.flatMap((g) =>
+    g.levels.map((l) => ({ factor: g.factor, level: String(l.level), converged: l.converged, runs: l.n, "P(converge)": l.p })),
+  );
 }
 
 /** Classifier heads: parameters, test accuracy over seeds, mean α and β. */

@@ -16,7 +16,9 @@ export function fitScaling(o: { n: ArrayLike<number>; m: ArrayLike<number> }): {
  * stopping rule "mean error < Bayes + 0.01"), or at most with `inclusive` (notes' m_eps, claim 9).
  * Returns null when no grid point qualifies.
  */
-export function sampleComplexity(o: { m: ArrayLike<number>; err: ArrayLike<number>; asymptote: number; eps: number; inclusive?: boolean }): number | null {
+export function sampleComplexity(o: { m: ArrayLike<number>; err: ArrayLike<number>; asymptote: number; eps: number; inclusive?: boolean }):
+  | number
+  | null {
   const { m, err } = o;
   const bar = o.asymptote + o.eps;
   for (let i = 0; i < m.length; i++) {

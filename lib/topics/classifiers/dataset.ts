@@ -31,7 +31,8 @@ export function makeDataset(o: { X: Float64Array; y: Int32Array; n: number; K: n
   const m = X.length / n;
   if (y.length !== m) throw new Error(`${what}: X has ${m} rows but y has ${y.length} labels`);
   for (let t = 0; t < X.length; t++) {
-    if (!Number.isFinite(X[t]!)) throw new Error(`${what}: X[${Math.floor(t / n)}, ${t % n}] = ${X[t]} is not finite; clean or impute the data first`);
+    if (!Number.isFinite(X[t]!))
+      throw new Error(`${what}: X[${Math.floor(t / n)}, ${t % n}] = ${X[t]} is not finite; clean or impute the data first`);
   }
   for (let i = 0; i < m; i++) {
     const c = y[i]!;

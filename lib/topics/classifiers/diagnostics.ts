@@ -26,7 +26,8 @@ export interface NBDiagnostics {
 export function nbDiagnostics(ds: Dataset, fitted?: GaussianNB): NBDiagnostics {
   const nb = fitted ?? new GaussianNB({ variance: "pooled" }).fit(ds);
   if (nb.variance !== "pooled") throw new Error("nbDiagnostics: needs the pooled-variance NB (the paper's)");
-  if (nb.n !== ds.n || nb.K !== ds.K) throw new Error(`nbDiagnostics: NB was fitted with n=${nb.n}, K=${nb.K}; data has n=${ds.n}, K=${ds.K}`);
+  if (nb.n !== ds.n || nb.K !== ds.K)
+    throw new Error(`nbDiagnostics: NB was fitted with n=${nb.n}, K=${nb.K}; data has n=${ds.n}, K=${ds.K}`);
   const { X, y, m, n, K } = ds;
   const mu = nb.means;
   const s2 = nb.pooledVar;

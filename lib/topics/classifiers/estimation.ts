@@ -18,12 +18,19 @@ export interface EstimationResult {
 }
 
 /** First-passage sample sizes for dimension n (see module comment). */
-export function meanEstimationSampleSize(o: { n: number; repeats: number; seed: number; tol?: number; maxPerClass?: number }): EstimationResult {
+export function meanEstimationSampleSize(o: {
+  n: number;
+  repeats: number;
+  seed: number;
+  tol?: number;
+  maxPerClass?: number;
+}): EstimationResult {
   const { n, repeats } = o;
   const tol = o.tol ?? 0.5;
   const cap = o.maxPerClass ?? 100000;
   if (!Number.isInteger(n) || n < 1) throw new Error(`meanEstimationSampleSize: n must be a positive integer, got ${n}`);
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`meanEstimationSampleSize: repeats must be a positive integer, got ${repeats}`);
+  if (!Number.isInteger(repeats) || repeats < 1)
+    throw new Error(`meanEstimationSampleSize: repeats must be a positive integer, got ${repeats}`);
   // one normal stream for all repeats: forking a stream per sample would cost four draws per row
   const normals = new NormalStream(new Rng(o.seed));
   const sums = new Float64Array(n);

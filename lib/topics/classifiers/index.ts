@@ -21,10 +21,36 @@ export { makeModel, PAPER_NB, PER_CLASS_NB, sklearnLR, type ModelConfig } from "
 export { makePaperSimulation, paperBayesError, bayesErrorMonteCarlo, type PaperSimulation } from "./simulation";
 
 // Learning curves on real data and sample complexity in the simulation
-export { learningCurve, at, lastM, mEps, meanCrossing, significantWins, gridSteps, type LearningCurve, type LearningCurveOptions, type Model, type ModelSpec, type SolverStats } from "./learning-curves";
 export {
-  simStep, simulationMStar, bootstrapMStar, paperRuns, runsMStar, mergeRuns, simErrorsAt, testEvaluator, fitWork,
-  type SimModelSpec, type SimSettings, type MStarResult, type MStarSpread, type PaperRunsResult, type RunsMStar,
+  learningCurve,
+  at,
+  lastM,
+  mEps,
+  meanCrossing,
+  significantWins,
+  gridSteps,
+  type LearningCurve,
+  type LearningCurveOptions,
+  type Model,
+  type ModelSpec,
+  type SolverStats,
+} from "./learning-curves";
+export {
+  simStep,
+  simulationMStar,
+  bootstrapMStar,
+  paperRuns,
+  runsMStar,
+  mergeRuns,
+  simErrorsAt,
+  testEvaluator,
+  fitWork,
+  type SimModelSpec,
+  type SimSettings,
+  type MStarResult,
+  type MStarSpread,
+  type PaperRunsResult,
+  type RunsMStar,
 } from "./sample-complexity";
 export { sampleComplexity, crossingPoint, fitScaling, elasticity } from "./curve-stats";
 export { meanEstimationSampleSize, type EstimationResult } from "./estimation";

@@ -19,9 +19,34 @@ export type SklearnName = "iris" | "wine_data" | "breast_cancer" | "digits";
 
 /** A self-contained, seeded experiment: plain data, so it can be posted to a worker thread. */
 export type Job =
-  | { kind: "curve"; dataset: SklearnName; mGrid: number[]; repeats: number; seed: number; models: { name: string; config: ModelConfig; repeats?: number }[] }
-  | { kind: "mstar"; n: number; K: number; repeats: number; seed: number; models: Record<string, ModelConfig>; mMax?: number; overshoot?: number }
-  | { kind: "runs"; n: number; K: number; runs: number; seed: number; testSeed?: number; models: Record<string, ModelConfig>; mMax?: number };
+  | {
+      kind: "curve";
+      dataset: SklearnName;
+      mGrid: number[];
+      repeats: number;
+      seed: number;
+      models: { name: string; config: ModelConfig; repeats?: number }[];
+    }
+  | {
+      kind: "mstar";
+      n: number;
+      K: number;
+      repeats: number;
+      seed: number;
+      models: Record<string, ModelConfig>;
+      mMax?: number;
+      overshoot?: number;
+    }
+  | {
+      kind: "runs";
+      n: number;
+      K: number;
+      runs: number;
+      seed: number;
+      testSeed?: number;
+      models: Record<string, ModelConfig>;
+      mMax?: number;
+    };
 
 /** What `runJob` returns for each job kind. */
 export type JobResult = LearningCurve | MStarResult | PaperRunsResult;
@@ -31,14 +56,24 @@ export function runJob(job: Job): JobResult {
   if (job.kind === "curve") {
     const data = fromLabelled(loadSklearn(job.dataset), job.dataset);
     return learningCurve({
-      data, mGrid: job.mGrid, repeats: job.repeats, seed: job.seed, progress: false,
-      models: job.models.map((m) => ({ name: m.name, make: () => makeModel(m.config), ...(m.repeats !== undefined ? { repeats: m.repeats } : {}) })),
+      data,
+      mGrid: job.mGrid,
+      repeats: job.repeats,
+      seed: job.seed,
+      progress: false,
+      models: job.models.map((m) => ({
+        name: m.name,
+        make: () => makeModel(m.config),
+        ...(m.repeats !== undefined ? { repeats: m.repeats } : {}),
+      })),
     });
   }
   const models = Object.entries(job.models).map(([name, config]) => ({ name, make: () => makeModel(config) }));
   const base = { n: job.n, K: job.K, seed: job.seed, models, ...(job.mMax !== undefined ? { mMax: job.mMax } : {}) };
-  if (job.kind === "mstar") return simulationMStar({ ...base, repeats: job.repeats, ...(job.overshoot !== undefined ? { overshoot: job.overshoot } : {}) });
-  if (job.kind === "runs") return paperRuns({ ...base, runs: job.runs, quiet: true, ...(job.testSeed !== undefined ? { testSeed: job.testSeed } : {}) });
+  if (job.kind === "mstar")
+    return simulationMStar({ ...base, repeats: job.repeats, ...(job.overshoot !== undefined ? { overshoot: job.overshoot } : {}) });
+  if (job.kind === "runs")
+    return paperRuns({ ...base, runs: job.runs, quiet: true, ...(job.testSeed !== undefined ? { testSeed: job.testSeed } : {}) });
   throw new Error(`runJob: unknown job kind ${JSON.stringify((job as { kind: unknown }).kind)}; use "curve", "mstar" or "runs"`);
 }
 
@@ -48,7 +83,10 @@ const WORKER_SCRIPT = path.join(__dirname, "job-worker.js");
  * Runs `jobs` on up to `workers` threads (default 2) and returns the results in job order,
  * starting the largest `cost` first when costs are given. Progress is printed at fixed fractions.
  */
-export async function runJobs(jobs: Job[], options: { workers?: number; label?: string; cost?: (job: Job) => number } = {}): Promise<JobResult[]> {
+export async function runJobs(
+  jobs: Job[],
+  options: { workers?: number; label?: string; cost?: (job: Job) => number } = {},
+): Promise<JobResult[]> {
   if (jobs.length === 0) return [];
   const workers = Math.max(1, Math.min(options.workers ?? 2, jobs.length));
   const bar = progress(options.label ?? "experiment jobs", jobs.length);

@@ -68,10 +68,12 @@ export function learningCurve(o: LearningCurveOptions): LearningCurve {
   const testFrac = o.testFrac ?? 0.3;
   if (models.length === 0) throw new Error("learningCurve: no models");
   if (new Set(models.map((s) => s.name)).size !== models.length) throw new Error("learningCurve: model names must be distinct");
-  for (let t = 1; t < mGrid.length; t++) if (!(mGrid[t]! > mGrid[t - 1]!)) throw new Error(`learningCurve: mGrid must increase, got ${mGrid.join(", ")}`);
+  for (let t = 1; t < mGrid.length; t++)
+    if (!(mGrid[t]! > mGrid[t - 1]!)) throw new Error(`learningCurve: mGrid must increase, got ${mGrid.join(", ")}`);
   const reps = models.map((s) => s.repeats ?? o.repeats);
   for (const [i, r] of reps.entries()) {
-    if (!Number.isInteger(r) || r < 1 || r > o.repeats) throw new Error(`learningCurve: model ${models[i]!.name} asks for ${r} repeats; use 1..${o.repeats}`);
+    if (!Number.isInteger(r) || r < 1 || r > o.repeats)
+      throw new Error(`learningCurve: model ${models[i]!.name} asks for ${r} repeats; use 1..${o.repeats}`);
   }
   const errors: Record<string, number[][]> = {};
   const solver: Record<string, SolverStats & { iters: number }> = {};
@@ -108,7 +110,8 @@ export function learningCurve(o: LearningCurveOptions): LearningCurve {
   const summary: Record<string, MeanCI[]> = {};
   for (const s of models) summary[s.name] = errors[s.name]!.map((xs) => meanCI(xs));
   const solverOut: Record<string, SolverStats> = {};
-  for (const [k, v] of Object.entries(solver)) solverOut[k] = { fits: v.fits, notConverged: v.notConverged, meanIterations: v.iters / v.fits };
+  for (const [k, v] of Object.entries(solver))
+    solverOut[k] = { fits: v.fits, notConverged: v.notConverged, meanIterations: v.iters / v.fits };
   return { dataset: name, mGrid: mGrid.slice(), models: models.map((s) => s.name), errors, summary, solver: solverOut };
 }
 
@@ -119,7 +122,7 @@ export function learningCurve(o: LearningCurveOptions): LearningCurve {
 export function at(curve: LearningCurve, o: { model: string; m: number }): MeanCI {
   const i = curve.mGrid.indexOf(o.m);
   const s = curve.summary[o.model];
-  if (i < 0 || s === undefined) return { mean: NaN, half: NaN, lo: NaN, hi: NaN, sd: NaN, count: 0 };
+  if (i < 0 || s === undefined) return { mean: Number.NaN, half: Number.NaN, lo: Number.NaN, hi: Number.NaN, sd: Number.NaN, count: 0 };
   return s[i]!;
 }
 
@@ -136,7 +139,11 @@ export function mEps(curve: LearningCurve, o: { model: string; eps: number }): n
 
 /** First grid m from which the `follower`'s mean error stays below the `leader`'s (the follower takes over); null if never. */
 export function meanCrossing(curve: LearningCurve, o: { leader: string; follower: string }): number | null {
-  return crossingPoint({ m: curve.mGrid, leader: curve.summary[o.leader]!.map((v) => v.mean), follower: curve.summary[o.follower]!.map((v) => v.mean) });
+  return crossingPoint({
+    m: curve.mGrid,
+    leader: curve.summary[o.leader]!.map((v) => v.mean),
+    follower: curve.summary[o.follower]!.map((v) => v.mean),
+  });
 }
 
 /** Grid points where `better` has a significantly lower error than `worse` (non-overlapping 95% intervals). */
@@ -146,10 +153,10 @@ export function significantWins(curve: LearningCurve, o: { better: string; worse
 
 /** Distance in grid steps between grid value a and value b (b may be off the grid: distance to its bracket); Infinity if a is null or off-grid. */
 export function gridSteps(grid: number[], a: number | null, b: number): number {
-  if (a === null) return Infinity;
+  if (a === null) return Number.POSITIVE_INFINITY;
   const ia = grid.indexOf(a);
   let ib = grid.indexOf(b);
-  if (ia < 0) return Infinity;
+  if (ia < 0) return Number.POSITIVE_INFINITY;
   if (ib < 0) {
     const above = grid.findIndex((v) => v > b);
     ib = above < 0 ? grid.length - 1 : above - 0.5;

@@ -52,7 +52,7 @@ export function softmaxObjective(ds: Dataset, w: LossWeights): ObjectiveFn {
     // Z becomes the residual a * (softmax - onehot) row by row
     for (let i = 0; i < m; i++) {
       const zo = i * K;
-      let zmax = -Infinity;
+      let zmax = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < K; k++) if (Z[zo + k]! > zmax) zmax = Z[zo + k]!;
       const yi = y[i]!;
       const zy = Z[zo + yi]!;

@@ -67,7 +67,8 @@ export class LogisticRegression implements Classifier {
 
   constructor(options: LogisticOptions = {}) {
     this.C = options.C ?? 1;
-    if (!(this.C > 0) || !Number.isFinite(this.C)) throw new Error(`LogisticRegression: C must be a positive finite number, got ${options.C}`);
+    if (!(this.C > 0) || !Number.isFinite(this.C))
+      throw new Error(`LogisticRegression: C must be a positive finite number, got ${options.C}`);
     this.binaryForK2 = options.binaryForK2 ?? true;
     this.tol = options.tol ?? 1e-4;
     if (!(this.tol >= 0)) throw new Error(`LogisticRegression: tol must be >= 0, got ${options.tol}`);
@@ -103,7 +104,13 @@ export class LogisticRegression implements Classifier {
     this.K = ds.K;
     // back to C * sum CE + 1/2 ||W||^2: multiply by C (sum) or C m (mean)
     const toObjective = this.solverScale === "sum" ? this.C : this.C * ds.m;
-    this.lastFit = { iterations: res.iterations, evaluations: res.evaluations, status: res.status, converged: res.converged, objective: res.f * toObjective };
+    this.lastFit = {
+      iterations: res.iterations,
+      evaluations: res.evaluations,
+      status: res.status,
+      converged: res.converged,
+      objective: res.f * toObjective,
+    };
     return this;
   }
 

@@ -9,13 +9,28 @@
 import { wasmKernels } from "./wasm-simd";
 
 /** Z[i*K + k] = b[k] + sum_j X[i*n + j] * W[k*n + j]. `b` may be omitted (zero). */
-export function jsScoresXWt(X: Float64Array, m: number, n: number, W: Float64Array, K: number, b: Float64Array | undefined, Z: Float64Array): void {
+export function jsScoresXWt(
+  X: Float64Array,
+  m: number,
+  n: number,
+  W: Float64Array,
+  K: number,
+  b: Float64Array | undefined,
+  Z: Float64Array,
+): void {
   let i = 0;
   for (; i + 7 < m; i += 8) {
     const o = i * n;
     for (let k = 0; k < K; k++) {
       const wo = k * n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        s4 = 0,
+        s5 = 0,
+        s6 = 0,
+        s7 = 0;
       for (let j = 0; j < n; j++) {
         const w = W[wo + j]!;
         const p = o + j;
@@ -44,7 +59,8 @@ export function jsScoresXWt(X: Float64Array, m: number, n: number, W: Float64Arr
     const o = i * n;
     for (let k = 0; k < K; k++) {
       const wo = k * n;
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       let j = 0;
       for (; j + 1 < n; j += 2) {
         s0 += W[wo + j]! * X[o + j]!;
@@ -63,13 +79,23 @@ export function jsAccumulateRtX(R: Float64Array, X: Float64Array, m: number, n: 
     const o = i * n;
     for (let k = 0; k < K; k++) {
       const zo = i * K + k;
-      const r0 = R[zo]!, r1 = R[zo + K]!, r2 = R[zo + 2 * K]!, r3 = R[zo + 3 * K]!;
-      const r4 = R[zo + 4 * K]!, r5 = R[zo + 5 * K]!, r6 = R[zo + 6 * K]!, r7 = R[zo + 7 * K]!;
+      const r0 = R[zo]!,
+        r1 = R[zo + K]!,
+        r2 = R[zo + 2 * K]!,
+        r3 = R[zo + 3 * K]!;
+      const r4 = R[zo + 4 * K]!,
+        r5 = R[zo + 5 * K]!,
+        r6 = R[zo + 6 * K]!,
+        r7 = R[zo + 7 * K]!;
       const go = k * n;
       for (let j = 0; j < n; j++) {
         const p = o + j;
-        G[go + j] += (r0 * X[p]! + r1 * X[p + n]!) + (r2 * X[p + 2 * n]! + r3 * X[p + 3 * n]!)
-          + (r4 * X[p + 4 * n]! + r5 * X[p + 5 * n]!) + (r6 * X[p + 6 * n]! + r7 * X[p + 7 * n]!);
+        G[go + j] +=
+          r0 * X[p]! +
+          r1 * X[p + n]! +
+          (r2 * X[p + 2 * n]! + r3 * X[p + 3 * n]!) +
+          (r4 * X[p + 4 * n]! + r5 * X[p + 5 * n]!) +
+          (r6 * X[p + 6 * n]! + r7 * X[p + 7 * n]!);
       }
     }
   }
@@ -116,7 +142,8 @@ export function bindRows(X: Float64Array, m: number, n: number, role: "fit" | "s
   const k = wasmKernels();
   if (k === null) {
     return {
-      m, n,
+      m,
+      n,
       scores: (W, K, b, Z) => jsScoresXWt(X, m, n, W, K, b, Z),
       accumulateRtX: (R, K, G) => jsAccumulateRtX(R, X, m, n, K, G),
     };
@@ -144,7 +171,8 @@ export function bindRows(X: Float64Array, m: number, n: number, role: "fit" | "s
     return { x, w, b, z, g };
   };
   return {
-    m, n,
+    m,
+    n,
     scores(W, K, b, Z) {
       const o = resident(K);
       const mem = k.f64();

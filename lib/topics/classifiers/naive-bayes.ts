@@ -52,7 +52,9 @@ export class GaussianNB implements Classifier {
   constructor(options: GaussianNBOptions) {
     this.variance = options?.variance;
     if (this.variance !== "pooled" && this.variance !== "per-class") {
-      throw new Error(`GaussianNB: name the variant, { variance: "pooled" } (the paper's NB) or { variance: "per-class" } (scikit-learn's); got ${JSON.stringify(options?.variance)}`);
+      throw new Error(
+        `GaussianNB: name the variant, { variance: "pooled" } (the paper's NB) or { variance: "per-class" } (scikit-learn's); got ${JSON.stringify(options?.variance)}`,
+      );
     }
     this.eps = options.eps ?? 1e-9;
     if (!(this.eps >= 0)) throw new Error(`GaussianNB: eps must be >= 0, got ${options.eps}`);

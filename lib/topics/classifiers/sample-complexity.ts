@@ -127,7 +127,8 @@ export function simulationMStar(s: SimSettings & { repeats: number; overshoot?: 
   const { n, K, repeats } = s;
   const overshoot = s.overshoot ?? 0;
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`simulationMStar: repeats must be a positive integer, got ${repeats}`);
-  if (!Number.isInteger(overshoot) || overshoot < 0) throw new Error(`simulationMStar: overshoot must be a non-negative integer, got ${overshoot}`);
+  if (!Number.isInteger(overshoot) || overshoot < 0)
+    throw new Error(`simulationMStar: overshoot must be a non-negative integer, got ${overshoot}`);
   const { eps, sim, bayes, step, mMax, rng, testError } = simulationSetup(s);
   const trainRng = rng.split();
   const slots = s.models.map(() => Array.from({ length: repeats }, () => null as Model | null));
@@ -220,10 +221,10 @@ export function bootstrapMStar(r: MStarResult, o: { model: string; resamples: nu
   // censored resamples sit above every crossed one
   const q = (p: number) => {
     const k = Math.floor(p * (o.resamples - 1));
-    return k < sorted.length ? sorted[k]! : Infinity;
+    return k < sorted.length ? sorted[k]! : Number.POSITIVE_INFINITY;
   };
   const mean = stars.reduce((a, v) => a + v, 0) / Math.max(1, stars.length);
-  const sd = stars.length > 1 ? Math.sqrt(stars.reduce((a, v) => a + (v - mean) ** 2, 0) / (stars.length - 1)) : NaN;
+  const sd = stars.length > 1 ? Math.sqrt(stars.reduce((a, v) => a + (v - mean) ** 2, 0) / (stars.length - 1)) : Number.NaN;
   return { mStar: r.mStar[o.model] ?? null, sd, lo: q(0.025), hi: q(0.975), resamples: o.resamples, censored };
 }
 
@@ -308,9 +309,17 @@ export function runsMStar(r: PaperRunsResult, model: string): RunsMStar {
   const all = r.mStar[model];
   if (all === undefined) throw new Error(`runsMStar: no model ${JSON.stringify(model)}; have ${Object.keys(r.mStar).join(", ")}`);
   const ok = all.filter((x): x is number => x !== null);
-  const mean = ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
-  const se = ok.length > 1 ? Math.sqrt(ok.reduce((a, v) => a + (v - mean) ** 2, 0) / (ok.length - 1) / ok.length) : NaN;
-  return { mean, se, min: ok.length ? Math.min(...ok) : NaN, max: ok.length ? Math.max(...ok) : NaN, runs: all.length, crossed: ok.length, notCrossed: all.length - ok.length };
+  const mean = ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : Number.NaN;
+  const se = ok.length > 1 ? Math.sqrt(ok.reduce((a, v) => a + (v - mean) ** 2, 0) / (ok.length - 1) / ok.length) : Number.NaN;
+  return {
+    mean,
+    se,
+    min: ok.length ? Math.min(...ok) : Number.NaN,
+    max: ok.length ? Math.max(...ok) : Number.NaN,
+    runs: all.length,
+    crossed: ok.length,
+    notCrossed: all.length - ok.length,
+  };
 }
 
 /** Concatenates the runs of several `paperRuns` results for the same (n, K). */
@@ -332,7 +341,15 @@ export function mergeRuns(parts: PaperRunsResult[]): PaperRunsResult {
 }
 
 /** Test errors of `repeats` fits at one sample size m (fresh samples each, the protocols' test set): the spread behind one point of a curve. */
-export function simErrorsAt(s: { n: number; K: number; m: number; repeats: number; seed: number; model: SimModelSpec; testPerClass?: number }): number[] {
+export function simErrorsAt(s: {
+  n: number;
+  K: number;
+  m: number;
+  repeats: number;
+  seed: number;
+  model: SimModelSpec;
+  testPerClass?: number;
+}): number[] {
   const sim = makePaperSimulation({ n: s.n, K: s.K });
   const rng = new Rng(s.seed);
   const test = sim.sampleBalanced(s.testPerClass ?? Math.floor(10000 / s.K), rng.split());

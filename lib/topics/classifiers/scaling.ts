@@ -24,8 +24,8 @@ const TINY_RANGE = 10 * 2.220446049250313e-16;
 export function fitMinMax(ds: Dataset): MinMaxScaler {
   const { X, m, n } = ds;
   if (m === 0) throw new Error("fitMinMax: cannot fit on an empty dataset");
-  const lo = new Float64Array(n).fill(Infinity);
-  const hi = new Float64Array(n).fill(-Infinity);
+  const lo = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
   for (let i = 0; i < m; i++) {
     const off = i * n;
     for (let j = 0; j < n; j++) {

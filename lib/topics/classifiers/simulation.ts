@@ -55,9 +55,13 @@ export function makePaperSimulation(o: { n: number; K: number }): PaperSimulatio
     return X;
   };
   return {
-    n, K, means, std,
+    n,
+    K,
+    means,
+    std,
     sample(m, rng) {
-      if (!Number.isInteger(m) || m < K) throw new Error(`PaperSimulation.sample: m must be an integer >= K = ${K} so every class can occur, got ${m}`);
+      if (!Number.isInteger(m) || m < K)
+        throw new Error(`PaperSimulation.sample: m must be an integer >= K = ${K} so every class can occur, got ${m}`);
       const y = new Int32Array(m);
       const seen = new Uint8Array(K);
       for (let attempt = 0; ; attempt++) {
@@ -77,7 +81,8 @@ export function makePaperSimulation(o: { n: number; K: number }): PaperSimulatio
       return { X: features(y, rng), y, m, n, K };
     },
     sampleBalanced(perClass, rng) {
-      if (!Number.isInteger(perClass) || perClass < 1) throw new Error(`PaperSimulation.sampleBalanced: perClass must be a positive integer, got ${perClass}`);
+      if (!Number.isInteger(perClass) || perClass < 1)
+        throw new Error(`PaperSimulation.sampleBalanced: perClass must be a positive integer, got ${perClass}`);
       const y = new Int32Array(perClass * K);
       for (let k = 0; k < K; k++) y.fill(k, k * perClass, (k + 1) * perClass);
       return { X: features(y, rng), y, m: y.length, n, K };
@@ -98,7 +103,9 @@ export function paperBayesError(o: { n: number; K: number }): number {
   const { n, K } = o;
   const half = Math.floor(n / 2);
   const s = half / n + (n - half);
-  const t = rawLocations(K).sort((a, b) => a - b).map((v) => v * Math.sqrt(s));
+  const t = rawLocations(K)
+    .sort((a, b) => a - b)
+    .map((v) => v * Math.sqrt(s));
   let err = 0;
   for (let k = 0; k < K; k++) {
     if (k > 0) err += normalCdf(-(t[k]! - t[k - 1]!) / 2);
@@ -125,7 +132,7 @@ export function bayesErrorMonteCarlo(o: { sim: PaperSimulation; draws: number; r
     for (let i = 0; i < b; i++) {
       const off = i * n;
       let best = 0;
-      let bestScore = -Infinity;
+      let bestScore = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < K; k++) {
         let q = 0;
         for (let j = 0; j < n; j++) {

@@ -111,13 +111,28 @@ function xwtBody(): number[] {
     perK.push(...i32c(0), ...set(jb));
     const jLoop: number[] = [];
     jLoop.push(...get(wRow), ...get(jb), ...add, ...vload, ...set(w));
-    for (let r = 0; r < R; r++) jLoop.push(...get(acc + r), ...get(w), ...get(xp + r), ...get(jb), ...add, ...vload, ...vmul, ...vadd, ...set(acc + r));
+    for (let r = 0; r < R; r++)
+      jLoop.push(...get(acc + r), ...get(w), ...get(xp + r), ...get(jb), ...add, ...vload, ...vmul, ...vadd, ...set(acc + r));
     jLoop.push(...get(jb), ...i32c(16), ...add, ...set(jb));
     perK.push(...whileNot([...get(jb), ...i32c(16), ...add, ...get(nb), ...gtS], jLoop));
     for (let r = 0; r < R; r++) perK.push(...get(acc + r), ...lane(0), ...get(acc + r), ...lane(1), ...f64add, ...set(s + r));
     // odd n: one scalar term left
     const tail: number[] = [];
-    for (let r = 0; r < R; r++) tail.push(...get(s + r), ...get(wRow), ...get(jb), ...add, ...f64load, ...get(xp + r), ...get(jb), ...add, ...f64load, ...f64mul, ...f64add, ...set(s + r));
+    for (let r = 0; r < R; r++)
+      tail.push(
+        ...get(s + r),
+        ...get(wRow),
+        ...get(jb),
+        ...add,
+        ...f64load,
+        ...get(xp + r),
+        ...get(jb),
+        ...add,
+        ...f64load,
+        ...f64mul,
+        ...f64add,
+        ...set(s + r),
+      );
     perK.push(...get(jb), ...get(nb), ...ltS, ...ifOpen, ...tail, ...end);
     perK.push(...get(B), ...get(k), ...i32c(8), ...mul, ...add, ...f64load, ...set(bk));
     for (let r = 0; r < R; r++) {
@@ -132,7 +147,14 @@ function xwtBody(): number[] {
     return code;
   };
   const code = [...get(n), ...i32c(8), ...mul, ...set(nb), ...i32c(0), ...set(i), ...rowsBlock(4), ...rowsBlock(1)];
-  return body([[10, I32], [5, V128], [5, F64]], code);
+  return body(
+    [
+      [10, I32],
+      [5, V128],
+      [5, F64],
+    ],
+    code,
+  );
 }
 
 /**
@@ -150,7 +172,21 @@ function rtxBody(): number[] {
     inner.push(...i32c(0), ...set(k));
     const perK: number[] = [];
     for (let r = 0; r < R; r++) {
-      perK.push(...get(Rp), ...get(i), ...i32c(r), ...add, ...get(K), ...mul, ...get(k), ...add, ...i32c(8), ...mul, ...add, ...f64load, ...set(rs + r));
+      perK.push(
+        ...get(Rp),
+        ...get(i),
+        ...i32c(r),
+        ...add,
+        ...get(K),
+        ...mul,
+        ...get(k),
+        ...add,
+        ...i32c(8),
+        ...mul,
+        ...add,
+        ...f64load,
+        ...set(rs + r),
+      );
       perK.push(...get(rs + r), ...splat, ...set(rv + r));
     }
     perK.push(...get(G), ...get(k), ...get(nb), ...mul, ...add, ...set(gRow));
@@ -169,18 +205,39 @@ function rtxBody(): number[] {
     return whileNot(exit, inner);
   };
   const code = [...get(n), ...i32c(8), ...mul, ...set(nb), ...i32c(0), ...set(i), ...rowsBlock(4), ...rowsBlock(1)];
-  return body([[10, I32], [4, V128], [4, F64]], code);
+  return body(
+    [
+      [10, I32],
+      [4, V128],
+      [4, F64],
+    ],
+    code,
+  );
 }
 
 function moduleBytes(): Uint8Array {
   const type7 = [0x60, ...vec(new Array(7).fill([I32])), 0];
   const type6 = [0x60, ...vec(new Array(6).fill([I32])), 0];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([type7, type6])),
     ...section(3, vec([[0], [1]])),
     ...section(5, vec([[0x00, ...uleb(16)]])), // memory: min 16 pages (1 MiB), no max
-    ...section(7, vec([[...name("memory"), 0x02, 0], [...name("xwt"), 0x00, 0], [...name("rtx"), 0x00, 1]])),
+    ...section(
+      7,
+      vec([
+        [...name("memory"), 0x02, 0],
+        [...name("xwt"), 0x00, 0],
+        [...name("rtx"), 0x00, 1],
+      ]),
+    ),
     ...section(10, vec([xwtBody(), rtxBody()])),
   ];
   return Uint8Array.from(bytes);
@@ -216,7 +273,8 @@ export function wasmKernels(): WasmKernels | null {
     reserve(bytes: number) {
       const have = memory.buffer.byteLength;
       if (bytes > have) {
-        if (bytes > 2 ** 31 - 1) throw new Error(`wasm kernels: ${bytes} bytes exceed the 2 GiB this module addresses; use smaller problems`);
+        if (bytes > 2 ** 31 - 1)
+          throw new Error(`wasm kernels: ${bytes} bytes exceed the 2 GiB this module addresses; use smaller problems`);
         memory.grow(Math.ceil((bytes - have) / 65536));
       }
     },

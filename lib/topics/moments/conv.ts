@@ -75,7 +75,13 @@ export function strideConv3x3Reference(x: tf.Tensor4D, filter: tf.Tensor4D): tf.
   return tf.tidy(() => {
     const side = 2 * (s + 1);
     let xs: tf.Tensor4D = x;
-    if (side > h) xs = tf.pad(x, [[0, 0], [0, side - h], [0, side - h], [0, 0]]);
+    if (side > h)
+      xs = tf.pad(x, [
+        [0, 0],
+        [0, side - h],
+        [0, side - h],
+        [0, 0],
+      ]);
     else if (side < h) xs = tf.slice(x, [0, 0, 0, 0], [B, side, side, C]);
     const blocks = tf.reshape(xs, [B, s + 1, 2, s + 1, 2, C]);
     const taps: tf.Tensor[] = [];

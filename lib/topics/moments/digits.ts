@@ -5,7 +5,7 @@
  * core's (`loadDigits`, `stratifiedSplit`, `kShotSplit`).
  */
 import type { FlatDataset } from "../../core/data";
-import { Rng } from "../../core/rng";
+import type { Rng } from "../../core/rng";
 
 export const IMAGE_SIDE = 8;
 
@@ -70,19 +70,21 @@ export function corrupt(img: Images, c: Corruption, rng: Rng): Images {
     if (c.kind === "noise") {
       for (let i = 0; i < 64; i++) out[i] = Math.min(1, Math.max(0, px[i]! + rng.normal(0, c.sigma)));
     } else if (c.kind === "blur") {
-      for (let r = 0; r < 8; r++) for (let col = 0; col < 8; col++) {
-        let s = 0;
-        let k = 0;
-        for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) {
-          const rr = r + dr;
-          const cc = col + dc;
-          if (rr >= 0 && rr < 8 && cc >= 0 && cc < 8) {
-            s += px[rr * 8 + cc]!;
-            k++;
-          }
+      for (let r = 0; r < 8; r++)
+        for (let col = 0; col < 8; col++) {
+          let s = 0;
+          let k = 0;
+          for (let dr = -1; dr <= 1; dr++)
+            for (let dc = -1; dc <= 1; dc++) {
+              const rr = r + dr;
+              const cc = col + dc;
+              if (rr >= 0 && rr < 8 && cc >= 0 && cc < 8) {
+                s += px[rr * 8 + cc]!;
+                k++;
+              }
+            }
+          out[r * 8 + col] = s / k;
         }
-        out[r * 8 + col] = s / k;
-      }
     } else if (c.kind === "contrast") {
       let m = 0;
       for (let i = 0; i < 64; i++) m += px[i]!;
@@ -103,12 +105,14 @@ export function patchify(img: Images, patch = 2): Float32Array {
   const P = patch * patch;
   const out = new Float32Array(img.nSamples * L * P);
   for (let i = 0; i < img.nSamples; i++) {
-    for (let pr = 0; pr < g; pr++) for (let pc = 0; pc < g; pc++) {
-      const t = pr * g + pc;
-      for (let a = 0; a < patch; a++) for (let b = 0; b < patch; b++) {
-        out[((i * L + t) * P) + a * patch + b] = img.X[i * 64 + (pr * patch + a) * 8 + (pc * patch + b)]!;
+    for (let pr = 0; pr < g; pr++)
+      for (let pc = 0; pc < g; pc++) {
+        const t = pr * g + pc;
+        for (let a = 0; a < patch; a++)
+          for (let b = 0; b < patch; b++) {
+            out[(i * L + t) * P + a * patch + b] = img.X[i * 64 + (pr * patch + a) * 8 + (pc * patch + b)]!;
+          }
       }
-    }
   }
   return out;
 }
@@ -127,10 +131,12 @@ export function randomFeatureTokens(patches: Float32Array, n: number, activation
   const pos = rng.normals(L * width, 0, 0.5);
   const bias = rng.normals(width, 0, 0.1);
   const out = new Float32Array(n * L * width);
-  for (let i = 0; i < n; i++) for (let t = 0; t < L; t++) for (let c = 0; c < width; c++) {
-    let z = pos[t * width + c]!;
-    for (let p = 0; p < P; p++) z += patches[(i * L + t) * P + p]! * W[p * width + c]!;
-    out[(i * L + t) * width + c] = activation === "linear" ? z : activation === "tanh" ? Math.tanh(z) : Math.max(0, z + bias[c]!);
-  }
+  for (let i = 0; i < n; i++)
+    for (let t = 0; t < L; t++)
+      for (let c = 0; c < width; c++) {
+        let z = pos[t * width + c]!;
+        for (let p = 0; p < P; p++) z += patches[(i * L + t) * P + p]! * W[p * width + c]!;
+        out[(i * L + t) * width + c] = activation === "linear" ? z : activation === "tanh" ? Math.tanh(z) : Math.max(0, z + bias[c]!);
+      }
   return out;
 }

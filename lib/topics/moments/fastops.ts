@@ -21,7 +21,8 @@ const biasAdd = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 
 /** x [M,N] + b [N] with the bias gradient as a ones-row matmul. */
 export function addBias(x: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-  if (x.rank !== 2 || b.rank !== 1 || x.shape[1] !== b.shape[0]) throw new Error(`addBias: shapes [${x.shape}] and [${b.shape}] do not match`);
+  if (x.rank !== 2 || b.rank !== 1 || x.shape[1] !== b.shape[0])
+    throw new Error(`addBias: shapes [${x.shape}] and [${b.shape}] do not match`);
   return biasAdd(x, b) as tf.Tensor2D;
 }
 

@@ -29,7 +29,7 @@ export function meanFeatures(t: Tokens): FeatureMatrix {
   check(t);
   const X = new Float32Array(t.n * t.d);
   for (let s = 0; s < t.n; s++) {
-    for (let k = 0; k < t.N; k++) for (let i = 0; i < t.d; i++) X[s * t.d + i]! += t.x[(s * t.N + k) * t.d + i]!;
+    for (let k = 0; k < t.N; k++) for (let i = 0; i < t.d; i++) X[s * t.d + i]! += t.x[(s * t.N + k) * t.d + i];
     for (let i = 0; i < t.d; i++) X[s * t.d + i]! /= t.N;
   }
   return { X, n: t.n, F: t.d };
@@ -50,7 +50,7 @@ export function secondMomentFeatures(t: Tokens, center: "channel" | "none"): Fea
     m.fill(0);
     acc.fill(0);
     if (center === "channel") {
-      for (let k = 0; k < N; k++) for (let i = 0; i < d; i++) m[i]! += t.x[(s * N + k) * d + i]!;
+      for (let k = 0; k < N; k++) for (let i = 0; i < d; i++) m[i]! += t.x[(s * N + k) * d + i];
       for (let i = 0; i < d; i++) m[i]! /= N;
     }
     for (let k = 0; k < N; k++) {

@@ -52,7 +52,14 @@ export interface HeadRunResult {
 }
 
 /** Trains a head of `variant` on `train` and scores it on `evals` (deterministic given `seed`). */
-export function trainHead(variant: HeadVariant, numClasses: number, train: TokenData, evals: TokenData[], recipe: TrainConfig, seed: number): HeadRunResult {
+export function trainHead(
+  variant: HeadVariant,
+  numClasses: number,
+  train: TokenData,
+  evals: TokenData[],
+  recipe: TrainConfig,
+  seed: number,
+): HeadRunResult {
   const rng = new Rng(seed);
   const head = new MomentProbe({
     inDim: train.d,
@@ -66,7 +73,15 @@ export function trainHead(variant: HeadVariant, numClasses: number, train: Token
   const x = tokensTensor(train);
   try {
     const forward = (b: tf.Tensor) => head.forward(b as tf.Tensor3D);
-    const r = trainClassifier({ ...recipe, vars: head.trainableVariables(), noDecay: head.noDecayVariables(), forward, x, y: train.y, rng });
+    const r = trainClassifier({
+      ...recipe,
+      vars: head.trainableVariables(),
+      noDecay: head.noDecayVariables(),
+      forward,
+      x,
+      y: train.y,
+      rng,
+    });
     const acc = evals.map((e) => {
       const xe = tokensTensor(e);
       try {

@@ -8,7 +8,7 @@
 import { Rng } from "../../core/rng";
 import { tf } from "../../core/tf";
 import { filled, truncNormal } from "./init";
-import { LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
+import { type LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
 import { MHC3, mhc3OutputDim, mhc3ParamCount, type MHC3Config } from "./mhc3";
 
 /** Where the first-order summary comes from: the class token (ViT), the token mean (CNN/Swin, synthetic sets), or nothing. */
@@ -74,7 +74,8 @@ export class LinearProbe extends ProbeLayer {
   }
 
   forwardFeatures(feat: tf.Tensor2D): tf.Tensor2D {
-    if (feat.rank !== 2 || feat.shape[1] !== this.inDim) throw new Error(`LinearProbe expects features [batch, ${this.inDim}], got [${feat.shape}]`);
+    if (feat.rank !== 2 || feat.shape[1] !== this.inDim)
+      throw new Error(`LinearProbe expects features [batch, ${this.inDim}], got [${feat.shape}]`);
     return linear(feat, this.w.read(), this.b.read()) as tf.Tensor2D;
   }
 
@@ -142,8 +143,10 @@ export class MomentProbe extends ProbeLayer {
 
   constructor(cfg: MomentProbeConfig) {
     super(cfg.name);
-    if (!cfg.secondOrder && cfg.firstOrder === "none") throw new Error("MomentProbe needs at least one branch: set secondOrder or a firstOrder source");
-    if (!["cls", "mean", "none"].includes(cfg.firstOrder)) throw new Error(`MomentProbe firstOrder must be cls, mean or none, got ${JSON.stringify(cfg.firstOrder)}`);
+    if (!cfg.secondOrder && cfg.firstOrder === "none")
+      throw new Error("MomentProbe needs at least one branch: set secondOrder or a firstOrder source");
+    if (!["cls", "mean", "none"].includes(cfg.firstOrder))
+      throw new Error(`MomentProbe firstOrder must be cls, mean or none, got ${JSON.stringify(cfg.firstOrder)}`);
     const combine = cfg.combine ?? "avg";
     if (combine !== "avg" && combine !== "sum") throw new Error(`MomentProbe combine must be avg or sum, got ${JSON.stringify(combine)}`);
     for (const k of ["inDim", "numClasses"] as const) {
@@ -151,7 +154,15 @@ export class MomentProbe extends ProbeLayer {
     }
     const hasClsToken = cfg.hasClsToken ?? true;
     if (cfg.firstOrder === "cls" && !hasClsToken) throw new Error(`MomentProbe firstOrder "cls" needs hasClsToken: true`);
-    this.cfg = { inDim: cfg.inDim, numClasses: cfg.numClasses, mhc3: cfg.mhc3, firstOrder: cfg.firstOrder, secondOrder: cfg.secondOrder, combine, hasClsToken };
+    this.cfg = {
+      inDim: cfg.inDim,
+      numClasses: cfg.numClasses,
+      mhc3: cfg.mhc3,
+      firstOrder: cfg.firstOrder,
+      secondOrder: cfg.secondOrder,
+      combine,
+      hasClsToken,
+    };
     const rng = new Rng(cfg.seed ?? 0);
     const K = cfg.numClasses;
     // one child stream per part, so switching a branch off leaves the other branch's init unchanged
@@ -184,7 +195,14 @@ export class MomentProbe extends ProbeLayer {
     const c = this.cfg;
     const y1 =
       this.w1 && this.b1 && c.firstOrder !== "none"
-        ? tf.tidy(() => linear(firstOrderSummary(tokens, c.firstOrder as "cls" | "mean", c.hasClsToken), this.w1!.read(), this.b1!.read()) as tf.Tensor2D)
+        ? tf.tidy(
+            () =>
+              linear(
+                firstOrderSummary(tokens, c.firstOrder as "cls" | "mean", c.hasClsToken),
+                this.w1!.read(),
+                this.b1!.read(),
+              ) as tf.Tensor2D,
+          )
         : null;
     const y2 =
       this.mhc3 && this.w2 && this.b2
@@ -224,7 +242,16 @@ export class MomentProbe extends ProbeLayer {
 
   override getConfig(): tf.serialization.ConfigDict {
     const c = this.cfg;
-    return { ...super.getConfig(), inDim: c.inDim, numClasses: c.numClasses, firstOrder: c.firstOrder, secondOrder: c.secondOrder, combine: c.combine, hasClsToken: c.hasClsToken, mhc3: { ...c.mhc3 } as tf.serialization.ConfigDict };
+    return {
+      ...super.getConfig(),
+      inDim: c.inDim,
+      numClasses: c.numClasses,
+      firstOrder: c.firstOrder,
+      secondOrder: c.secondOrder,
+      combine: c.combine,
+      hasClsToken: c.hasClsToken,
+      mhc3: { ...c.mhc3 } as tf.serialization.ConfigDict,
+    };
   }
 }
 tf.serialization.registerClass(MomentProbe);

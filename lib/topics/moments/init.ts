@@ -3,7 +3,7 @@
  * initialisation (notes §2.8): timm's trunc-normal(0.02) for Linear layers, PyTorch's default
  * kaiming-uniform(a=√5) = U(±1/√fan_in) for the convolutions, γ=1 / β=0 for LayerNorm.
  */
-import { Rng } from "../../core/rng";
+import type { Rng } from "../../core/rng";
 
 /** Normal(0, std) truncated to [−2, 2] in absolute units (timm's trunc_normal_ defaults a=−2, b=2). */
 export function truncNormal(rng: Rng, n: number, std = 0.02, lo = -2, hi = 2): Float32Array {

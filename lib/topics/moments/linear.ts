@@ -45,7 +45,7 @@ export function standardizer(X: Float32Array, n: number, F: number, on: boolean)
   const mean = new Float64Array(F);
   const scale = new Float64Array(F).fill(1);
   if (!on) return { mean, scale };
-  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) mean[j]! += X[i * F + j]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) mean[j]! += X[i * F + j];
   for (let j = 0; j < F; j++) mean[j]! /= n;
   const v = new Float64Array(F);
   for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) v[j]! += (X[i * F + j]! - mean[j]!) ** 2;
@@ -63,17 +63,29 @@ function applyStandardizer(X: Float32Array, n: number, F: number, mean: Float64A
 }
 
 function checkData(X: Float32Array, n: number, F: number, what: string): void {
-  if (!Number.isInteger(n) || !Number.isInteger(F) || n < 1 || F < 1) throw new Error(`${what}: need positive integer n and F, got ${n}, ${F}`);
+  if (!Number.isInteger(n) || !Number.isInteger(F) || n < 1 || F < 1)
+    throw new Error(`${what}: need positive integer n and F, got ${n}, ${F}`);
   if (X.length !== n * F) throw new Error(`${what}: ${X.length} values for ${n} samples × ${F} features`);
-  for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i]!)) throw new Error(`${what}: feature value ${X[i]} at sample ${Math.floor(i / F)}, feature ${i % F} is not finite`);
+  for (let i = 0; i < X.length; i++)
+    if (!Number.isFinite(X[i]!))
+      throw new Error(`${what}: feature value ${X[i]} at sample ${Math.floor(i / F)}, feature ${i % F} is not finite`);
 }
 
 /** Fits the model; labels in 0..K−1. */
-export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: ArrayLike<number>, K: number, opts: LinearFitOptions): LinearModel {
+export function fitSoftmaxRegression(
+  X: Float32Array,
+  n: number,
+  F: number,
+  y: ArrayLike<number>,
+  K: number,
+  opts: LinearFitOptions,
+): LinearModel {
   checkData(X, n, F, "fitSoftmaxRegression");
   if (y.length !== n) throw new Error(`fitSoftmaxRegression: ${n} samples but ${y.length} labels`);
   if (!(opts.l2 >= 0)) throw new Error(`fitSoftmaxRegression: l2 must be ≥ 0, got ${opts.l2}`);
-  for (let i = 0; i < n; i++) if (!Number.isInteger(y[i]) || y[i]! < 0 || y[i]! >= K) throw new Error(`fitSoftmaxRegression: label ${y[i]} at ${i} is outside 0..${K - 1}`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isInteger(y[i]) || y[i]! < 0 || y[i]! >= K)
+      throw new Error(`fitSoftmaxRegression: label ${y[i]} at ${i} is outside 0..${K - 1}`);
   const maxIter = opts.maxIter ?? 500;
   const gradTol = opts.gradTol ?? 1e-5;
   const memory = opts.memory ?? 10;
@@ -126,7 +138,19 @@ export function fitSoftmaxRegression(X: Float32Array, n: number, F: number, y: A
     ones.dispose();
   }
   const theta = r.x;
-  return { F, K, W: theta.slice(0, F * K), b: theta.slice(F * K), mean, scale, iterations: r.iterations, loss: r.f, gradMax: r.gradInf, stop: r.status, converged: r.gradInf <= (opts.convergedTol ?? 1e-4) };
+  return {
+    F,
+    K,
+    W: theta.slice(0, F * K),
+    b: theta.slice(F * K),
+    mean,
+    scale,
+    iterations: r.iterations,
+    loss: r.f,
+    gradMax: r.gradInf,
+    stop: r.status,
+    converged: r.gradInf <= (opts.convergedTol ?? 1e-4),
+  };
 }
 
 /** Logits [n][K] of a fitted model (plain JS, float64). */
@@ -178,7 +202,12 @@ export interface ProbeFit {
 /** Fit on train, score on test: the fixed-feature probe used throughout. */
 export function fitProbe(o: { train: LabelledFeatures; test: LabelledFeatures; F: number; K: number; opts: LinearFitOptions }): ProbeFit {
   const model = fitSoftmaxRegression(o.train.X, o.train.n, o.F, o.train.y, o.K, o.opts);
-  return { acc: linearAccuracy(model, o.test.X, o.test.n, o.test.y), iterations: model.iterations, gradMax: model.gradMax, converged: model.converged };
+  return {
+    acc: linearAccuracy(model, o.test.X, o.test.n, o.test.y),
+    iterations: model.iterations,
+    gradMax: model.gradMax,
+    converged: model.converged,
+  };
 }
 
 /** Test accuracy of `fitProbe` (shorthand where the solver's report is not kept). */

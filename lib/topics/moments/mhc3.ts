@@ -17,7 +17,7 @@ import { tf } from "../../core/tf";
 import { convOutSide, strideConv3x3, torchToTfFilter } from "./conv";
 import { batchedGram } from "./fastops";
 import { gaussian, identity, filled, truncNormal, uniformSym } from "./init";
-import { LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
+import { type LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
 import { assertCentering, geluExact, l2NormalizeAxis, layerNorm, type Centering } from "./moments";
 
 /** Head pairing: code names near, n/2, cn2, one. */
@@ -76,12 +76,17 @@ export function resolveMHC3Config(cfg: MHC3Config): ResolvedMHC3Config {
   if (r.hiddenDim % r.numHeads !== 0) {
     throw new Error(`MHC3 hiddenDim ${r.hiddenDim} must be divisible by numHeads ${r.numHeads} (head width = hiddenDim / numHeads)`);
   }
-  if (!PAIRINGS.includes(r.pairing)) throw new Error(`MHC3 pairing must be one of ${PAIRINGS.join(", ")}, got ${JSON.stringify(r.pairing)}`);
-  if (r.split !== "contiguous" && r.split !== "interleaved") throw new Error(`MHC3 split must be contiguous or interleaved, got ${JSON.stringify(r.split)}`);
+  if (!PAIRINGS.includes(r.pairing))
+    throw new Error(`MHC3 pairing must be one of ${PAIRINGS.join(", ")}, got ${JSON.stringify(r.pairing)}`);
+  if (r.split !== "contiguous" && r.split !== "interleaved")
+    throw new Error(`MHC3 split must be contiguous or interleaved, got ${JSON.stringify(r.split)}`);
   assertCentering(r.center);
-  if (r.normalize !== "col-l2" && r.normalize !== "none") throw new Error(`MHC3 normalize must be col-l2 or none, got ${JSON.stringify(r.normalize)}`);
-  if (r.reduction !== "conv2x" && r.reduction !== "none") throw new Error(`MHC3 reduction must be conv2x or none, got ${JSON.stringify(r.reduction)}`);
-  if (!["learned", "frozen", "identity"].includes(r.proj)) throw new Error(`MHC3 proj must be learned, frozen or identity, got ${JSON.stringify(r.proj)}`);
+  if (r.normalize !== "col-l2" && r.normalize !== "none")
+    throw new Error(`MHC3 normalize must be col-l2 or none, got ${JSON.stringify(r.normalize)}`);
+  if (r.reduction !== "conv2x" && r.reduction !== "none")
+    throw new Error(`MHC3 reduction must be conv2x or none, got ${JSON.stringify(r.reduction)}`);
+  if (!["learned", "frozen", "identity"].includes(r.proj))
+    throw new Error(`MHC3 proj must be learned, frozen or identity, got ${JSON.stringify(r.proj)}`);
   if (r.proj === "identity" && r.hiddenDim !== r.inDim) {
     throw new Error(`MHC3 proj=identity needs hiddenDim = inDim (${r.inDim}), got ${r.hiddenDim}`);
   }
@@ -157,7 +162,11 @@ export class MHC3 extends ProbeLayer {
     this.pairs = headPairs(r.numHeads, r.pairing);
     this.outputDim = mhc3OutputDim(r);
     const projValues =
-      r.proj === "identity" ? identity(r.inDim) : r.proj === "frozen" ? gaussian(rng, r.inDim * r.hiddenDim, 1 / Math.sqrt(r.inDim)) : truncNormal(rng, r.inDim * r.hiddenDim);
+      r.proj === "identity"
+        ? identity(r.inDim)
+        : r.proj === "frozen"
+          ? gaussian(rng, r.inDim * r.hiddenDim, 1 / Math.sqrt(r.inDim))
+          : truncNormal(rng, r.inDim * r.hiddenDim);
     const trainProj = r.proj === "learned";
     this.wProj = this.param("proj_kernel", [r.inDim, r.hiddenDim], projValues, { trainable: trainProj });
     this.bProj = this.param("proj_bias", [r.hiddenDim], filled(r.hiddenDim, 0), { trainable: trainProj });
@@ -214,8 +223,14 @@ export class MHC3 extends ProbeLayer {
           b = tf.slice(hs, [0, 1, 0, 0], [B, H - 1, N, h]);
         } else {
           const pick = (k: number) => tf.slice(hs, [0, k, 0, 0], [B, 1, N, h]);
-          a = tf.concat(this.pairs.map(([i]) => pick(i)), 1);
-          b = tf.concat(this.pairs.map(([, j]) => pick(j)), 1);
+          a = tf.concat(
+            this.pairs.map(([i]) => pick(i)),
+            1,
+          );
+          b = tf.concat(
+            this.pairs.map(([, j]) => pick(j)),
+            1,
+          );
         }
         const mt = batchedGram(tf.reshape(b, [B * P, N, h]) as tf.Tensor3D, tf.reshape(a, [B * P, N, h]) as tf.Tensor3D);
         parts.push(tf.reshape(tf.div(mt, div), [B, P, h, h]));

@@ -52,11 +52,7 @@ export function centre<T extends tf.Tensor>(x: T, mode: Centering, tokenAxis = 1
  * Cross-covariance of two token sets, notes §2.4 step 5: each set is centred on its own
  * (`center`), then M = (1/N)·aᵀb (or 1/(N−1)). [B,N,Da], [B,N,Db] -> [B,Da,Db].
  */
-export function crossCovariance(
-  a: tf.Tensor3D,
-  b: tf.Tensor3D,
-  opts: { center?: Centering; divisor?: "N" | "N-1" } = {},
-): tf.Tensor3D {
+export function crossCovariance(a: tf.Tensor3D, b: tf.Tensor3D, opts: { center?: Centering; divisor?: "N" | "N-1" } = {}): tf.Tensor3D {
   assertRank3(a, "crossCovariance a");
   assertRank3(b, "crossCovariance b");
   if (a.shape[0] !== b.shape[0] || a.shape[1] !== b.shape[1]) {

@@ -7,7 +7,7 @@
 import { Rng } from "../../core/rng";
 import { tf } from "../../core/tf";
 import { filled, truncNormal } from "./init";
-import { LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
+import { type LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
 
 export interface PSRPConfig {
   dim: number;
@@ -39,7 +39,8 @@ export class PSRP extends ProbeLayer {
     if (!Number.isInteger(cfg.dim) || cfg.dim < 1) throw new Error(`PSRP dim must be a positive integer, got ${cfg.dim}`);
     if (!Number.isInteger(r) || r < 1) throw new Error(`PSRP bottleneck must be a positive integer, got ${r}`);
     const init = cfg.init ?? "trunc-normal";
-    if (init !== "trunc-normal" && init !== "zero-up") throw new Error(`PSRP init must be trunc-normal or zero-up, got ${JSON.stringify(init)}`);
+    if (init !== "trunc-normal" && init !== "zero-up")
+      throw new Error(`PSRP init must be trunc-normal or zero-up, got ${JSON.stringify(init)}`);
     this.dim = cfg.dim;
     this.bottleneck = r;
     const rng = new Rng(cfg.seed ?? 0);

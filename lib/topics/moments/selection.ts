@@ -4,7 +4,7 @@
  * score wins, ties going to the earlier candidate, and every score is kept so the notebook can show
  * how flat or sharp the choice was.
  */
-import { Rng } from "../../core/rng";
+import type { Rng } from "../../core/rng";
 
 export interface Selection<T> {
   best: T;
@@ -35,7 +35,10 @@ function byClass(y: ArrayLike<number>, rows: readonly number[]): Map<number, num
  * Splits `rows` (indices into y) into fit and validation parts, stratified by class: a fraction
  * `valFraction` of every class (at least one sample, and at least one left to fit) is held out.
  */
-export function carveValidation(o: { y: ArrayLike<number>; rows: readonly number[]; valFraction: number; rng: Rng }): { fit: number[]; val: number[] } {
+export function carveValidation(o: { y: ArrayLike<number>; rows: readonly number[]; valFraction: number; rng: Rng }): {
+  fit: number[];
+  val: number[];
+} {
   if (!(o.valFraction > 0 && o.valFraction < 1)) throw new Error(`carveValidation: valFraction must be in (0, 1), got ${o.valFraction}`);
   const fit: number[] = [];
   const val: number[] = [];

@@ -9,7 +9,7 @@
  * Tokens are i.i.d. given the class, so the Bayes rule is the argmax of Σ_n log N(x_n; ·) (notes
  * §2.10: linear in S = (1/N)Σ x xᵀ for G-cov and G-block).
  */
-import { Rng } from "../../core/rng";
+import type { Rng } from "../../core/rng";
 import { linspace, randomOrthogonal, type Matrix } from "../../core/linalg";
 
 // the former study copy: one Gram-Schmidt pass over a row-major Gaussian draw (same matrices)
@@ -53,7 +53,8 @@ export interface TokenSet {
 
 export function resolveGenerator(spec: GeneratorSpec): Required<GeneratorSpec> {
   const r: Required<GeneratorSpec> = { alpha: 0.5, d: 16, classes: 4, meanNorm: 0.6, ...spec };
-  if (!["cov", "mean", "block"].includes(r.kind)) throw new Error(`generator kind must be cov, mean or block, got ${JSON.stringify(r.kind)}`);
+  if (!["cov", "mean", "block"].includes(r.kind))
+    throw new Error(`generator kind must be cov, mean or block, got ${JSON.stringify(r.kind)}`);
   if (!Number.isInteger(r.N) || r.N < 2) throw new Error(`generator N (tokens per sample) must be an integer ≥ 2, got ${r.N}`);
   if (!Number.isInteger(r.d) || r.d < 4) throw new Error(`generator d must be an integer ≥ 4, got ${r.d}`);
   if (!Number.isInteger(r.classes) || r.classes < 2) throw new Error(`generator classes must be an integer ≥ 2, got ${r.classes}`);

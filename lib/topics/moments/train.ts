@@ -5,7 +5,7 @@
  * decoupled decay on ≥2-D weights (core Adam, the "folded" op order of this study's former copy),
  * warmup from 1e-7 then cosine to 1e-8 (timm), softmax cross-entropy with optional label smoothing. Shuffling comes from the passed Rng, so a run is a function of its seed.
  */
-import { Rng } from "../../core/rng";
+import type { Rng } from "../../core/rng";
 import { tf } from "../../core/tf";
 import { Adam, learningRate } from "../../core/optim";
 
@@ -78,7 +78,7 @@ export function trainClassifier(spec: TrainSpec): TrainResult {
   const opt = new Adam(spec.vars, { weightDecay: spec.weightDecay, noDecay: spec.noDecay, arithmetic: "folded" });
   const yAll = tf.tensor1d(Array.from(spec.y), "int32");
   let step = 0;
-  let lastLoss = NaN;
+  let lastLoss = Number.NaN;
   try {
     for (let e = 0; e < epochs; e++) {
       const order = spec.rng.permutation(n);
@@ -91,7 +91,10 @@ export function trainClassifier(spec: TrainSpec): TrainResult {
           const xb = tf.gather(spec.x, ii);
           const yb = tf.gather(yAll, ii) as tf.Tensor1D;
           const { value, grads } = tf.variableGrads(() => softmaxCE(yb, spec.forward(xb), spec.labelSmoothing ?? 0), spec.vars);
-          opt.step(spec.vars.map((v) => grads[v.name]!), lr);
+          opt.step(
+            spec.vars.map((v) => grads[v.name]!),
+            lr,
+          );
           return value;
         });
         if (e === epochs - 1) lossSum += lossValue.dataSync()[0]! * idx.length;

@@ -53,7 +53,16 @@ export function patchTensor(p: PatchSet): tf.Tensor3D {
 
 export function makeBackbone(o: { backbone: BackboneParams; psrpBottleneck?: number; seed?: number }): TinyViT {
   const b = o.backbone;
-  return new TinyViT({ numPatches: 16, patchDim: 4, dim: b.dim, depth: b.depth, heads: b.heads, mlpRatio: b.mlpRatio, psrpBottleneck: o.psrpBottleneck ?? 0, seed: o.seed ?? b.seed });
+  return new TinyViT({
+    numPatches: 16,
+    patchDim: 4,
+    dim: b.dim,
+    depth: b.depth,
+    heads: b.heads,
+    mlpRatio: b.mlpRatio,
+    psrpBottleneck: o.psrpBottleneck ?? 0,
+    seed: o.seed ?? b.seed,
+  });
 }
 
 export interface Pretrained {
@@ -66,7 +75,14 @@ export interface Pretrained {
 }
 
 /** Pretrains a backbone (+ a throw-away LP head) on `train`, reporting accuracy on `test`. */
-export function pretrainBackbone(o: { backbone: BackboneParams; numClasses: number; train: PatchSet; test: PatchSet; recipe: TrainConfig; rng: Rng }): Pretrained {
+export function pretrainBackbone(o: {
+  backbone: BackboneParams;
+  numClasses: number;
+  train: PatchSet;
+  test: PatchSet;
+  recipe: TrainConfig;
+  rng: Rng;
+}): Pretrained {
   const vit = makeBackbone({ backbone: o.backbone, seed: o.rng.nextSeed() });
   const head = new LinearProbe({ inDim: o.backbone.dim, numClasses: o.numClasses, seed: o.rng.nextSeed() });
   const xtr = patchTensor(o.train);
@@ -82,7 +98,14 @@ export function pretrainBackbone(o: { backbone: BackboneParams; numClasses: numb
       y: o.train.y,
       rng: o.rng,
     });
-    return { vit, trainAcc: accuracy(forward, xtr, o.train.y), testAcc: accuracy(forward, xte, o.test.y), nTrain: o.train.n, nTest: o.test.n, steps: r.steps };
+    return {
+      vit,
+      trainAcc: accuracy(forward, xtr, o.train.y),
+      testAcc: accuracy(forward, xte, o.test.y),
+      nTrain: o.train.n,
+      nTest: o.test.n,
+      steps: r.steps,
+    };
   } finally {
     xtr.dispose();
     xte.dispose();
@@ -152,7 +175,14 @@ export function buildMethod(o: { method: Method; spec: MethodSpec; seed: number;
   const head: ProbeLayer & { forward(x: tf.Tensor3D): tf.Tensor2D } =
     method === "FT"
       ? new LinearProbe({ inDim: D, numClasses: spec.numClasses, seed: rng.nextSeed() })
-      : new MomentProbe({ inDim: D, numClasses: spec.numClasses, mhc3: spec.mp, firstOrder: "cls", secondOrder: method !== "LP", seed: rng.nextSeed() });
+      : new MomentProbe({
+          inDim: D,
+          numClasses: spec.numClasses,
+          mhc3: spec.mp,
+          firstOrder: "cls",
+          secondOrder: method !== "LP",
+          seed: rng.nextSeed(),
+        });
   const headVars = head.trainableVariables();
   const patchInput = (task: Downstream, idx: readonly number[]) => {
     const p = selectPatches(task.patches, idx);
@@ -198,7 +228,16 @@ export function buildMethod(o: { method: Method; spec: MethodSpec; seed: number;
  * of each evaluation task (same images, possibly shifted or corrupted). `seed` fixes the head
  * initialisation and the batch order; methods given the same seed are paired.
  */
-export function runMethod(o: { method: Method; spec: MethodSpec; task: Downstream; trainIdx: readonly number[]; evalTasks: Downstream[]; testIdx: readonly number[]; recipe: TrainConfig; seed: number }): number[] {
+export function runMethod(o: {
+  method: Method;
+  spec: MethodSpec;
+  task: Downstream;
+  trainIdx: readonly number[];
+  evalTasks: Downstream[];
+  testIdx: readonly number[];
+  recipe: TrainConfig;
+  seed: number;
+}): number[] {
   const built = buildMethod({ method: o.method, spec: o.spec, seed: o.seed });
   const rng = new Rng(o.seed + 1);
   const train = built.input(o.task, o.trainIdx);

@@ -8,7 +8,7 @@
 import { Rng } from "../../core/rng";
 import { tf } from "../../core/tf";
 import { filled, truncNormal, uniformSym } from "./init";
-import { LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
+import { type LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
 import { batchedGram } from "./fastops";
 import { geluExact, layerNorm } from "./moments";
 import { PSRP } from "./psrp";
@@ -32,7 +32,8 @@ export interface TinyViTConfig {
 export function vitParamCount(c: TinyViTConfig): number {
   const D = c.dim;
   const M = Math.round(c.mlpRatio * D);
-  const block = 2 * D + (3 * D * D + 3 * D) + (D * D + D) + 2 * D + (D * M + M) + (M * D + D) + (c.psrpBottleneck ? 3 * c.psrpBottleneck * D : 0);
+  const block =
+    2 * D + (3 * D * D + 3 * D) + (D * D + D) + 2 * D + (D * M + M) + (M * D + D) + (c.psrpBottleneck ? 3 * c.psrpBottleneck * D : 0);
   return c.patchDim * D + D + D + (c.numPatches + 1) * D + c.depth * block + 2 * D;
 }
 
@@ -84,7 +85,11 @@ export class ViTBlock extends ProbeLayer {
     return tf.tidy(() => {
       const y = layerNorm(x, this.v("ln1_gamma"), this.v("ln1_beta"), this.lnEps);
       const split = (p: string) =>
-        tf.reshape(tf.transpose(tf.reshape(linear(y, this.v(`${p}_kernel`), this.v(`${p}_bias`)), [B, T, H, hd]), [0, 2, 1, 3]), [B * H, T, hd]) as tf.Tensor3D;
+        tf.reshape(tf.transpose(tf.reshape(linear(y, this.v(`${p}_kernel`), this.v(`${p}_bias`)), [B, T, H, hd]), [0, 2, 1, 3]), [
+          B * H,
+          T,
+          hd,
+        ]) as tf.Tensor3D;
       const q = split("q");
       const k = split("k");
       const val = split("v");
@@ -172,7 +177,18 @@ export class TinyViT extends ProbeLayer {
     this.pos = this.param("pos_embed", [1, c.numPatches + 1, D], truncNormal(rng, (c.numPatches + 1) * D), { decay: false });
     this.blocks = [];
     for (let i = 0; i < c.depth; i++) {
-      this.blocks.push(this.child(new ViTBlock({ dim: D, heads: c.heads, mlpRatio: c.mlpRatio, lnEps: c.lnEps, psrpBottleneck: c.psrpBottleneck, seed: rng.nextSeed() })));
+      this.blocks.push(
+        this.child(
+          new ViTBlock({
+            dim: D,
+            heads: c.heads,
+            mlpRatio: c.mlpRatio,
+            lnEps: c.lnEps,
+            psrpBottleneck: c.psrpBottleneck,
+            seed: rng.nextSeed(),
+          }),
+        ),
+      );
     }
     this.normG = this.param("norm_gamma", [D], filled(D, 1));
     this.normB = this.param("norm_beta", [D], filled(D, 0));

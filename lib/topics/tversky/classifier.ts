@@ -67,12 +67,17 @@ export class BatchedClassifier {
   private readonly params: Param[] = [];
   private readonly enc: { w: tf.Tensor3D; b: tf.Tensor3D }[] = [];
   private readonly headDense: { w: tf.Tensor3D; b: tf.Tensor3D }[] = [];
-  private tv: { P: tf.Variable; F: tf.Variable; theta: tf.Variable; alpha: tf.Variable; beta: tf.Variable; options: ResolvedOptions } | undefined;
+  private tv:
+    | { P: tf.Variable; F: tf.Variable; theta: tf.Variable; alpha: tf.Variable; beta: tf.Variable; options: ResolvedOptions }
+    | undefined;
   private readonly dataRngs: Rng[];
   /** d: width of the features the head reads. */
   readonly featureDim: number;
 
-  constructor(spec: ClassifierSpec, readonly seeds: readonly number[]) {
+  constructor(
+    spec: ClassifierSpec,
+    readonly seeds: readonly number[],
+  ) {
     if (seeds.length === 0) throw new Error("BatchedClassifier: give at least one seed");
     for (const [k, v] of Object.entries({ inputDim: spec.inputDim, classes: spec.classes })) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`BatchedClassifier: ${k} must be a positive integer, got ${v}`);
@@ -95,7 +100,10 @@ export class BatchedClassifier {
       const layer = spec.frozenEncoder ? { w, b } : { w: tf.variable(w), b: tf.variable(b) };
       if (!spec.frozenEncoder) tf.dispose([w, b]);
       this.enc.push(layer);
-      this.params.push({ name: `enc${i}.w`, value: layer.w, trainable: !spec.frozenEncoder }, { name: `enc${i}.b`, value: layer.b, trainable: !spec.frozenEncoder });
+      this.params.push(
+        { name: `enc${i}.w`, value: layer.w, trainable: !spec.frozenEncoder },
+        { name: `enc${i}.b`, value: layer.b, trainable: !spec.frozenEncoder },
+      );
       width = h;
     });
     this.featureDim = width;
@@ -118,8 +126,21 @@ export class BatchedClassifier {
       const P = tf.tidy(() => tf.variable(stack(spec.classes, width, (_rng) => protos.shift()!, headRngs)));
       const F = tf.tidy(() => tf.variable(stack(head.K, width, (_rng) => banks.shift()!, headRngs)));
       const scalar = (v: number) => tf.tidy(() => tf.variable(tf.fill([this.R, 1, 1], v)));
-      this.tv = { P, F, theta: scalar(head.thetaInit ?? 1), alpha: scalar(head.alphaInit ?? 0.5), beta: scalar(head.betaInit ?? 0.5), options };
-      for (const [name, v] of [["prototypes", P], ["feature_bank", F], ["theta", this.tv.theta], ["alpha", this.tv.alpha], ["beta", this.tv.beta]] as const) {
+      this.tv = {
+        P,
+        F,
+        theta: scalar(head.thetaInit ?? 1),
+        alpha: scalar(head.alphaInit ?? 0.5),
+        beta: scalar(head.betaInit ?? 0.5),
+        options,
+      };
+      for (const [name, v] of [
+        ["prototypes", P],
+        ["feature_bank", F],
+        ["theta", this.tv.theta],
+        ["alpha", this.tv.alpha],
+        ["beta", this.tv.beta],
+      ] as const) {
         this.params.push({ name, value: v, trainable: true });
       }
     } else {
@@ -142,7 +163,15 @@ export class BatchedClassifier {
     const f = this.features(x, xT);
     if (this.tv) {
       const t = this.tv;
-      return tverskySimilarity({ ...t.options, x: f, prototypes: t.P, features: t.F, theta: t.theta, alpha: t.alpha, beta: t.beta }) as tf.Tensor3D;
+      return tverskySimilarity({
+        ...t.options,
+        x: f,
+        prototypes: t.P,
+        features: t.F,
+        theta: t.theta,
+        alpha: t.alpha,
+        beta: t.beta,
+      }) as tf.Tensor3D;
     }
     let h = f;
     this.headDense.forEach((l, i) => {
@@ -242,7 +271,9 @@ export class BatchedClassifier {
   /** Salience f(A) = Σ_k relu(enc(x)·f_k) per example and run (Tversky heads only). */
   salience(X: Float32Array, n: number): Float32Array[] {
     const t = this.requireTversky("salience");
-    return this.mapChunks(X, n, 1, (x) => tf.sum(project({ x: this.features(x), features: t.F, threshold: t.options.threshold }).measure, -1));
+    return this.mapChunks(X, n, 1, (x) =>
+      tf.sum(project({ x: this.features(x), features: t.F, threshold: t.options.threshold }).measure, -1),
+    );
   }
 
   /** ‖enc(x)‖₂ per example and run: the size of the features the head reads (salience's baseline). */
@@ -256,7 +287,11 @@ export class BatchedClassifier {
     const D = this.spec.inputDim;
     const g = tf.tidy(() => {
       const x = tf.tile(tf.tensor3d(data.X, [1, data.nSamples, D]), [this.R, 1, 1]) as tf.Tensor3D;
-      const y = tf.tile(tf.reshape(tf.oneHot(tf.tensor1d(data.y, "int32"), this.spec.classes), [1, data.nSamples, this.spec.classes]), [this.R, 1, 1]);
+      const y = tf.tile(tf.reshape(tf.oneHot(tf.tensor1d(data.y, "int32"), this.spec.classes), [1, data.nSamples, this.spec.classes]), [
+        this.R,
+        1,
+        1,
+      ]);
       const { grads } = tf.variableGrads(() => batchedCrossEntropy(this.logits(x), y), [t.theta, t.alpha, t.beta]);
       return [grads[t.theta.name]!, grads[t.alpha.name]!, grads[t.beta.name]!].map((v) => v.dataSync());
     });
@@ -282,7 +317,8 @@ export class BatchedClassifier {
 
   /** A linear head's prototypes (§1.7 unified view): rows of Wᵀ, [p × d] row-major, run r. */
   linearPrototypes(r: number): Float32Array {
-    if (this.spec.head.kind !== "linear") throw new Error(`linearPrototypes needs a linear head; this classifier has a ${this.spec.head.kind} head`);
+    if (this.spec.head.kind !== "linear")
+      throw new Error(`linearPrototypes needs a linear head; this classifier has a ${this.spec.head.kind} head`);
     const W = this.headDense[0]!.w;
     const [, d, p] = W.shape;
     const all = W.dataSync();
@@ -322,10 +358,12 @@ export function accuracyOf(logits: Float32Array, y: Int32Array, classes: number)
 /** Rejects mismatched sizes, labels out of range and non-finite inputs with a named error. */
 export function checkExamples(d: Examples, inputDim: number, classes: number, what: string): void {
   if (!Number.isInteger(d.nSamples) || d.nSamples < 1) throw new Error(`${what}: nSamples must be a positive integer, got ${d.nSamples}`);
-  if (d.X.length !== d.nSamples * inputDim) throw new Error(`${what}: X has ${d.X.length} numbers, expected nSamples × inputDim = ${d.nSamples} × ${inputDim}`);
+  if (d.X.length !== d.nSamples * inputDim)
+    throw new Error(`${what}: X has ${d.X.length} numbers, expected nSamples × inputDim = ${d.nSamples} × ${inputDim}`);
   if (d.y.length !== d.nSamples) throw new Error(`${what}: ${d.y.length} labels for ${d.nSamples} samples`);
   for (let i = 0; i < d.X.length; i++) {
-    if (!Number.isFinite(d.X[i]!)) throw new Error(`${what}: X[${Math.floor(i / inputDim)}][${i % inputDim}] is ${d.X[i]}; inputs must be finite`);
+    if (!Number.isFinite(d.X[i]!))
+      throw new Error(`${what}: X[${Math.floor(i / inputDim)}][${i % inputDim}] is ${d.X[i]}; inputs must be finite`);
   }
   for (let i = 0; i < d.nSamples; i++) {
     if (!(d.y[i]! >= 0 && d.y[i]! < classes)) throw new Error(`${what}: label ${d.y[i]} of example ${i} is outside 0..${classes - 1}`);

@@ -18,7 +18,11 @@ const matMulConstInput = tf.customGrad(((...args: (tf.Tensor | Save)[]) => {
   save([xT]);
   return {
     value: tf.matMul(x, w),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.zerosLike(x), tf.zerosLike(xT), tf.matMul(saved[0] as tf.Tensor2D, dy as tf.Tensor2D)],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.zerosLike(x),
+      tf.zerosLike(xT),
+      tf.matMul(saved[0] as tf.Tensor2D, dy as tf.Tensor2D),
+    ],
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]);
 

@@ -42,18 +42,45 @@ const SCALARS = { theta: 1.1, alpha: 0.7, beta: 0.3 };
 /** Draws a kink-free configuration and compares the two gradients for each parameter. */
 export function gradientCheck(options: TverskyOptions, rng: Rng, o: GradCheckOptions = {}): GradCheckEntry[] {
   const ro = resolveOptions(options);
-  const n = o.n ?? 3, m = o.m ?? 2, K = o.K ?? 5, d = o.d ?? 3;
-  const h = o.h ?? 1e-3, margin = o.margin ?? 0.05, floor = o.floor ?? 0.1;
+  const n = o.n ?? 3,
+    m = o.m ?? 2,
+    K = o.K ?? 5,
+    d = o.d ?? 3;
+  const h = o.h ?? 1e-3,
+    margin = o.margin ?? 0.05,
+    floor = o.floor ?? 0.1;
   const { x, y, F } = drawKinkFree(ro, rng, n, m, K, d, margin);
   const w = Array.from(rng.normals(n * m), (v) => v / Math.sqrt(n * m));
   const loss = (xs: number[], ys: number[], Fs: number[], th: number, al: number, be: number): number =>
     tf.tidy(() => {
-      const S = tverskySimilarity({ ...ro, x: tf.tensor2d(xs, [n, d]), prototypes: tf.tensor2d(ys, [m, d]), features: tf.tensor2d(Fs, [K, d]), theta: th, alpha: al, beta: be });
+      const S = tverskySimilarity({
+        ...ro,
+        x: tf.tensor2d(xs, [n, d]),
+        prototypes: tf.tensor2d(ys, [m, d]),
+        features: tf.tensor2d(Fs, [K, d]),
+        theta: th,
+        alpha: al,
+        beta: be,
+      });
       return tf.sum(tf.mul(S, tf.tensor2d(w, [n, m]))).dataSync()[0]!;
     });
   const analytic = tf.tidy(() => {
-    const vars = [tf.tensor2d(x, [n, d]), tf.tensor2d(y, [m, d]), tf.tensor2d(F, [K, d]), tf.scalar(SCALARS.theta), tf.scalar(SCALARS.alpha), tf.scalar(SCALARS.beta)];
-    const g = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(tverskySimilarity({ ...ro, x: a[0]!, prototypes: a[1]!, features: a[2]!, theta: a[3]!, alpha: a[4]!, beta: a[5]! }), tf.tensor2d(w, [n, m]))))(vars);
+    const vars = [
+      tf.tensor2d(x, [n, d]),
+      tf.tensor2d(y, [m, d]),
+      tf.tensor2d(F, [K, d]),
+      tf.scalar(SCALARS.theta),
+      tf.scalar(SCALARS.alpha),
+      tf.scalar(SCALARS.beta),
+    ];
+    const g = tf.grads((...a: tf.Tensor[]) =>
+      tf.sum(
+        tf.mul(
+          tverskySimilarity({ ...ro, x: a[0]!, prototypes: a[1]!, features: a[2]!, theta: a[3]!, alpha: a[4]!, beta: a[5]! }),
+          tf.tensor2d(w, [n, m]),
+        ),
+      ),
+    )(vars);
     return g.map((t) => Array.from(t.dataSync()));
   });
   const base: [number[], number[], number[], number, number, number] = [x, y, F, SCALARS.theta, SCALARS.alpha, SCALARS.beta];
@@ -80,13 +107,25 @@ export function gradientCheck(options: TverskyOptions, rng: Rng, o: GradCheckOpt
 /** x [n,d], y [m,d], F [K,d] ~ N(0,1) redrawn until every kink quantity is ≥ margin away. */
 function drawKinkFree(o: ResolvedOptions, rng: Rng, n: number, m: number, K: number, d: number, margin: number) {
   for (let attempt = 0; attempt < 20000; attempt++) {
-    const x = Array.from(rng.normals(n * d)), y = Array.from(rng.normals(m * d)), F = Array.from(rng.normals(K * d));
+    const x = Array.from(rng.normals(n * d)),
+      y = Array.from(rng.normals(m * d)),
+      F = Array.from(rng.normals(K * d));
     if (kinkFree(o, x, y, F, n, m, K, d, margin)) return { x, y, F };
   }
   throw new Error(`gradientCheck: no kink-free draw for ${o.intersection}+${o.difference} in 20000 tries; lower margin or raise K`);
 }
 
-function kinkFree(o: ResolvedOptions, x: number[], y: number[], F: number[], n: number, m: number, K: number, d: number, margin: number): boolean {
+function kinkFree(
+  o: ResolvedOptions,
+  x: number[],
+  y: number[],
+  F: number[],
+  n: number,
+  m: number,
+  K: number,
+  d: number,
+  margin: number,
+): boolean {
   const norm = (v: number[], rows: number) => {
     if (!o.normalize) return v;
     const out = v.slice();
@@ -98,30 +137,36 @@ function kinkFree(o: ResolvedOptions, x: number[], y: number[], F: number[], n: 
   };
   const dots = (v: number[], rows: number) => {
     const out: number[] = [];
-    for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += v[r * d + j]! * F[k * d + j]!;
-      out.push(s);
-    }
+    for (let r = 0; r < rows; r++)
+      for (let k = 0; k < K; k++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += v[r * d + j]! * F[k * d + j]!;
+        out.push(s);
+      }
     return out;
   };
-  const A = dots(norm(x, n), n), B = dots(norm(y, m), m);
+  const A = dots(norm(x, n), n),
+    B = dots(norm(y, m), m);
   const thr = o.threshold;
   if ([...A, ...B].some((v) => Math.abs(v - thr) < margin)) return false;
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-    let Ia = 0, Ib = 0, common = 0;
-    for (let k = 0; k < K; k++) {
-      const a = A[i * K + k]!, b = B[j * K + k]!;
-      if (a > thr && b > thr) {
-        common++;
-        Ia += a;
-        Ib += b;
-        if (Math.abs(a - b) < margin) return false;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let Ia = 0,
+        Ib = 0,
+        common = 0;
+      for (let k = 0; k < K; k++) {
+        const a = A[i * K + k]!,
+          b = B[j * K + k]!;
+        if (a > thr && b > thr) {
+          common++;
+          Ia += a;
+          Ib += b;
+          if (Math.abs(a - b) < margin) return false;
+        }
       }
+      if (Math.abs(Ia - Ib) < margin) return false;
+      // gmean and softmin are only smooth (and gmean only finite) with a common feature
+      if (common === 0 && o.intersection !== "product" && o.intersection !== "mean") return false;
     }
-    if (Math.abs(Ia - Ib) < margin) return false;
-    // gmean and softmin are only smooth (and gmean only finite) with a common feature
-    if (common === 0 && o.intersection !== "product" && o.intersection !== "mean") return false;
-  }
   return true;
 }

@@ -6,8 +6,25 @@
  */
 
 // the similarity: options, reductions, terms, salience (notes §1)
-export { INTERSECTIONS, DIFFERENCES, OFFICIAL_INTERSECTIONS, OFFICIAL_DIFFERENCES, PER_FEATURE_INTERSECTIONS, PER_FEATURE_DIFFERENCES, resolveOptions, needsPerFeature } from "./options";
-export type { IntersectionReduction, DifferenceReduction, OfficialIntersection, OfficialDifference, SimilarityModel, TverskyOptions, ResolvedOptions } from "./options";
+export {
+  INTERSECTIONS,
+  DIFFERENCES,
+  OFFICIAL_INTERSECTIONS,
+  OFFICIAL_DIFFERENCES,
+  PER_FEATURE_INTERSECTIONS,
+  PER_FEATURE_DIFFERENCES,
+  resolveOptions,
+  needsPerFeature,
+} from "./options";
+export type {
+  IntersectionReduction,
+  DifferenceReduction,
+  OfficialIntersection,
+  OfficialDifference,
+  SimilarityModel,
+  TverskyOptions,
+  ResolvedOptions,
+} from "./options";
 export { tverskySimilarity, tverskyTerms, salience, project, combine, l2Normalize, checkShapes } from "./similarity";
 export type { TverskyInputs, TverskyCoefficients, TverskyTerms, Projection, Coef } from "./similarity";
 export { gradientCheck } from "./gradient-check";

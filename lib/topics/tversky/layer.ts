@@ -55,18 +55,25 @@ export class TverskyProjection extends tf.layers.Layer {
 
   constructor(args: TverskyProjectionArgs) {
     super({ name: args.name, inputShape: args.inputShape });
-    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`TverskyProjection: units must be a positive integer, got ${args.units}`);
-    if (!Number.isSafeInteger(args.seed)) throw new Error(`TverskyProjection: seed must be an integer (all randomness is seeded), got ${args.seed}`);
+    if (!Number.isInteger(args.units) || args.units < 1)
+      throw new Error(`TverskyProjection: units must be a positive integer, got ${args.units}`);
+    if (!Number.isSafeInteger(args.seed))
+      throw new Error(`TverskyProjection: seed must be an integer (all randomness is seeded), got ${args.seed}`);
     if (args.featureBankFrom === undefined) {
       if (!Number.isInteger(args.featureCount) || args.featureCount! < 1) {
-        throw new Error(`TverskyProjection: featureCount (K) must be a positive integer, got ${args.featureCount}; or pass featureBankFrom to share a bank`);
+        throw new Error(
+          `TverskyProjection: featureCount (K) must be a positive integer, got ${args.featureCount}; or pass featureBankFrom to share a bank`,
+        );
       }
     }
     if (args.featureBankFrom !== undefined && !(args.featureBankFrom instanceof TverskyProjection)) {
-      throw new Error("TverskyProjection: featureBankFrom must be a TverskyProjection layer (layers sharing a bank cannot be rebuilt one by one from a config)");
+      throw new Error(
+        "TverskyProjection: featureBankFrom must be a TverskyProjection layer (layers sharing a bank cannot be rebuilt one by one from a config)",
+      );
     }
     const init = args.init ?? "symmetric";
-    if (!(INITS as readonly string[]).includes(init)) throw new Error(`TverskyProjection: unknown init ${JSON.stringify(init)}; pick one of ${INITS.join(", ")}`);
+    if (!(INITS as readonly string[]).includes(init))
+      throw new Error(`TverskyProjection: unknown init ${JSON.stringify(init)}; pick one of ${INITS.join(", ")}`);
     this.units = args.units;
     this.featureCountArg = args.featureCount;
     this.init = init;
@@ -80,21 +87,26 @@ export class TverskyProjection extends tf.layers.Layer {
   build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const d = shape[shape.length - 1];
-    if (typeof d !== "number" || d < 1) throw new Error(`TverskyProjection ${this.name}: the last input dimension must be known, got [${shape}]`);
+    if (typeof d !== "number" || d < 1)
+      throw new Error(`TverskyProjection ${this.name}: the last input dimension must be known, got [${shape}]`);
     const rng = new Rng(this.seed);
     const zeros = tf.initializers.zeros();
     this.protoVar = this.addWeight("prototypes", [this.units, d], "float32", zeros);
-    const write = (v: LayerVariable, rows: number) => tf.tidy(() => void v.write(tf.tensor2d(initMatrix({ init: this.init, rows, cols: d, rng }), [rows, d])));
+    const write = (v: LayerVariable, rows: number) =>
+      tf.tidy(() => void v.write(tf.tensor2d(initMatrix({ init: this.init, rows, cols: d, rng }), [rows, d])));
     write(this.protoVar, this.units);
     if (this.bankOwner === undefined) {
       const K = this.featureCountArg!;
       this.bankVar = this.addWeight("feature_bank", [K, d], "float32", zeros);
       write(this.bankVar, K);
     } else if (this.bankOwner.inputDim() !== d) {
-      throw new Error(`TverskyProjection ${this.name}: shares the bank of ${this.bankOwner.name} (d = ${this.bankOwner.inputDim()}) but its input has d = ${d}`);
+      throw new Error(
+        `TverskyProjection ${this.name}: shares the bank of ${this.bankOwner.name} (d = ${this.bankOwner.inputDim()}) but its input has d = ${d}`,
+      );
     }
     const [th, al, be] = this.scalarInit;
-    const scalar = (name: string, v: number) => this.addWeight(name, [], "float32", tf.initializers.constant({ value: v }), undefined, this.trainableScalars);
+    const scalar = (name: string, v: number) =>
+      this.addWeight(name, [], "float32", tf.initializers.constant({ value: v }), undefined, this.trainableScalars);
     this.thetaVar = scalar("theta", th);
     this.alphaVar = scalar("alpha", al);
     this.betaVar = scalar("beta", be);
@@ -103,7 +115,8 @@ export class TverskyProjection extends tf.layers.Layer {
 
   /** d, once built (from the prototypes' shape). */
   inputDim(): number {
-    if (this.protoVar === undefined) throw new Error(`TverskyProjection ${this.name} is not built yet: call it on an input (or build it) first`);
+    if (this.protoVar === undefined)
+      throw new Error(`TverskyProjection ${this.name} is not built yet: call it on an input (or build it) first`);
     return this.protoVar.shape[1]!;
   }
 
@@ -116,7 +129,8 @@ export class TverskyProjection extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const d = this.inputDim();
-      if (x.shape[x.rank - 1] !== d) throw new Error(`TverskyProjection ${this.name}: input last dimension ${x.shape[x.rank - 1]} != d = ${d}`);
+      if (x.shape[x.rank - 1] !== d)
+        throw new Error(`TverskyProjection ${this.name}: input last dimension ${x.shape[x.rank - 1]} != d = ${d}`);
       // [B, T, d] (language-model use) is flattened to [B·T, d] and back, as officially
       const flat = x.rank === 2 ? x : tf.reshape(x, [-1, d]);
       const s = tverskySimilarity({
@@ -188,6 +202,7 @@ tf.serialization.registerClass(TverskyProjection);
  */
 export function linearAsPrototypes(dense: tf.layers.Layer): tf.Tensor2D {
   const kernel = dense.getWeights()[0];
-  if (kernel === undefined || kernel.rank !== 2) throw new Error(`linearAsPrototypes: ${dense.name} has no 2-D kernel; pass a tf.layers.dense layer that has been built`);
+  if (kernel === undefined || kernel.rank !== 2)
+    throw new Error(`linearAsPrototypes: ${dense.name} has no 2-D kernel; pass a tf.layers.dense layer that has been built`);
   return tf.transpose(kernel) as tf.Tensor2D;
 }

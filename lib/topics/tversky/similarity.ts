@@ -84,7 +84,8 @@ export interface TverskyCoefficients {
 /** The terms I, D(x,Π), D(Π,x)ᵀ for x [..., n, d], Π [..., m, d], Ω [..., K, d] (§1.4, §1.5). */
 export function tverskyTerms(a: TverskyInputs & TverskyOptions): TverskyTerms {
   const o = resolveOptions(a);
-  let x = a.x, y = a.prototypes;
+  let x = a.x,
+    y = a.prototypes;
   const F = a.features;
   checkShapes(x, y, F);
   if (o.normalize) {
@@ -93,7 +94,10 @@ export function tverskyTerms(a: TverskyInputs & TverskyOptions): TverskyTerms {
   }
   const X = project({ x, features: F, threshold: o.threshold });
   const Y = project({ x: y, features: F, threshold: o.threshold });
-  const wX = X.measure, wY = Y.measure, mX = X.mask, mY = Y.mask;
+  const wX = X.measure,
+    wY = Y.measure,
+    mX = X.mask,
+    mY = Y.mask;
   // common-feature sums of the official aggregate reductions: Ia = Σ_{k∈X∩Y} x·f_k, Ib = Σ y·f_k
   const Ia = tf.matMul(wX, mY, false, true);
   const Ib = tf.matMul(mX, wY, false, true);
@@ -209,7 +213,8 @@ function perFeature(wX: T, wY: T, mX: T, mY: T): PerFeature {
   const spreadX = (t: T) => tf.broadcastTo(tf.expandDims(t, r - 1), shape);
   const spreadY = (t: T) => tf.broadcastTo(tf.expandDims(t, r - 2), shape);
   const joint = tf.mul(spreadX(mX), spreadY(mY));
-  const a = spreadX(wX), b = spreadY(wY);
+  const a = spreadX(wX),
+    b = spreadY(wY);
   const absentToOne = (t: T) => tf.add(tf.mul(t, joint), tf.sub(1, joint));
   return {
     a,
@@ -223,7 +228,11 @@ function perFeature(wX: T, wY: T, mX: T, mY: T): PerFeature {
 
 /** Shapes: x [..., n, d], y [..., m, d], F [..., K, d], same rank (2, or 3 with equal run counts). */
 export function checkShapes(x: T, y: T, F: T): void {
-  const names: [string, T][] = [["x", x], ["y", y], ["F (feature bank)", F]];
+  const names: [string, T][] = [
+    ["x", x],
+    ["y", y],
+    ["F (feature bank)", F],
+  ];
   for (const [name, t] of names) {
     if (t.rank !== 2 && t.rank !== 3) throw new Error(`Tversky similarity: ${name} must be [n, d] or [runs, n, d], got shape [${t.shape}]`);
     if (t.dtype !== "float32") throw new Error(`Tversky similarity: ${name} must be float32, got ${t.dtype}`);
@@ -233,7 +242,9 @@ export function checkShapes(x: T, y: T, F: T): void {
   }
   const d = x.shape[x.rank - 1];
   if (y.shape[y.rank - 1] !== d || F.shape[F.rank - 1] !== d) {
-    throw new Error(`Tversky similarity: last dimensions differ (x ${x.shape}, y ${y.shape}, F ${F.shape}); all must be the embedding size d`);
+    throw new Error(
+      `Tversky similarity: last dimensions differ (x ${x.shape}, y ${y.shape}, F ${F.shape}); all must be the embedding size d`,
+    );
   }
   if (x.rank === 3 && (y.shape[0] !== x.shape[0] || F.shape[0] !== x.shape[0])) {
     throw new Error(`Tversky similarity: run counts differ (x ${x.shape[0]}, y ${y.shape[0]}, F ${F.shape[0]})`);

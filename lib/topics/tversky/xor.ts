@@ -15,7 +15,12 @@ import { l2Normalize, tverskySimilarity } from "./similarity";
 import type { DifferenceReduction, IntersectionReduction } from "./options";
 
 /** The four XOR points and their labels x₁ xor x₂. */
-export const XOR_X: readonly (readonly [number, number])[] = [[0, 0], [0, 1], [1, 0], [1, 1]];
+export const XOR_X: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+];
 export const XOR_Y: readonly number[] = [0, 1, 1, 0];
 
 /** One run of the grid: its factors and the seed of its initialisation. */
@@ -71,7 +76,8 @@ export function trainXorBatch(cfg: XorTraining, runs: readonly XorRun[], options
   for (const r of runs) {
     if (!Number.isInteger(r.K) || r.K < 1) throw new Error(`XOR run: K must be a positive integer, got ${r.K}`);
   }
-  if (!Number.isInteger(cfg.steps) || cfg.steps < 0) throw new Error(`XOR training: steps must be a non-negative integer, got ${cfg.steps}`);
+  if (!Number.isInteger(cfg.steps) || cfg.steps < 0)
+    throw new Error(`XOR training: steps must be a non-negative integer, got ${cfg.steps}`);
   const R = runs.length;
   const Kmax = Math.max(...runs.map((r) => r.K));
   const F0 = new Float32Array(R * Kmax * 2);
@@ -102,7 +108,10 @@ export function trainXorBatch(cfg: XorTraining, runs: readonly XorRun[], options
     X: tf.tensor3d(X, [R, 4, 2]),
     fmask: tf.tensor3d(fmask, [R, Kmax, 1]),
     nflag: tf.tensor3d(nflag, [R, 1, 1]),
-    onehot: tf.tensor3d(XOR_Y.flatMap((y) => (y === 0 ? [1, 0] : [0, 1])), [1, 4, 2]),
+    onehot: tf.tensor3d(
+      XOR_Y.flatMap((y) => (y === 0 ? [1, 0] : [0, 1])),
+      [1, 4, 2],
+    ),
   };
   const opts = { intersection: cfg.intersection, difference: cfg.difference, gmeanEps: cfg.gmeanEps ?? 0 };
   const logits = (): tf.Tensor3D => {
@@ -130,15 +139,27 @@ export function trainXorBatch(cfg: XorTraining, runs: readonly XorRun[], options
       let correct = 0;
       let allFinite = true;
       for (let i = 0; i < 4; i++) {
-        const l0 = L[r * 8 + 2 * i]!, l1 = L[r * 8 + 2 * i + 1]!;
+        const l0 = L[r * 8 + 2 * i]!,
+          l1 = L[r * 8 + 2 * i + 1]!;
         if (!Number.isFinite(l0) || !Number.isFinite(l1)) allFinite = false;
         const pred = l1 > l0 ? 1 : l0 > l1 ? 0 : -1;
         if (pred === XOR_Y[i]) correct++;
       }
       const accuracy = allFinite ? correct / 4 : 0;
-      const result: XorRunResult = { ...run, converged: accuracy === 1, accuracy, finite: finite[r]!, theta: th![r]!, alpha: al![r]!, beta: be![r]! };
+      const result: XorRunResult = {
+        ...run,
+        converged: accuracy === 1,
+        accuracy,
+        finite: finite[r]!,
+        theta: th![r]!,
+        alpha: al![r]!,
+        beta: be![r]!,
+      };
       if (Fw && Pw) {
-        result.weights = { F: Array.from(Fw.subarray(r * Kmax * 2, r * Kmax * 2 + run.K * 2)), P: Array.from(Pw.subarray(r * 4, r * 4 + 4)) };
+        result.weights = {
+          F: Array.from(Fw.subarray(r * Kmax * 2, r * Kmax * 2 + run.K * 2)),
+          P: Array.from(Pw.subarray(r * 4, r * 4 + 4)),
+        };
       }
       return result;
     });
@@ -184,9 +205,15 @@ export function trainXorLinearBatch(seeds: readonly number[], o: { lr: number; s
   seeds.forEach((s, r) => W0.set(new Rng(s).uniforms(4, -1, 1), r * 4));
   const W = tf.tidy(() => tf.variable(tf.tensor3d(W0, [R, 2, 2])));
   const b = tf.tidy(() => tf.variable(tf.zeros([R, 1, 2])));
-  const X = tf.tensor3d(XOR_X.flatMap((p) => [...p]), [1, 4, 2]);
+  const X = tf.tensor3d(
+    XOR_X.flatMap((p) => [...p]),
+    [1, 4, 2],
+  );
   const Xr = tf.tile(X, [R, 1, 1]) as tf.Tensor3D;
-  const onehot = tf.tensor3d(XOR_Y.flatMap((y) => (y === 0 ? [1, 0] : [0, 1])), [1, 4, 2]);
+  const onehot = tf.tensor3d(
+    XOR_Y.flatMap((y) => (y === 0 ? [1, 0] : [0, 1])),
+    [1, 4, 2],
+  );
   const adam = new Adam([W, b], { lr: o.lr, arithmetic: "reciprocal" });
   const logits = () => tf.add(tf.matMul(Xr, W), b) as tf.Tensor3D;
   try {
@@ -201,7 +228,8 @@ export function trainXorLinearBatch(seeds: readonly number[], o: { lr: number; s
     return seeds.map((_, r) => {
       let correct = 0;
       for (let i = 0; i < 4; i++) {
-        const l0 = v[r * 8 + 2 * i]!, l1 = v[r * 8 + 2 * i + 1]!;
+        const l0 = v[r * 8 + 2 * i]!,
+          l1 = v[r * 8 + 2 * i + 1]!;
         if ((l1 > l0 ? 1 : l0 > l1 ? 0 : -1) === XOR_Y[i]) correct++;
       }
       return correct / 4;

@@ -9,9 +9,35 @@ import * as assert from "node:assert/strict";
 import type { MeanCI } from "../../../lib/core/stats";
 import { fitScaling, type LearningCurve, type PaperRunsResult } from "../../../lib/topics/classifiers";
 import {
-  check1, check2, check3, check4, claim5, claim6, claim7, claim8, claim9, claim10, claim11, claim12, check13, check14, claim15,
-  claimP1, claimP2, claimP3, elasticityWithSe, printedTolerance, PROTOTYPE_MSTAR, PROTOTYPE_FIXTURES, PROTOTYPE_DIAGNOSTICS, PROTOTYPE_ESTIMATION,
-  type BayesRow, type DiagnosticsResult, type EstimatorsResult, type EstimationRun, type SmallNResult,
+  check1,
+  check2,
+  check3,
+  check4,
+  claim5,
+  claim6,
+  claim7,
+  claim8,
+  claim9,
+  claim10,
+  claim11,
+  claim12,
+  check13,
+  check14,
+  claim15,
+  claimP1,
+  claimP2,
+  claimP3,
+  elasticityWithSe,
+  printedTolerance,
+  PROTOTYPE_MSTAR,
+  PROTOTYPE_FIXTURES,
+  PROTOTYPE_DIAGNOSTICS,
+  PROTOTYPE_ESTIMATION,
+  type BayesRow,
+  type DiagnosticsResult,
+  type EstimatorsResult,
+  type EstimationRun,
+  type SmallNResult,
 } from "../../../lib/studies/gen-vs-disc";
 
 // ---------------------------------------------------------------------------------------------
@@ -30,22 +56,49 @@ function curve(dataset: string, mGrid: number[], means: Record<string, number[]>
 /** Curves that agree with every prototype value and verdict of claims 8-12. */
 function goodCurves(): Record<string, LearningCurve> {
   return {
-    iris: curve("iris", [6, 30, 105], {
-      "NB pooled": [0.098, 0.052, 0.042], "NB per-class": [0.501, 0.067, 0.046],
-      "LR C=1": [0.37, 0.175, 0.08], "LR C=10": [0.231, 0.092, 0.044], "LR C=1000": [0.194, 0.056, 0.032],
-    }, { 6: 0.015 }),
+    iris: curve(
+      "iris",
+      [6, 30, 105],
+      {
+        "NB pooled": [0.098, 0.052, 0.042],
+        "NB per-class": [0.501, 0.067, 0.046],
+        "LR C=1": [0.37, 0.175, 0.08],
+        "LR C=10": [0.231, 0.092, 0.044],
+        "LR C=1000": [0.194, 0.056, 0.032],
+      },
+      { 6: 0.015 },
+    ),
     wine_data: curve("wine_data", [6, 30, 60, 90, 124], {
-      "NB pooled": [0.173, 0.043, 0.039, 0.04, 0.038], "NB per-class": [0.54, 0.067, 0.03, 0.028, 0.025],
-      "LR C=1": [0.226, 0.052, 0.028, 0.023, 0.018], "LR C=10": [0.158, 0.04, 0.03, 0.022, 0.018], "LR C=1000": [0.147, 0.042, 0.035, 0.029, 0.026],
+      "NB pooled": [0.173, 0.043, 0.039, 0.04, 0.038],
+      "NB per-class": [0.54, 0.067, 0.03, 0.028, 0.025],
+      "LR C=1": [0.226, 0.052, 0.028, 0.023, 0.018],
+      "LR C=10": [0.158, 0.04, 0.03, 0.022, 0.018],
+      "LR C=1000": [0.147, 0.042, 0.035, 0.029, 0.026],
     }),
-    breast_cancer: curve("breast_cancer", [4, 30, 50, 100, 200, 398], {
-      "NB pooled": [0.189, 0.068, 0.064, 0.063, 0.06, 0.057], "NB per-class": [0.433, 0.072, 0.065, 0.061, 0.063, 0.062],
-      "LR C=1": [0.192, 0.069, 0.062, 0.046, 0.041, 0.033], "LR C=10": [0.198, 0.06, 0.044, 0.034, 0.027, 0.023], "LR C=1000": [0.2, 0.061, 0.05, 0.048, 0.039, 0.035],
-    }, { 398: 0.003 }),
-    digits: curve("digits", [20, 75, 300, 750, 1257], {
-      "NB pooled": [0.406, 0.176, 0.113, 0.108, 0.104], "NB per-class": [0.646, 0.371, 0.194, 0.186, 0.188],
-      "LR C=1": [0.401, 0.146, 0.063, 0.038, 0.035], "LR C=10": [0.35, 0.137, 0.06, 0.035, 0.033], "LR C=1000": [0.339, 0.139, 0.061, 0.04, 0.038],
-    }, { 20: 0.015, 1257: 0.003 }),
+    breast_cancer: curve(
+      "breast_cancer",
+      [4, 30, 50, 100, 200, 398],
+      {
+        "NB pooled": [0.189, 0.068, 0.064, 0.063, 0.06, 0.057],
+        "NB per-class": [0.433, 0.072, 0.065, 0.061, 0.063, 0.062],
+        "LR C=1": [0.192, 0.069, 0.062, 0.046, 0.041, 0.033],
+        "LR C=10": [0.198, 0.06, 0.044, 0.034, 0.027, 0.023],
+        "LR C=1000": [0.2, 0.061, 0.05, 0.048, 0.039, 0.035],
+      },
+      { 398: 0.003 },
+    ),
+    digits: curve(
+      "digits",
+      [20, 75, 300, 750, 1257],
+      {
+        "NB pooled": [0.406, 0.176, 0.113, 0.108, 0.104],
+        "NB per-class": [0.646, 0.371, 0.194, 0.186, 0.188],
+        "LR C=1": [0.401, 0.146, 0.063, 0.038, 0.035],
+        "LR C=10": [0.35, 0.137, 0.06, 0.035, 0.033],
+        "LR C=1000": [0.339, 0.139, 0.061, 0.04, 0.038],
+      },
+      { 20: 0.015, 1257: 0.003 },
+    ),
   };
 }
 
@@ -61,8 +114,26 @@ function withMean(dataset: string, model: string, m: number, mean: number): Reco
 
 /** A small-n result with m* and bootstrap sd per model. */
 function smallN(K: number, n: number, step: number, mStar: { NB: number; LR: number }, sd: { NB: number; LR: number }): SmallNResult {
-  const spread = (model: "NB" | "LR") => ({ mStar: mStar[model], sd: sd[model], lo: mStar[model] - 2 * sd[model], hi: mStar[model] + 2 * sd[model], resamples: 1000, censored: 0 });
-  return { n, K, bayes: 0, step, repeats: K === 2 ? 20 : 10, mStar: { ...mStar }, curve: {}, work: {}, overshoot: 10, spread: { NB: spread("NB"), LR: spread("LR") } };
+  const spread = (model: "NB" | "LR") => ({
+    mStar: mStar[model],
+    sd: sd[model],
+    lo: mStar[model] - 2 * sd[model],
+    hi: mStar[model] + 2 * sd[model],
+    resamples: 1000,
+    censored: 0,
+  });
+  return {
+    n,
+    K,
+    bayes: 0,
+    step,
+    repeats: K === 2 ? 20 : 10,
+    mStar: { ...mStar },
+    curve: {},
+    work: {},
+    overshoot: 10,
+    spread: { NB: spread("NB"), LR: spread("LR") },
+  };
 }
 
 const STEP: Record<number, number> = { 10: 3, 20: 3, 40: 4, 80: 5, 160: 6, 320: 6, 640: 7 };
@@ -74,7 +145,7 @@ function goodSmall(change?: { K: number; n: number; NB?: number; LR?: number }):
     results: Object.entries(PROTOTYPE_MSTAR[K]!).map(([ns, v]) => {
       const n = Number(ns);
       const edit: { NB?: number; LR?: number } = change && change.K === K && change.n === n ? change : {};
-      return smallN(K, n, STEP[n]!, { NB: edit.NB ?? v["NB"]!, LR: edit.LR ?? v["LR"]! }, { NB: 2, LR: 8 });
+      return smallN(K, n, STEP[n]!, { NB: edit.NB ?? v.NB!, LR: edit.LR ?? v.LR! }, { NB: 2, LR: 8 });
     }),
   }));
 }
@@ -88,7 +159,17 @@ const jitter = (base: number, rel = 0.05) => [1 - rel, 1 - rel / 2, 1, 1 + rel /
 
 /** K = 2 (4 n), K = 3 (3 n), K = 5 (2 n): LR ∝ n, NB flat. `nb`/`lr` override the m* of a K as a function of n. */
 function goodGrid(o: { nb?: (K: number, n: number) => number; lr?: (K: number, n: number) => number } = {}): PaperRunsResult[] {
-  const cells = [[2, 100], [2, 200], [2, 400], [2, 1000], [3, 100], [3, 200], [3, 400], [5, 100], [5, 200]] as const;
+  const cells = [
+    [2, 100],
+    [2, 200],
+    [2, 400],
+    [2, 1000],
+    [3, 100],
+    [3, 200],
+    [3, 400],
+    [5, 100],
+    [5, 200],
+  ] as const;
   return cells.map(([K, n]) => cell(K, n, jitter(o.nb ? o.nb(K, n) : 10 + K), jitter(o.lr ? o.lr(K, n) : (K === 2 ? 1 : K) * n)));
 }
 
@@ -99,10 +180,19 @@ const verdictOf = (r: { verdict: string }) => r.verdict;
 
 function goodEstimators(): EstimatorsResult {
   return {
-    linear: [{ label: "random", maxRelDiff: 2e-15, mismatches: 0, ties: 0, samples: 2000 }, { label: "digits", maxRelDiff: 9e-15, mismatches: 0, ties: 0, samples: 1797 }],
+    linear: [
+      { label: "random", maxRelDiff: 2e-15, mismatches: 0, ties: 0, samples: 2000 },
+      { label: "digits", maxRelDiff: 9e-15, mismatches: 0, ties: 0, samples: 1797 },
+    ],
     fixtures: Object.entries(PROTOTYPE_FIXTURES).map(([dataset, f]) => ({
-      dataset, objectiveTight: f.objective * (1 + 1e-8), tightStatus: "ftol", objectiveDefault: f.objective * (1 + 1e-5), wNorm: 1,
-      lrTrainErr: f.lrErr, nbTrainErr: f.nbErr, nbPerClassTrainErr: f.nbPcErr,
+      dataset,
+      objectiveTight: f.objective * (1 + 1e-8),
+      tightStatus: "ftol",
+      objectiveDefault: f.objective * (1 + 1e-5),
+      wNorm: 1,
+      lrTrainErr: f.lrErr,
+      nbTrainErr: f.nbErr,
+      nbPerClassTrainErr: f.nbPcErr,
     })),
   };
 }
@@ -152,10 +242,10 @@ test("claim 5: slope of m*_LR (headline) and values (supporting) against the pro
   assert.equal(claim5(goodSmall({ K: 2, n: 640, LR: 400 })).verdict, "not reproduced");
   // all three shifted by the same 60: slope unchanged, values off by 7 SE
   const shifted = goodSmall();
-  for (const r of shifted[0]!.results) if (r.n >= 160) r.mStar["LR"] = r.mStar["LR"]! + 60;
+  for (const r of shifted[0]!.results) if (r.n >= 160) r.mStar.LR = r.mStar.LR! + 60;
   assert.equal(claim5(shifted).verdict, "partly");
   // a cell that never crossed: NaN m*, not reproduced
-  assert.equal(claim5(goodSmall({ K: 2, n: 320, LR: NaN })).verdict, "not reproduced");
+  assert.equal(claim5(goodSmall({ K: 2, n: 320, LR: Number.NaN })).verdict, "not reproduced");
 });
 
 test("claim 6: m*_NB per n within max(step, 3·√2·sd) of the prototype", () => {
@@ -220,7 +310,11 @@ test("claim 11: win / tie / loss verdicts (headline) and values (supporting)", (
 test("claim 12: per-class NB worse at small m, not better at the end (headline); values (supporting)", () => {
   assert.equal(claim12(goodCurves()).verdict, "reproduced");
   assert.equal(claim12(withMean("digits", "NB per-class", 20, 0.41)).verdict, "not reproduced");
-  assert.equal(claim12(withMean("digits", "NB per-class", 1257, 0.09)).verdict, "not reproduced", "per-class significantly better at the end");
+  assert.equal(
+    claim12(withMean("digits", "NB per-class", 1257, 0.09)).verdict,
+    "not reproduced",
+    "per-class significantly better at the end",
+  );
   assert.equal(claim12(withMean("iris", "NB per-class", 6, 0.4)).verdict, "partly");
   // the committed full run's iris value 0.458 (100 repeats, half-width ≈ 0.03) is within 3 SE of 0.501 ± 0.031
   const c = goodCurves();
@@ -235,7 +329,10 @@ function goodDiagnostics(): DiagnosticsResult {
   const num = (v: (string | null)[]) => v.map((s) => (s === null ? 20 : Number(s)));
   return {
     diag: [],
-    percentiles: Object.entries(PROTOTYPE_DIAGNOSTICS).map(([dataset, p]) => ({ dataset: dataset as "iris", p: { sigma2: num(p.sigma2), beta: num(p.beta), alpha: num(p.alpha) } })),
+    percentiles: Object.entries(PROTOTYPE_DIAGNOSTICS).map(([dataset, p]) => ({
+      dataset: dataset as "iris",
+      p: { sigma2: num(p.sigma2), beta: num(p.beta), alpha: num(p.alpha) },
+    })),
     identityErr: 2e-15,
     breastCancer: { beta: [1.18932, 1.18928, 1.18931, 1.1893], delta2over2n: 1.1893 },
   };
@@ -262,7 +359,11 @@ test("check 14: percentiles to their printed precision", () => {
 
 function estimation(medians: number[], spread = 4): EstimationRun {
   const ns = Object.keys(PROTOTYPE_ESTIMATION).map(Number);
-  const rows = ns.map((n, i) => ({ n, median: medians[i]!, totals: [medians[i]! - spread, medians[i]!, medians[i]!, medians[i]! + spread] }));
+  const rows = ns.map((n, i) => ({
+    n,
+    median: medians[i]!,
+    totals: [medians[i]! - spread, medians[i]!, medians[i]!, medians[i]! + spread],
+  }));
   return { rows, fits: fitScaling({ n: ns, m: medians }) };
 }
 
@@ -298,7 +399,7 @@ test("P1: elasticity of m*_LR in [0.7, 1.3] for K with ≥ 3 n; no verdict on tw
 
 test("P1/P3: a run that never crossed is left out and the note says so", () => {
   const grid = goodGrid();
-  grid[1]!.mStar["LR"]![2] = null;
+  grid[1]!.mStar.LR![2] = null;
   const rec = claimP1(grid);
   assert.match(rec.note, /K=2 n=200: 1 of 5 LR runs never crossed/);
   assert.match(claimP3(grid).note, /K=2 n=200: 1 of 5 LR runs never crossed/);
@@ -317,10 +418,36 @@ test("P3: mean m*_LR ≥ 4 mean m*_NB at every cell", () => {
 });
 
 test("every claim record carries its kind and basis; headlines are single-basis", () => {
-  const recs = [claim5(goodSmall()), claim6(goodSmall()), claim7(goodSmall()), claim8(goodCurves()), claim9(goodCurves()), claim10(goodCurves()), claim11(goodCurves()), claim12(goodCurves()), claim15(estimation(Object.values(PROTOTYPE_ESTIMATION))), claimP1(goodGrid()), claimP2(goodGrid()), claimP3(goodGrid())];
-  assert.deepEqual(recs.map((r) => `${r.id}:${r.kind}:${r.basis}`), [
-    "5:claim:prototype", "6:claim:prototype", "7:claim:design", "8:claim:design", "9:claim:design", "10:claim:prototype", "11:claim:prototype", "12:claim:design",
-    "15:claim:design", "P1:claim:design", "P2:claim:design", "P3:claim:design",
-  ]);
+  const recs = [
+    claim5(goodSmall()),
+    claim6(goodSmall()),
+    claim7(goodSmall()),
+    claim8(goodCurves()),
+    claim9(goodCurves()),
+    claim10(goodCurves()),
+    claim11(goodCurves()),
+    claim12(goodCurves()),
+    claim15(estimation(Object.values(PROTOTYPE_ESTIMATION))),
+    claimP1(goodGrid()),
+    claimP2(goodGrid()),
+    claimP3(goodGrid()),
+  ];
+  assert.deepEqual(
+    recs.map((r) => `${r.id}:${r.kind}:${r.basis}`),
+    [
+      "5:claim:prototype",
+      "6:claim:prototype",
+      "7:claim:design",
+      "8:claim:design",
+      "9:claim:design",
+      "10:claim:prototype",
+      "11:claim:prototype",
+      "12:claim:design",
+      "15:claim:design",
+      "P1:claim:design",
+      "P2:claim:design",
+      "P3:claim:design",
+    ],
+  );
   assert.ok(recs.every((r) => verdictOf(r) === "reproduced"));
 });

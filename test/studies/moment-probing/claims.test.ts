@@ -18,7 +18,17 @@ function units(overrides: Partial<UnitResults> = {}): UnitResults {
       { label: "paper", formula: 2883, layer: 2883, expected: 2883 },
       { label: "h128", formula: 147, layer: 147, expected: 147 },
     ],
-    u2: { lpLayer: 769_000, mpLayer: 4_047_146, mpFormula: 4_047_146, mpClassifiersLayer: 3_653_000, mpClassifiersFormula: 3_653_000, psrpLayer: 36_864, psrpFormula: 36_864, psrp12: 442_368, vitBBackbone: 85_798_656 },
+    u2: {
+      lpLayer: 769_000,
+      mpLayer: 4_047_146,
+      mpFormula: 4_047_146,
+      mpClassifiersLayer: 3_653_000,
+      mpClassifiersFormula: 3_653_000,
+      psrpLayer: 36_864,
+      psrpFormula: 36_864,
+      psrp12: 442_368,
+      vitBBackbone: 85_798_656,
+    },
     u3: { transposeErr: 0, symmetryErr: 0, minEig: 0.1 },
     u4: { maxNormDeviation: 1e-7, zeroColumnMax: 0 },
     u5: { scalarGrandMean: 1e-8, scalarChannelMeanMax: 0.8, channelChannelMeanMax: 1e-7 },
@@ -40,10 +50,22 @@ test("U2: the README counts reproduce from exact layer counts; a wrong count fai
 
 test("U1, U3-U9 are sanity checks that hold for a correct implementation and fail otherwise", () => {
   const ok = C.unitChecks(units());
-  assert.deepEqual(ok.map((r) => r.id), ["U1", "U3", "U4", "U5", "U6", "U7", "U8", "U9"]);
+  assert.deepEqual(
+    ok.map((r) => r.id),
+    ["U1", "U3", "U4", "U5", "U6", "U7", "U8", "U9"],
+  );
   assert.ok(ok.every((r) => r.kind === "check" && r.verdict === "holds"));
-  const bad = C.unitChecks(units({ u5: { scalarGrandMean: 1e-8, scalarChannelMeanMax: 0.01, channelChannelMeanMax: 1e-7 }, u8: { blockMaxDiff: 1e-7 }, u9: { x: [0], value: [0.01] } }));
-  assert.deepEqual(bad.filter((r) => r.verdict === "fails").map((r) => r.id), ["U5", "U8", "U9"]);
+  const bad = C.unitChecks(
+    units({
+      u5: { scalarGrandMean: 1e-8, scalarChannelMeanMax: 0.01, channelChannelMeanMax: 1e-7 },
+      u8: { blockMaxDiff: 1e-7 },
+      u9: { x: [0], value: [0.01] },
+    }),
+  );
+  assert.deepEqual(
+    bad.filter((r) => r.verdict === "fails").map((r) => r.id),
+    ["U5", "U8", "U9"],
+  );
 });
 
 test("S0: LP at chance holds for 1/4 and fails for a leak", () => {
@@ -73,22 +95,39 @@ function s2(mpAt: (N: number, a: number) => number, lp = 0.25): C.S2Setting[] {
     label: `N=${N} α=${alpha}`,
     N,
     alpha,
-    acc: { bayes: around(Math.min(1, cov + 0.01)), lp: around(lp), fullcov: around(cov), moment2: around(cov), mhc3rand: around(cov - 0.1), mp: around(mpAt(N, alpha)) },
+    acc: {
+      bayes: around(Math.min(1, cov + 0.01)),
+      lp: around(lp),
+      fullcov: around(cov),
+      moment2: around(cov),
+      mhc3rand: around(cov - 0.1),
+      mp: around(mpAt(N, alpha)),
+    },
   }));
 }
 
 test("S2: monotone rise decides; the method ordering is supporting", () => {
-  const good = (N: number, a: number) => (({ "16,0.3": 0.6, "16,0.5": 0.89, "32,0.3": 0.79, "32,0.5": 0.98 }) as Record<string, number>)[`${N},${a}`]!;
+  const good = (N: number, a: number) =>
+    (({ "16,0.3": 0.6, "16,0.5": 0.89, "32,0.3": 0.79, "32,0.5": 0.98 }) as Record<string, number>)[`${N},${a}`]!;
   assert.equal(verdict(C.claimS2({ settings: s2(good) })), "reproduced");
   // MP falls from N=16 to N=32 at α = 0.3: the rise fails
-  const flat = (N: number, a: number) => (({ "16,0.3": 0.85, "16,0.5": 0.89, "32,0.3": 0.7, "32,0.5": 0.98 }) as Record<string, number>)[`${N},${a}`]!;
+  const flat = (N: number, a: number) =>
+    (({ "16,0.3": 0.85, "16,0.5": 0.89, "32,0.3": 0.7, "32,0.5": 0.98 }) as Record<string, number>)[`${N},${a}`]!;
   assert.equal(verdict(C.claimS2({ settings: s2(flat) })), "not reproduced");
   // MHC³-rand − LP is only 0.1 somewhere: a supporting ordering fails
   assert.equal(verdict(C.claimS2({ settings: s2(good, 0.45) })), "partly");
 });
 
 test("S3: the fixed-projection leak decides; the learned head and LP are supporting", () => {
-  const base = { lp: around(0.95), mp: around(0.94), randChannel: around(0.24), randScalar: around(0.42), learnedScalar: around(0.9), learnedChannel: around(0.65), learnedChannelNoLN: around(0.25) };
+  const base = {
+    lp: around(0.95),
+    mp: around(0.94),
+    randChannel: around(0.24),
+    randScalar: around(0.42),
+    learnedScalar: around(0.9),
+    learnedChannel: around(0.65),
+    learnedChannelNoLN: around(0.25),
+  };
   assert.equal(verdict(C.claimS3(base)), "reproduced");
   assert.match(C.claimS3(base).note, /finding: a learned projection/);
   assert.equal(verdict(C.claimS3({ ...base, randChannel: around(0.4) })), "not reproduced");
@@ -96,7 +135,14 @@ test("S3: the fixed-projection leak decides; the learned head and LP are support
 });
 
 test("S4: the blind spot decides; full covariance and within-head maps are supporting", () => {
-  const base = { projI: around(0.26), projLearned: around(0.9), within: around(0.8), fullcov: around(0.93), fixedProjI: around(0.27), fixedWithin: around(0.75) };
+  const base = {
+    projI: around(0.26),
+    projLearned: around(0.9),
+    within: around(0.8),
+    fullcov: around(0.93),
+    fixedProjI: around(0.27),
+    fixedWithin: around(0.75),
+  };
   assert.equal(verdict(C.claimS4(base)), "reproduced");
   assert.equal(verdict(C.claimS4({ ...base, projI: around(0.6) })), "not reproduced");
   assert.equal(verdict(C.claimS4({ ...base, within: around(0.56) })), "partly");
@@ -115,7 +161,11 @@ test("D1: MP ≥ 0.85 decides; LP near chance is supporting", () => {
 });
 
 test("D2: MP − LP ≥ 0.1 decides; the LP level and the prototype values are supporting", () => {
-  const act = (lp20: number, mp: number) => ({ activation: "tanh", lp: { 5: around(0.47), 20: around(lp20), 100: around(0.81) }, mp: around(mp) });
+  const act = (lp20: number, mp: number) => ({
+    activation: "tanh",
+    lp: { 5: around(0.47), 20: around(lp20), 100: around(0.81) },
+    mp: around(mp),
+  });
   assert.equal(verdict(C.claimD2({ k: 20, lpLinear: around(0.2), activations: [act(0.72, 0.9)] })), "reproduced");
   assert.equal(verdict(C.claimD2({ k: 20, lpLinear: around(0.2), activations: [act(0.72, 0.75)] })), "not reproduced");
   // LP at k = 20 far from the prototype's 0.72 (beyond 2·sd·√(1 + 1/n) ≈ 0.02) but MP still 0.2 above it
@@ -123,8 +173,14 @@ test("D2: MP − LP ≥ 0.1 decides; the LP level and the prototype values are s
 });
 
 test("D3: mean + cov equivalent to cov within ±0.02", () => {
-  assert.equal(verdict(C.claimD3({ cells: [{ activation: "linear", k: 20, meancov: around(0.9), fullcov: around(0.9).map((x) => x + 0.002) }] })), "reproduced");
-  assert.equal(verdict(C.claimD3({ cells: [{ activation: "linear", k: 20, meancov: around(0.95), fullcov: around(0.9) }] })), "not reproduced");
+  assert.equal(
+    verdict(C.claimD3({ cells: [{ activation: "linear", k: 20, meancov: around(0.9), fullcov: around(0.9).map((x) => x + 0.002) }] })),
+    "reproduced",
+  );
+  assert.equal(
+    verdict(C.claimD3({ cells: [{ activation: "linear", k: 20, meancov: around(0.95), fullcov: around(0.9) }] })),
+    "not reproduced",
+  );
 });
 
 test("P1: MP > LP decides; MP+ not worse than MP is supporting", () => {

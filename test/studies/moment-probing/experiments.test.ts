@@ -30,9 +30,15 @@ test("SyntheticRunner: every candidate is scored once per generator (base MP hea
   const v = r.values(g, [0, 1], "learned:mp");
   assert.equal(v.length, 2);
   const lr = r.selections.filter((s) => s.method === "learned:mp");
-  assert.deepEqual(lr.map((s) => s.candidate), P.lrs);
+  assert.deepEqual(
+    lr.map((s) => s.candidate),
+    P.lrs,
+  );
   assert.ok(P.lrs.includes(lr[0]!.chosen));
-  assert.deepEqual(r.rows.filter((x) => x.method === "learned:mp").map((x) => x.lr), [lr[0]!.chosen, lr[0]!.chosen]);
+  assert.deepEqual(
+    r.rows.filter((x) => x.method === "learned:mp").map((x) => x.lr),
+    [lr[0]!.chosen, lr[0]!.chosen],
+  );
   // another variant on the same generator reuses the base head's choice
   r.values(g, [0], "learned:first-only");
   assert.equal(r.selections.filter((s) => s.hyperparameter === "lr").length, P.lrs.length);
@@ -57,12 +63,24 @@ test("runDigitsRandom: one row per (activation, k, method, seed) with disjoint, 
   await initTf();
   const digits = loadDigits();
   const res = runDigitsRandom(digits, {
-    activations: ["linear"], ks: [2], learnedKs: [2], seeds: [0, 1],
-    recipe: { epochs: 1, batchSize: 32, weightDecay: 0.05, warmupEpochs: 0 }, lrs: [1e-2], lpRidges: [1e-2, 1e-1],
-    valPerClass: 3, selectionSeed: 0, mpHidden: 32, mpHeads: 4, randHidden: 16,
+    activations: ["linear"],
+    ks: [2],
+    learnedKs: [2],
+    seeds: [0, 1],
+    recipe: { epochs: 1, batchSize: 32, weightDecay: 0.05, warmupEpochs: 0 },
+    lrs: [1e-2],
+    lpRidges: [1e-2, 1e-1],
+    valPerClass: 3,
+    selectionSeed: 0,
+    mpHidden: 32,
+    mpHeads: 4,
+    randHidden: 16,
   });
   assert.equal(res.rows.length, 2 * 5);
   // test images: everything but 2 training and 3 validation images per class
   assert.ok(res.rows.every((r) => r.nTest === digits.nSamples - 10 * (2 + 3)));
-  assert.deepEqual(res.selections.map((s) => `${s.method}:${s.candidate}`), ["lp:0.01", "lp:0.1", "mp:0.01"]);
+  assert.deepEqual(
+    res.selections.map((s) => `${s.method}:${s.candidate}`),
+    ["lp:0.01", "lp:0.1", "mp:0.01"],
+  );
 });

@@ -6,10 +6,42 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ClaimRecord } from "../../../lib/core/claims";
 import {
-  CALIBRATION_NOTES, CALIBRATION_VARIANTS, GPT2, HAND_EXPECTED, TEST_VECTOR_LOGITS, TWO_SAMPLE_LEVEL, XOR_CONVERGENCE,
-  check15gpt2, check4, claim1, claim10, claim11, claim12, claim13, claim14, claim15, claim16, claim17, claim2, claim3, claim5, claim5c, claim5g, claim5m,
-  claim6, claim7, claim8, claim9, powerNote,
-  type CalibrationVariant, type CountRow, type DigitsResults, type GridMarginals, type GridRow, type HeadResult, type SalienceStats,
+  CALIBRATION_NOTES,
+  CALIBRATION_VARIANTS,
+  GPT2,
+  HAND_EXPECTED,
+  TEST_VECTOR_LOGITS,
+  TWO_SAMPLE_LEVEL,
+  XOR_CONVERGENCE,
+  check15gpt2,
+  check4,
+  claim1,
+  claim10,
+  claim11,
+  claim12,
+  claim13,
+  claim14,
+  claim15,
+  claim16,
+  claim17,
+  claim2,
+  claim3,
+  claim5,
+  claim5c,
+  claim5g,
+  claim5m,
+  claim6,
+  claim7,
+  claim8,
+  claim9,
+  powerNote,
+  type CalibrationVariant,
+  type CountRow,
+  type DigitsResults,
+  type GridMarginals,
+  type GridRow,
+  type HeadResult,
+  type SalienceStats,
 } from "../../../lib/studies/tversky/index";
 
 const verdict = (r: ClaimRecord) => r.verdict;
@@ -40,7 +72,11 @@ test("claim 3: worst gradient error ≤ 1e-2; the indicator gradient is a suppor
   const indicator = { x: [-1.5, 0.3, 2], grad: [0, 0.6, 4] };
   assert.equal(verdict(claim3({ gradWorst: 0.0024, gradRows: [], indicator })), "reproduced");
   assert.equal(verdict(claim3({ gradWorst: 0.05, gradRows: [], indicator })), "not reproduced");
-  assert.equal(verdict(claim3({ gradWorst: Infinity, gradRows: [], indicator })), "not reproduced", "a NaN error counts as ∞");
+  assert.equal(
+    verdict(claim3({ gradWorst: Number.POSITIVE_INFINITY, gradRows: [], indicator })),
+    "not reproduced",
+    "a NaN error counts as ∞",
+  );
   assert.equal(verdict(claim3({ gradWorst: 0.0024, gradRows: [], indicator: { x: indicator.x, grad: [-1.5, 0.6, 4] } })), "partly");
 });
 
@@ -75,7 +111,10 @@ test("claim 5: training finds solutions (headline); test vector and loaded layer
   assert.equal(verdict(claim5(base)), "reproduced");
   assert.equal(verdict(claim5({ ...base, calibration: calibration({ "product+substractmatch": 0 }) })), "not reproduced");
   assert.equal(verdict(claim5({ ...base, layerArgmax: [0, 1, 1, 1] })), "partly");
-  assert.equal(verdict(claim5({ ...base, testVector: { logits: TEST_VECTOR_LOGITS.map((r) => r.map((v) => v + 0.05)), argmax: [0, 1, 1, 0] } })), "partly");
+  assert.equal(
+    verdict(claim5({ ...base, testVector: { logits: TEST_VECTOR_LOGITS.map((r) => r.map((v) => v + 0.05)), argmax: [0, 1, 1, 0] } })),
+    "partly",
+  );
 });
 
 test("claim 5c: the notes' rows within the two-sample Wilson interval; headline = product + substractmatch", () => {
@@ -95,30 +134,51 @@ test("claim 5m: the max rows against 107/120 and 110/120", () => {
 
 /** Grid rows with the given rates (default: the paper's) on 972 runs each. */
 function gridRowsAt(rates: Record<string, number> = {}): GridRow[] {
-  const pairs = ["product", "min", "max", "mean", "gmean", "softmin"].flatMap((i) => ["ignorematch", "substractmatch"].map((d) => `${i}+${d}`));
+  const pairs = ["product", "min", "max", "mean", "gmean", "softmin"].flatMap((i) =>
+    ["ignorematch", "substractmatch"].map((d) => `${i}+${d}`),
+  );
   return pairs.map((key) => {
     const [intersection, difference] = key.split("+") as [GridRow["intersection"], GridRow["difference"]];
     const paper = XOR_CONVERGENCE.find((t) => t.intersection === intersection && t.difference === difference)?.p.value;
     const p = rates[key] ?? paper ?? 0.2;
     const converged = Math.round(p * 972);
-    return { intersection, difference, p: converged / 972, converged, n: 972, nonFinite: intersection === "gmean" ? 972 : 0, byK: [], ...(paper !== undefined ? { paper } : {}) };
+    return {
+      intersection,
+      difference,
+      p: converged / 972,
+      converged,
+      n: 972,
+      nonFinite: intersection === "gmean" ? 972 : 0,
+      byK: [],
+      ...(paper !== undefined ? { paper } : {}),
+    };
   });
 }
 
 test("claim 5g: each transcribed row by its two-sample Wilson interval (972 runs)", () => {
   assert.equal(verdict(claim5g({ rows: gridRowsAt() })), "reproduced");
-  assert.equal(verdict(claim5g({ rows: gridRowsAt({ "product+substractmatch": 0.50 }) })), "reproduced", "0.50 vs 0.53 is within noise");
+  assert.equal(verdict(claim5g({ rows: gridRowsAt({ "product+substractmatch": 0.5 }) })), "reproduced", "0.50 vs 0.53 is within noise");
   assert.equal(verdict(claim5g({ rows: gridRowsAt({ "max+ignorematch": 0.32 }) })), "not reproduced");
   assert.equal(verdict(claim5g({ rows: gridRowsAt().filter((r) => r.intersection !== "mean") })), "not reproduced", "a missing row fails");
 });
 
-function marginals(o: { sub?: number; ign?: number; uniform?: number; normal?: number; off?: number; on?: number; k1?: number } = {}): GridMarginals {
+function marginals(
+  o: { sub?: number; ign?: number; uniform?: number; normal?: number; off?: number; on?: number; k1?: number } = {},
+): GridMarginals {
   const at = <L>(level: L, p: number, n: number) => ({ level, p, converged: Math.round(p * n), n });
   return {
     difference: [at("ignorematch" as const, 0.25, 5832), at("substractmatch" as const, 0.3, 5832)],
     differenceNoGmean: [at("ignorematch" as const, o.ign ?? 0.28, 4860), at("substractmatch" as const, o.sub ?? 0.36, 4860)],
-    protoInit: [at("uniform" as const, o.uniform ?? 0.35, 3888), at("normal" as const, o.normal ?? 0.25, 3888), at("orthogonal" as const, 0.2, 3888)],
-    featureInit: [at("uniform" as const, o.uniform ?? 0.35, 3888), at("normal" as const, o.normal ?? 0.25, 3888), at("orthogonal" as const, 0.2, 3888)],
+    protoInit: [
+      at("uniform" as const, o.uniform ?? 0.35, 3888),
+      at("normal" as const, o.normal ?? 0.25, 3888),
+      at("orthogonal" as const, 0.2, 3888),
+    ],
+    featureInit: [
+      at("uniform" as const, o.uniform ?? 0.35, 3888),
+      at("normal" as const, o.normal ?? 0.25, 3888),
+      at("orthogonal" as const, 0.2, 3888),
+    ],
     normalize: [at(false, o.off ?? 0.31, 5832), at(true, o.on ?? 0.24, 5832)],
     KNoGmean: [at(1, o.k1 ?? 0.1, 1620), at(8, 0.4, 1620)],
   };
@@ -127,8 +187,16 @@ function marginals(o: { sub?: number; ign?: number; uniform?: number; normal?: n
 test("claim 6: significant orderings, gmean at 0, the best pair; calibration orders support", () => {
   const rows = gridRowsAt();
   assert.equal(verdict(claim6({ rows, marginals: marginals(), calibration: calibration() })), "reproduced");
-  assert.equal(verdict(claim6({ rows, marginals: marginals({ sub: 0.285, ign: 0.28 }), calibration: calibration() })), "not reproduced", "a difference within noise is no ordering");
-  assert.equal(verdict(claim6({ rows: gridRowsAt({ "mean+substractmatch": 0.6 }), marginals: marginals(), calibration: calibration() })), "not reproduced", "another best pair");
+  assert.equal(
+    verdict(claim6({ rows, marginals: marginals({ sub: 0.285, ign: 0.28 }), calibration: calibration() })),
+    "not reproduced",
+    "a difference within noise is no ordering",
+  );
+  assert.equal(
+    verdict(claim6({ rows: gridRowsAt({ "mean+substractmatch": 0.6 }), marginals: marginals(), calibration: calibration() })),
+    "not reproduced",
+    "another best pair",
+  );
   assert.equal(verdict(claim6({ rows, marginals: marginals(), calibration: calibration({ "product+ignorematch": 85 }) })), "partly");
 });
 
@@ -142,7 +210,17 @@ test("claim 7: K = 1 solves XOR for some seed", () => {
 // 8, 15 -----------------------------------------------------------------------------------------
 
 const counts = (o: Record<string, number> = {}): CountRow[] =>
-  Object.entries({ "linear-64-10": 650, "tversky-64-10-K1": 707, "tversky-64-10-K16": 1667, "tversky-64-10-K64": 4739, "mnist-net": 10_935, separate: 12_294, shared: 10_246, "linear-2x64": 8320, ...o }).map(([key, value]) => ({ key, label: key, value }));
+  Object.entries({
+    "linear-64-10": 650,
+    "tversky-64-10-K1": 707,
+    "tversky-64-10-K16": 1667,
+    "tversky-64-10-K64": 4739,
+    "mnist-net": 10_935,
+    separate: 12_294,
+    shared: 10_246,
+    "linear-2x64": 8320,
+    ...o,
+  }).map(([key, value]) => ({ key, label: key, value }));
 
 test("claim 8: the official MNIST count (headline) and the formulas (supporting)", () => {
   assert.equal(verdict(claim8({ counts: counts() })), "reproduced");
@@ -162,7 +240,11 @@ test("claim 15: sharing saves exactly K·d; check 15-gpt2 on the transcribed cou
 // 9-14, 17 ----------------------------------------------------------------------------------------
 
 const head = (acc: number[], scalars?: { alpha: number; beta: number }[]): HeadResult => ({
-  setting: "s", head: "h", params: { total: 1, trainable: 1 }, acc, ...(scalars ? { scalars: scalars.map((s) => ({ theta: 1, ...s })) } : {}),
+  setting: "s",
+  head: "h",
+  params: { total: 1, trainable: 1 },
+  acc,
+  ...(scalars ? { scalars: scalars.map((s) => ({ theta: 1, ...s })) } : {}),
 });
 // seed-to-seed noise of two heads (sd of the paired difference ≈ 0.004, as in the digits runs)
 const jitter = [0.004, -0.003, 0.002, -0.001, 0.003, -0.004, 0.001, -0.002, 0.0, 0.001];
@@ -191,28 +273,43 @@ test("claim 11: Tversky > linear on a frozen encoder by the paired t-interval", 
 });
 
 test("claim 12: ignorematch equivalent within 1.5 pp (headline), substractmatch supporting", () => {
-  const mlp = (ign: number, sub: number) => ({ linear: head(accs(0.966)), ignorematch: head(accs(0.966, ign)), substractmatch: head(accs(0.966, sub)) });
+  const mlp = (ign: number, sub: number) => ({
+    linear: head(accs(0.966)),
+    ignorematch: head(accs(0.966, ign)),
+    substractmatch: head(accs(0.966, sub)),
+  });
   assert.equal(verdict(claim12({ mlp: mlp(0.004, 0.005) })), "reproduced");
   assert.equal(verdict(claim12({ mlp: mlp(0.02, 0.005) })), "not reproduced");
   assert.equal(verdict(claim12({ mlp: mlp(0.004, 0.014) })), "partly");
 });
 
-const stats = (partial: number[]): SalienceStats => ({ salienceMargin: partial.map(() => 0.5), normMargin: partial.map(() => 0.4), salienceNorm: partial.map(() => 0.8), partial });
+const stats = (partial: number[]): SalienceStats => ({
+  salienceMargin: partial.map(() => 0.5),
+  normMargin: partial.map(() => 0.4),
+  salienceNorm: partial.map(() => 0.8),
+  partial,
+});
 
 test("claim 13: the partial rank correlation given ‖enc(x)‖ above 0 over seeds", () => {
-  const pos = [0.2, 0.25, 0.15, 0.3, 0.22], zero = [0.05, -0.04, 0.02, -0.03, 0.01];
+  const pos = [0.2, 0.25, 0.15, 0.3, 0.22],
+    zero = [0.05, -0.04, 0.02, -0.03, 0.01];
   assert.equal(verdict(claim13({ salience: { mlp: stats(pos), raw: stats(pos) } })), "reproduced");
-  assert.equal(verdict(claim13({ salience: { mlp: stats(zero), raw: stats(pos) } })), "not reproduced", "salience carries nothing beyond ‖enc(x)‖");
+  assert.equal(
+    verdict(claim13({ salience: { mlp: stats(zero), raw: stats(pos) } })),
+    "not reproduced",
+    "salience carries nothing beyond ‖enc(x)‖",
+  );
   assert.equal(verdict(claim13({ salience: { mlp: stats(pos), raw: stats(zero) } })), "partly");
 });
 
 test("claim 14: α > β in ≥ 80% of seeds (Wilson, not significantly below), per reduction", () => {
   const ab = (k: number, n: number) => Array.from({ length: n }, (_, i) => (i < k ? { alpha: 1.1, beta: 0.7 } : { alpha: 0.7, beta: 1.0 }));
-  const r = (ign: number, sub: number) => ({
-    mlp: { linear: head([0.9]), ignorematch: head([0.9], ab(ign, 10)), substractmatch: head([0.9], ab(sub, 10)) },
-    frozen: { linear: head([0.7]), tversky: head([0.78], ab(10, 10)), mlp: head([0.79]) },
-    raw: { linear: head([0.96]), tversky: head([0.94], ab(10, 10)), tverskyU01: head([0.8]) },
-  }) as unknown as Pick<DigitsResults, "mlp" | "frozen" | "raw">;
+  const r = (ign: number, sub: number) =>
+    ({
+      mlp: { linear: head([0.9]), ignorematch: head([0.9], ab(ign, 10)), substractmatch: head([0.9], ab(sub, 10)) },
+      frozen: { linear: head([0.7]), tversky: head([0.78], ab(10, 10)), mlp: head([0.79]) },
+      raw: { linear: head([0.96]), tversky: head([0.94], ab(10, 10)), tverskyU01: head([0.8]) },
+    }) as unknown as Pick<DigitsResults, "mlp" | "frozen" | "raw">;
   assert.equal(verdict(claim14(r(10, 9))), "reproduced");
   assert.equal(verdict(claim14(r(4, 9))), "not reproduced");
   assert.equal(verdict(claim14(r(10, 1))), "partly");

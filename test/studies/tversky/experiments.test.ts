@@ -3,8 +3,17 @@ import assert from "node:assert/strict";
 import { initTf, tf } from "../../../lib/core/tf";
 import { pearson, ranks, spearman } from "../../../lib/core/stats";
 import {
-  gridRuns, loadDigits, loadFashionTrainSubset, officialMnistNet, partialCorrelation, sharingModels, splitDigits, stepEveryReduction,
-  trueClassMargin, xorTestVector, runParams,
+  gridRuns,
+  loadDigits,
+  loadFashionTrainSubset,
+  officialMnistNet,
+  partialCorrelation,
+  sharingModels,
+  splitDigits,
+  stepEveryReduction,
+  trueClassMargin,
+  xorTestVector,
+  runParams,
 } from "../../../lib/studies/tversky/index";
 
 before(async () => {
@@ -24,9 +33,12 @@ test("two 8→8 Tversky layers: separate banks 2(64 + 3) + 2·40, shared 2(64 + 
 test("runParams: counts by formula and by tfjs, with the hand counts of notes §10 item 8", () => {
   const r = runParams({ seed: 11 });
   const v = Object.fromEntries(r.counts.map((c) => [c.key, c.value]));
-  assert.deepEqual([v["linear-64-10"], v["tversky-64-10-K1"], v["tversky-64-10-K16"], v["tversky-64-10-K64"], v["mnist-net"]], [650, 707, 1667, 4739, 10_935]);
-  assert.equal(v["separate"]! - v["shared"]!, 32 * 64);
-  assert.equal(v["shared"], v["shared-formula"]);
+  assert.deepEqual(
+    [v["linear-64-10"], v["tversky-64-10-K1"], v["tversky-64-10-K16"], v["tversky-64-10-K64"], v["mnist-net"]],
+    [650, 707, 1667, 4739, 10_935],
+  );
+  assert.equal(v.separate! - v.shared!, 32 * 64);
+  assert.equal(v.shared, v["shared-formula"]);
   assert.equal(v["linear-2x64"], v["linear-2x64-formula"]);
 });
 
@@ -39,14 +51,30 @@ test("one Adam step through the layer for every reduction pair: runs, finite gra
 });
 
 test("the notes' §5.3 XOR test vector: logits within 1e-2 of the notes', argmax 0,1,1,0", () => {
-  const notes = [[-34.588, -47.134], [-33.654, -22.157], [-33.657, -22.074], [-32.723, -44.231]];
+  const notes = [
+    [-34.588, -47.134],
+    [-33.654, -22.157],
+    [-33.657, -22.074],
+    [-32.723, -44.231],
+  ];
   const t = xorTestVector();
   t.logits.forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(v - notes[i]![j]!) <= 1e-2, `${v} vs ${notes[i]![j]}`)));
   assert.deepEqual(t.argmax, [0, 1, 1, 0]);
 });
 
 test("grid runs: the full appendix grid has 972 runs per reduction pair with cell-only seeds", () => {
-  const runs = gridRuns({ intersections: ["product"], differences: ["ignorematch"], normalize: [false, true], Ks: [1, 2, 4, 8, 16, 32], protoInits: ["uniform", "normal", "orthogonal"], featureInits: ["uniform", "normal", "orthogonal"], runsPerCell: 9, lr: 0.01, steps: 1, seedBase: 10 });
+  const runs = gridRuns({
+    intersections: ["product"],
+    differences: ["ignorematch"],
+    normalize: [false, true],
+    Ks: [1, 2, 4, 8, 16, 32],
+    protoInits: ["uniform", "normal", "orthogonal"],
+    featureInits: ["uniform", "normal", "orthogonal"],
+    runsPerCell: 9,
+    lr: 0.01,
+    steps: 1,
+    seedBase: 10,
+  });
   assert.equal(runs.length, 972);
   assert.equal(new Set(runs.map((r) => r.seed)).size, 972);
   assert.equal(runs.filter((r) => r.K === 1 && r.normalize && r.protoInit === "normal" && r.featureInit === "uniform").length, 9);
@@ -63,10 +91,13 @@ test("partial correlation: closed form on a known case, and equal to the correla
   // a and b both driven by c only: r_ab = r_ac·r_bc gives 0
   assert.ok(Math.abs(partialCorrelation({ ab: 0.48, ac: 0.8, bc: 0.6 })) <= 1e-12);
   // reference: Pearson of the residuals of rank(a) and rank(b) regressed on rank(c)
-  const a = [3, 1, 4, 1.5, 5, 9, 2, 6, 5.5, 3.5], b = [2, 7, 1, 8, 2.5, 8.5, 1.8, 2.8, 4.6, 0], c = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const a = [3, 1, 4, 1.5, 5, 9, 2, 6, 5.5, 3.5],
+    b = [2, 7, 1, 8, 2.5, 8.5, 1.8, 2.8, 4.6, 0],
+    c = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const [ra, rb, rc] = [ranks(a), ranks(b), ranks(c)];
   const resid = (y: number[], x: number[]) => {
-    const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
+    const mx = x.reduce((s, v) => s + v, 0) / x.length,
+      my = y.reduce((s, v) => s + v, 0) / y.length;
     const beta = x.reduce((s, v, i) => s + (v - mx) * (y[i]! - my), 0) / x.reduce((s, v) => s + (v - mx) ** 2, 0);
     return y.map((v, i) => v - my - beta * (x[i]! - mx));
   };
@@ -92,7 +123,11 @@ test("Fashion-MNIST train-first20000: 20,000 × 784 in [0, 1], class counts as r
   const counts = new Array(10).fill(0);
   for (const y of d.y) counts[y]++;
   assert.deepEqual(counts, [1935, 2025, 1982, 2011, 1967, 2010, 2068, 2003, 1971, 2028]);
-  let lo = Infinity, hi = -Infinity;
-  for (const v of d.X) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  let lo = Number.POSITIVE_INFINITY,
+    hi = Number.NEGATIVE_INFINITY;
+  for (const v of d.X) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   assert.deepEqual([lo, hi], [0, 1]);
 });

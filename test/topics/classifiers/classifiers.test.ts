@@ -8,10 +8,26 @@ import { Rng } from "../../../lib/core/rng";
 import { loadSklearn } from "../../../lib/core/data";
 import { percentile } from "../../../lib/core/stats";
 import {
-  fromLabelled, makeDataset, fitMinMax, GaussianNB, LogisticRegression, errorRate, predict, linearScores,
-  softmaxObjective, binaryObjective, paperBayesError, makePaperSimulation,
-  bayesErrorMonteCarlo, nbDiagnostics, mahalanobis2, fitScaling, sampleComplexity,
-  crossingPoint, elasticity, argmaxRows,
+  fromLabelled,
+  makeDataset,
+  fitMinMax,
+  GaussianNB,
+  LogisticRegression,
+  errorRate,
+  predict,
+  linearScores,
+  softmaxObjective,
+  binaryObjective,
+  paperBayesError,
+  makePaperSimulation,
+  bayesErrorMonteCarlo,
+  nbDiagnostics,
+  mahalanobis2,
+  fitScaling,
+  sampleComplexity,
+  crossingPoint,
+  elasticity,
+  argmaxRows,
   type Dataset,
 } from "../../../lib/topics/classifiers";
 
@@ -54,7 +70,11 @@ function gradientCheck(fg: (x: Float64Array, g: Float64Array) => number, theta: 
 
 test("softmax and binary objectives match central finite differences", () => {
   const rng = new Rng(3);
-  for (const [m, n, K] of [[13, 5, 3], [9, 7, 2], [20, 3, 4]] as const) {
+  for (const [m, n, K] of [
+    [13, 5, 3],
+    [9, 7, 2],
+    [20, 3, 4],
+  ] as const) {
     const ds = randomDataset(rng, m, n, K);
     const theta = Float64Array.from({ length: K * n + K }, () => rng.normal(0, 0.7));
     assert.ok(gradientCheck(softmaxObjective(ds, { ce: 0.8, l2: 1.3 }), theta) < 1e-7, `softmax ${m}x${n}, K=${K}`);
@@ -119,7 +139,10 @@ test("warm start reaches the same optimum and reuses the previous solution", () 
   const lr = new LogisticRegression({ C: 1, tol: 1e-8, ftol: 0, warmStart: true }).fit(ds);
   const cold = lr.lastFit!;
   lr.fit(ds);
-  assert.ok(lr.lastFit!.iterations <= 3 && cold.iterations > 20, `re-fit from the optimum took ${lr.lastFit!.iterations} iterations (cold: ${cold.iterations})`);
+  assert.ok(
+    lr.lastFit!.iterations <= 3 && cold.iterations > 20,
+    `re-fit from the optimum took ${lr.lastFit!.iterations} iterations (cold: ${cold.iterations})`,
+  );
   assert.ok(Math.abs(lr.lastFit!.objective / cold.objective - 1) < 1e-10);
 });
 
@@ -157,7 +180,10 @@ test("NB estimates follow the paper's code on a hand-worked example", () => {
   assert.ok(Math.abs(nb.logPrior[1]! - Math.log(0.6)) < 1e-15);
   assert.throws(() => new GaussianNB({ variance: "pooled" }).toLinear(), /call fit/);
   assert.throws(() => new GaussianNB({ variance: "per-class" }).fit(ds).toLinear(), /quadratic/);
-  assert.throws(() => new GaussianNB({ variance: "pooled" }).fit(makeDataset({ X: Float64Array.of(1, 2), y: Int32Array.of(0, 0), n: 1, K: 2 })), /class\(es\) 1 have no training sample/);
+  assert.throws(
+    () => new GaussianNB({ variance: "pooled" }).fit(makeDataset({ X: Float64Array.of(1, 2), y: Int32Array.of(0, 0), n: 1, K: 2 })),
+    /class\(es\) 1 have no training sample/,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -171,11 +197,14 @@ test("min-max scaling follows scikit-learn, including constant features", () => 
 });
 
 test("bad inputs are rejected with errors that name the problem", () => {
-  assert.throws(() => makeDataset({ X: Float64Array.of(1, NaN), y: Int32Array.of(0, 1), n: 1, K: 2 }), /not finite/);
+  assert.throws(() => makeDataset({ X: Float64Array.of(1, Number.NaN), y: Int32Array.of(0, 1), n: 1, K: 2 }), /not finite/);
   assert.throws(() => makeDataset({ X: Float64Array.of(1, 2), y: Int32Array.of(0, 2), n: 1, K: 2 }), /outside 0\.\.1/);
   assert.throws(() => makeDataset({ X: Float64Array.of(1, 2, 3), y: Int32Array.of(0, 1), n: 2, K: 2 }), /not a multiple/);
   assert.throws(() => new LogisticRegression({ C: 0 }), /C must be a positive/);
-  assert.throws(() => new LogisticRegression({ C: 1 }).fit(makeDataset({ X: Float64Array.of(1, 2), y: Int32Array.of(1, 1), n: 1, K: 2 })), /sampleWithAllClasses/);
+  assert.throws(
+    () => new LogisticRegression({ C: 1 }).fit(makeDataset({ X: Float64Array.of(1, 2), y: Int32Array.of(1, 1), n: 1, K: 2 })),
+    /sampleWithAllClasses/,
+  );
   assert.throws(() => new LogisticRegression().objective(DATA.iris), /call fit/);
 });
 
@@ -190,12 +219,18 @@ test("paper simulation: Bayes error closed form (notes §1.6) and the generator'
   // K = 3 closed form vs 2e5 Monte Carlo draws through the generator (within 4 standard errors)
   const sim = makePaperSimulation({ n: 20, K: 3 });
   const mc = bayesErrorMonteCarlo({ sim, draws: 200000, rng: new Rng(2) });
-  assert.ok(Math.abs(mc.error - paperBayesError({ n: 20, K: 3 })) < 4 * mc.se, `MC ${mc.error} ± ${mc.se} vs ${paperBayesError({ n: 20, K: 3 })}`);
+  assert.ok(
+    Math.abs(mc.error - paperBayesError({ n: 20, K: 3 })) < 4 * mc.se,
+    `MC ${mc.error} ± ${mc.se} vs ${paperBayesError({ n: 20, K: 3 })}`,
+  );
   // K = 3 transform: means -2, 0, 1 and variances unchanged; balanced sampling
   assert.deepEqual([sim.means[0], sim.means[20], sim.means[40]], [-2, 0, 1]);
   assert.ok(Math.abs(sim.std[0]! - Math.sqrt(20)) < 1e-12 && sim.std[19] === 1);
   const s7 = makePaperSimulation({ n: 6, K: 7 });
-  assert.deepEqual(Array.from({ length: 7 }, (_, k) => s7.means[k * 6]), [-17 / 16, -15 / 16, -14 / 16, -12 / 16, -8 / 16, 0, 1]);
+  assert.deepEqual(
+    Array.from({ length: 7 }, (_, k) => s7.means[k * 6]),
+    [-17 / 16, -15 / 16, -14 / 16, -12 / 16, -8 / 16, 0, 1],
+  );
   const bal = sim.sampleBalanced(4, new Rng(1));
   assert.deepEqual(Array.from(bal.y), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
   const tr = sim.sample(3, new Rng(4));

@@ -8,16 +8,49 @@ import * as assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
 import { fillNormal } from "../../../lib/core/normal";
 import {
-  bindRows, jsScoresXWt, jsAccumulateRtX, wasmKernels, learningCurve, runJob, runJobs, simulationMStar, paperRuns,
-  makeModel, PAPER_NB, sklearnLR, GaussianNB, mergeRuns, bootstrapMStar, runsMStar, mEps, meanCrossing, significantWins, gridSteps,
-  simStep, fromLabelled, testEvaluator, makePaperSimulation, errorRate, LogisticRegression, type Job, type LearningCurve, type MStarResult, type PaperRunsResult,
+  bindRows,
+  jsScoresXWt,
+  jsAccumulateRtX,
+  wasmKernels,
+  learningCurve,
+  runJob,
+  runJobs,
+  simulationMStar,
+  paperRuns,
+  makeModel,
+  PAPER_NB,
+  sklearnLR,
+  GaussianNB,
+  mergeRuns,
+  bootstrapMStar,
+  runsMStar,
+  mEps,
+  meanCrossing,
+  significantWins,
+  gridSteps,
+  simStep,
+  fromLabelled,
+  testEvaluator,
+  makePaperSimulation,
+  errorRate,
+  LogisticRegression,
+  type Job,
+  type LearningCurve,
+  type MStarResult,
+  type PaperRunsResult,
 } from "../../../lib/topics/classifiers";
 import { loadSklearn } from "../../../lib/core/data";
 
 test("WebAssembly SIMD products equal the JavaScript loops (odd and even n, all row remainders)", () => {
   assert.ok(wasmKernels() !== null, "Node 20 has WebAssembly SIMD; the fast path must be active");
   const rng = new Rng(1);
-  for (const [m, n, K] of [[1, 1, 1], [3, 5, 2], [9, 7, 3], [17, 64, 10], [130, 33, 1]] as const) {
+  for (const [m, n, K] of [
+    [1, 1, 1],
+    [3, 5, 2],
+    [9, 7, 3],
+    [17, 64, 10],
+    [130, 33, 1],
+  ] as const) {
     const X = new Float64Array(m * n);
     const W = new Float64Array(K * n);
     const b = new Float64Array(K);
@@ -53,22 +86,35 @@ test("WebAssembly SIMD products equal the JavaScript loops (odd and even n, all 
 const iris = fromLabelled(loadSklearn("iris"), "iris");
 
 test("learning curves are deterministic given the seed and use the same subsets for all models", () => {
-  const run = () => learningCurve({
-    data: iris, mGrid: [6, 30], repeats: 4, seed: 9, progress: false,
-    models: [{ name: "NB", make: () => makeModel(PAPER_NB) }, { name: "NB again", make: () => new GaussianNB({ variance: "pooled" }) }, { name: "LR", make: () => makeModel(sklearnLR({ C: 1, warmStart: true })), repeats: 2 }],
-  });
+  const run = () =>
+    learningCurve({
+      data: iris,
+      mGrid: [6, 30],
+      repeats: 4,
+      seed: 9,
+      progress: false,
+      models: [
+        { name: "NB", make: () => makeModel(PAPER_NB) },
+        { name: "NB again", make: () => new GaussianNB({ variance: "pooled" }) },
+        { name: "LR", make: () => makeModel(sklearnLR({ C: 1, warmStart: true })), repeats: 2 },
+      ],
+    });
   const a = run();
   const b = run();
   assert.deepEqual(a.errors, b.errors);
-  assert.deepEqual(a.errors["NB"], a.errors["NB again"], "same subsets and test splits for every model");
-  assert.equal(a.errors["LR"]![0]!.length, 2);
-  assert.equal(a.summary["NB"]![0]!.count, 4);
+  assert.deepEqual(a.errors.NB, a.errors["NB again"], "same subsets and test splits for every model");
+  assert.equal(a.errors.LR![0]!.length, 2);
+  assert.equal(a.summary.NB![0]!.count, 4);
 });
 
 test("curve summaries: m_eps, crossing and significant wins on a hand-made curve", () => {
   const ci = (mean: number) => ({ mean, half: 0.01, lo: mean - 0.01, hi: mean + 0.01, sd: 0, count: 10 });
   const curve: LearningCurve = {
-    dataset: "toy", mGrid: [10, 20, 50, 100], models: ["NB", "LR"], errors: {}, solver: {},
+    dataset: "toy",
+    mGrid: [10, 20, 50, 100],
+    models: ["NB", "LR"],
+    errors: {},
+    solver: {},
     summary: { NB: [0.2, 0.12, 0.11, 0.1].map(ci), LR: [0.4, 0.13, 0.08, 0.05].map(ci) },
   };
   assert.equal(mEps(curve, { model: "NB", eps: 0.01 }), 50);
@@ -77,11 +123,14 @@ test("curve summaries: m_eps, crossing and significant wins on a hand-made curve
   assert.deepEqual(significantWins(curve, { better: "NB", worse: "LR" }), [10]);
   assert.equal(gridSteps(curve.mGrid, 50, 75), 0.5);
   assert.equal(gridSteps(curve.mGrid, 20, 75), 1.5);
-  assert.equal(gridSteps(curve.mGrid, null, 75), Infinity);
+  assert.equal(gridSteps(curve.mGrid, null, 75), Number.POSITIVE_INFINITY);
 });
 
 test("simulation protocols: grid, stopping rule and determinism", () => {
-  const models = [{ name: "NB", make: () => makeModel(PAPER_NB) }, { name: "LR", make: () => makeModel(sklearnLR({ C: 1, warmStart: true })) }];
+  const models = [
+    { name: "NB", make: () => makeModel(PAPER_NB) },
+    { name: "LR", make: () => makeModel(sklearnLR({ C: 1, warmStart: true })) },
+  ];
   const a = simulationMStar({ n: 20, K: 2, repeats: 3, seed: 4, models, testPerClass: 500 });
   const b = simulationMStar({ n: 20, K: 2, repeats: 3, seed: 4, models, testPerClass: 500 });
   assert.deepEqual(a, b);
@@ -95,7 +144,7 @@ test("simulation protocols: grid, stopping rule and determinism", () => {
     assert.ok(c.mean[c.mean.length - 1]! < a.bayes + 0.01);
     assert.ok(c.mean.slice(0, -1).every((e) => e >= a.bayes + 0.01));
   }
-  assert.ok(a.mStar["NB"]! < a.mStar["LR"]!);
+  assert.ok(a.mStar.NB! < a.mStar.LR!);
   // scanning past m* changes nothing up to m* and records every repeat's error
   const o = simulationMStar({ n: 20, K: 2, repeats: 3, seed: 4, models, testPerClass: 500, overshoot: 4 });
   for (const name of ["NB", "LR"]) {
@@ -107,9 +156,9 @@ test("simulation protocols: grid, stopping rule and determinism", () => {
     c.errors.forEach((e, i) => assert.equal(e.reduce((x, y) => x + y, 0) / 3, c.mean[i]));
   }
   const runs = paperRuns({ n: 20, K: 3, runs: 2, seed: 5, models, testPerClass: 300, quiet: true });
-  assert.equal(runs.mStar["LR"]!.length, 2);
-  runs.curves["LR"]!.forEach((c, t) => {
-    assert.equal(c.m[c.m.length - 1], runs.mStar["LR"]![t]);
+  assert.equal(runs.mStar.LR!.length, 2);
+  runs.curves.LR!.forEach((c, t) => {
+    assert.equal(c.m[c.m.length - 1], runs.mStar.LR![t]);
     assert.ok(c.err.slice(0, -1).every((e) => e >= runs.bayes + 0.01));
   });
 });
@@ -129,10 +178,10 @@ test("jobs give the same results on worker threads as in this thread, in job ord
   assert.deepEqual(pooled, inline);
   const merged = mergeRuns(pooled.slice(0, 2) as PaperRunsResult[]);
   assert.equal(merged.runs, 2);
-  assert.deepEqual(merged.mStar["NB"], [...(pooled[0] as PaperRunsResult).mStar["NB"]!, ...(pooled[1] as PaperRunsResult).mStar["NB"]!]);
+  assert.deepEqual(merged.mStar.NB, [...(pooled[0] as PaperRunsResult).mStar.NB!, ...(pooled[1] as PaperRunsResult).mStar.NB!]);
   assert.throws(() => mergeRuns(pooled.slice(1, 3) as PaperRunsResult[]), /mixing/);
   // runs of a cell share the test set but not the training samples
-  assert.notDeepEqual((pooled[0] as PaperRunsResult).curves["LR"], (pooled[1] as PaperRunsResult).curves["LR"]);
+  assert.notDeepEqual((pooled[0] as PaperRunsResult).curves.LR, (pooled[1] as PaperRunsResult).curves.LR);
   assert.equal((pooled[4] as MStarResult).repeats, 2);
 });
 
@@ -157,26 +206,62 @@ test("a resident test set scores exactly like errorRate while training sets come
 test("bootstrap of m*: resamples of identical repeats reproduce m*; censored resamples are counted", () => {
   // three repeats with identical errors: every resample has the same means, so m* never moves
   const flat: MStarResult = {
-    n: 10, K: 2, bayes: 0, step: 3, repeats: 3, overshoot: 1, work: {},
-    mStar: { A: 7 }, curve: { A: { m: [4, 7, 10], mean: [0.05, 0.005, 0.002], errors: [[0.05, 0.05, 0.05], [0.005, 0.005, 0.005], [0.002, 0.002, 0.002]] } },
+    n: 10,
+    K: 2,
+    bayes: 0,
+    step: 3,
+    repeats: 3,
+    overshoot: 1,
+    work: {},
+    mStar: { A: 7 },
+    curve: {
+      A: {
+        m: [4, 7, 10],
+        mean: [0.05, 0.005, 0.002],
+        errors: [
+          [0.05, 0.05, 0.05],
+          [0.005, 0.005, 0.005],
+          [0.002, 0.002, 0.002],
+        ],
+      },
+    },
   };
   const s = bootstrapMStar(flat, { model: "A", resamples: 200, seed: 1 });
   assert.deepEqual([s.mStar, s.lo, s.hi, s.sd, s.censored], [7, 7, 7, 0, 0]);
   // one repeat far above the threshold everywhere: resamples that draw it twice or more never cross
   const noisy: MStarResult = {
-    ...flat, mStar: { A: 4 },
-    curve: { A: { m: [4, 7], mean: [0.009, 0.008], errors: [[0, 0, 0.027], [0, 0, 0.024]] } },
+    ...flat,
+    mStar: { A: 4 },
+    curve: {
+      A: {
+        m: [4, 7],
+        mean: [0.009, 0.008],
+        errors: [
+          [0, 0, 0.027],
+          [0, 0, 0.024],
+        ],
+      },
+    },
   };
   const t = bootstrapMStar(noisy, { model: "A", resamples: 2000, seed: 2 });
   // P(at least two of three draws hit the bad repeat) = 7/27 ≈ 0.26: those are censored
   assert.ok(Math.abs(t.censored / 2000 - 7 / 27) < 0.03, `censored ${t.censored}`);
-  assert.equal(t.hi, Infinity);
+  assert.equal(t.hi, Number.POSITIVE_INFINITY);
   assert.equal(t.lo, 4);
   assert.throws(() => bootstrapMStar(flat, { model: "B", resamples: 10, seed: 1 }), /no model "B"/);
 });
 
 test("runsMStar: the mean leaves out runs that never crossed and says how many", () => {
-  const r: PaperRunsResult = { n: 100, K: 2, bayes: 0, step: 5, runs: 4, mStar: { LR: [100, null, 120, 110] }, curves: { LR: [] }, work: {} };
+  const r: PaperRunsResult = {
+    n: 100,
+    K: 2,
+    bayes: 0,
+    step: 5,
+    runs: 4,
+    mStar: { LR: [100, null, 120, 110] },
+    curves: { LR: [] },
+    work: {},
+  };
   const s = runsMStar(r, "LR");
   assert.deepEqual([s.mean, s.crossed, s.notCrossed, s.runs, s.min, s.max], [110, 3, 1, 4, 100, 120]);
   assert.ok(Math.abs(s.se - 10 / Math.sqrt(3)) < 1e-12);

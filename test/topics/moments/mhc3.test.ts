@@ -42,7 +42,11 @@ interface RefWeights {
 }
 
 /** The official forward in float64 loops: proj, contiguous heads, shared LN, centring, pairs, col-L2, conv-GELU-conv. */
-function refMHC3(x: number[][][], w: RefWeights, cfg: { heads: number; center: "scalar" | "channel" | "none"; pairs: [number, number][]; conv: boolean; eps: number }): number[][] {
+function refMHC3(
+  x: number[][][],
+  w: RefWeights,
+  cfg: { heads: number; center: "scalar" | "channel" | "none"; pairs: [number, number][]; conv: boolean; eps: number },
+): number[][] {
   const hidden = w.bp.length;
   const h = hidden / cfg.heads;
   return x.map((tokens) => {
@@ -68,7 +72,9 @@ function refMHC3(x: number[][][], w: RefWeights, cfg: { heads: number; center: "
     const maps = cfg.pairs.map(([p, q]) => {
       const A = centred[p]!;
       const B = centred[q]!;
-      const M = Array.from({ length: h }, (_, i) => Array.from({ length: h }, (_, j) => A.reduce((s, r, n) => s + r[i]! * B[n]![j]!, 0) / N));
+      const M = Array.from({ length: h }, (_, i) =>
+        Array.from({ length: h }, (_, j) => A.reduce((s, r, n) => s + r[i]! * B[n]![j]!, 0) / N),
+      );
       for (let j = 0; j < h; j++) {
         const norm = Math.sqrt(M.reduce((s, r) => s + r[j]! ** 2, 0));
         for (let i = 0; i < h; i++) M[i]![j] = M[i]![j]! / Math.max(norm, 1e-12);
@@ -95,11 +101,24 @@ function refMHC3(x: number[][][], w: RefWeights, cfg: { heads: number; center: "
 
 function readWeights(layer: MHC3): RefWeights {
   const ws = layer.allWeights().map((v) => v.read().arraySync());
-  return { wp: ws[0] as number[][], bp: ws[1] as number[], gamma: ws[2] as number[], beta: ws[3] as number[], conv1: ws[4] as number[][][][], conv2: ws[5] as number[][][][] };
+  return {
+    wp: ws[0] as number[][],
+    bp: ws[1] as number[],
+    gamma: ws[2] as number[],
+    beta: ws[3] as number[],
+    conv1: ws[4] as number[][][][],
+    conv2: ws[5] as number[][][][],
+  };
 }
 
 function randArray(rng: Rng, shape: number[], std = 1, mean = 0): number[] {
-  return Array.from(rng.normals(shape.reduce((a, b) => a * b, 1), mean, std));
+  return Array.from(
+    rng.normals(
+      shape.reduce((a, b) => a * b, 1),
+      mean,
+      std,
+    ),
+  );
 }
 
 function nest(flat: number[], shape: number[]): unknown {
@@ -122,7 +141,9 @@ test("strided conv: custom-gradient version = slices+matmul reference = tf.conv2
       assert.ok(tf.max(tf.abs(tf.sub(b, direct))).dataSync()[0]! < 1e-4);
       const r = tf.tensor(rng.normals(a.size), a.shape);
       const ga = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.mul(strideConv3x3(xx as tf.Tensor4D, ff as tf.Tensor4D), r)))([x, f]);
-      const gb = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.mul(strideConv3x3Reference(xx as tf.Tensor4D, ff as tf.Tensor4D), r)))([x, f]);
+      const gb = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+        tf.sum(tf.mul(strideConv3x3Reference(xx as tf.Tensor4D, ff as tf.Tensor4D), r)),
+      )([x, f]);
       for (let i = 0; i < 2; i++) {
         const scale = tf.max(tf.abs(gb[i]!)).dataSync()[0]!;
         assert.ok(tf.max(tf.abs(tf.sub(ga[i]!, gb[i]!))).dataSync()[0]! <= 1e-5 * Math.max(1, scale), `h=${h}, gradient ${i}`);
@@ -144,9 +165,21 @@ for (const center of ["scalar", "channel", "none"] as const) {
     b!.write(tf.tensor1d(rng.normals(8, 0, 0.3)));
     const xs = nest(randArray(rng, [3, 5, 6], 1, 0.4), [3, 5, 6]) as number[][][];
     const got = tf.tidy(() => layer.forward(tf.tensor3d(xs)).arraySync());
-    const want = refMHC3(xs, readWeights(layer), { heads: 4, center, pairs: [[0, 1], [1, 2], [2, 3]], conv: true, eps: 1e-5 });
+    const want = refMHC3(xs, readWeights(layer), {
+      heads: 4,
+      center,
+      pairs: [
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ],
+      conv: true,
+      eps: 1e-5,
+    });
     assert.equal(got[0]!.length, 3); // h = 8 -> s1 = 3 -> s2 = 1, 3 maps
-    got.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - want[i]![j]!) < 1e-4, `${center} [${i},${j}] ${v} vs ${want[i]![j]}`)));
+    got.forEach((row, i) =>
+      row.forEach((v, j) => assert.ok(Math.abs(v - want[i]![j]!) < 1e-4, `${center} [${i},${j}] ${v} vs ${want[i]![j]}`)),
+    );
     layer.dispose();
   });
 }
@@ -155,13 +188,42 @@ test("MHC3 pairings and reduction none match the reference; interleaved split di
   const rng = new Rng(4);
   const xs = nest(randArray(rng, [2, 7, 6]), [2, 7, 6]) as number[][][];
   for (const [pairing, pairs] of [
-    ["cn2", [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]],
-    ["half", [[0, 2], [1, 3]]],
-    ["first", [[0, 1], [0, 2], [0, 3]]],
+    [
+      "cn2",
+      [
+        [0, 1],
+        [0, 2],
+        [0, 3],
+        [1, 2],
+        [1, 3],
+        [2, 3],
+      ],
+    ],
+    [
+      "half",
+      [
+        [0, 2],
+        [1, 3],
+      ],
+    ],
+    [
+      "first",
+      [
+        [0, 1],
+        [0, 2],
+        [0, 3],
+      ],
+    ],
   ] as const) {
     const layer = new MHC3({ ...SMALL, pairing, reduction: "none", seed: 5 });
     const got = tf.tidy(() => layer.forward(tf.tensor3d(xs)).arraySync());
-    const want = refMHC3(xs, readWeights(layer), { heads: 4, center: "scalar", pairs: pairs as unknown as [number, number][], conv: false, eps: 1e-5 });
+    const want = refMHC3(xs, readWeights(layer), {
+      heads: 4,
+      center: "scalar",
+      pairs: pairs as unknown as [number, number][],
+      conv: false,
+      eps: 1e-5,
+    });
     assert.equal(got[0]!.length, pairs.length * 64);
     got.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - want[i]![j]!) < 1e-4, `${pairing} [${i},${j}]`)));
     layer.dispose();
@@ -184,8 +246,21 @@ test("MHC3 gradients (proj, LN, both convs, input) = central differences of the 
   const N = 5;
   const xs = nest(randArray(rng, [B, N, 6], 1, 0.3), [B, N, 6]) as number[][][];
   const r = randArray(rng, [B, 3]);
-  const cfg = { heads: 4, center: "scalar" as const, pairs: [[0, 1], [1, 2], [2, 3]] as [number, number][], conv: true, eps: 1e-5 };
-  const lossRef = (x: number[][][], w: RefWeights) => refMHC3(x, w, cfg).flat().reduce((s, v, i) => s + v * r[i]!, 0);
+  const cfg = {
+    heads: 4,
+    center: "scalar" as const,
+    pairs: [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ] as [number, number][],
+    conv: true,
+    eps: 1e-5,
+  };
+  const lossRef = (x: number[][][], w: RefWeights) =>
+    refMHC3(x, w, cfg)
+      .flat()
+      .reduce((s, v, i) => s + v * r[i]!, 0);
   const vars = layer.trainableVariables();
   const x = tf.tensor3d(xs);
   const rt = tf.tensor2d(r, [B, 3]);
@@ -291,7 +366,9 @@ test("U6/U7: token-permutation invariance; MP = (y1+y2)/2 = linear on [c; v]; fi
     const W2 = mp.w2!.read().arraySync() as number[][];
     const b1 = mp.b1!.read().arraySync() as number[];
     const b2 = mp.b2!.read().arraySync() as number[];
-    const yh = [0, 1, 2].map((k) => (c.reduce((s, ci, i) => s + ci * W1[i]![k]!, 0) + v.reduce((s, vi, i) => s + vi * W2[i]![k]!, 0) + b1[k]! + b2[k]!) / 2);
+    const yh = [0, 1, 2].map(
+      (k) => (c.reduce((s, ci, i) => s + ci * W1[i]![k]!, 0) + v.reduce((s, vi, i) => s + vi * W2[i]![k]!, 0) + b1[k]! + b2[k]!) / 2,
+    );
     const y0 = y.arraySync()[0]!;
     yh.forEach((val, k) => assert.ok(Math.abs(val - y0[k]!) < 1e-5));
   });
@@ -312,8 +389,22 @@ test("MHC3 and MomentProbe reject bad options and inputs with messages naming th
   assert.throws(() => new MHC3({ inDim: 8, hiddenDim: 24, numHeads: 3, pairing: "half", reduction: "none" }), /even number of heads/);
   assert.throws(() => new MHC3({ inDim: 8, hiddenDim: 32, numHeads: 1 }), /forms no map/);
   assert.throws(() => new MHC3({ inDim: 8, hiddenDim: 32, numHeads: 4, center: "mean" as never }), /centring must be one of/);
-  assert.throws(() => new MomentProbe({ inDim: 8, numClasses: 2, mhc3: { hiddenDim: 32, numHeads: 4 }, firstOrder: "none", secondOrder: false }), /at least one branch/);
-  assert.throws(() => new MomentProbe({ inDim: 8, numClasses: 2, mhc3: { hiddenDim: 32, numHeads: 4 }, firstOrder: "cls", secondOrder: true, hasClsToken: false }), /needs hasClsToken/);
+  assert.throws(
+    () => new MomentProbe({ inDim: 8, numClasses: 2, mhc3: { hiddenDim: 32, numHeads: 4 }, firstOrder: "none", secondOrder: false }),
+    /at least one branch/,
+  );
+  assert.throws(
+    () =>
+      new MomentProbe({
+        inDim: 8,
+        numClasses: 2,
+        mhc3: { hiddenDim: 32, numHeads: 4 },
+        firstOrder: "cls",
+        secondOrder: true,
+        hasClsToken: false,
+      }),
+    /needs hasClsToken/,
+  );
   const layer = new MHC3({ inDim: 8, hiddenDim: 32, numHeads: 4 });
   assert.throws(() => layer.forward(tf.zeros([2, 5, 7]) as tf.Tensor3D), /expects patch tokens \[batch, tokens, 8\]/);
   layer.dispose();
@@ -327,7 +418,14 @@ test("MHC3 works as a tfjs layer inside tf.sequential, and forward/backward leak
   const y = model.predict(tf.ones([2, 9, 8])) as tf.Tensor;
   assert.deepEqual(y.shape, [2, 3]);
   y.dispose();
-  const mp = new MomentProbe({ inDim: 8, numClasses: 3, mhc3: { hiddenDim: 32, numHeads: 4 }, firstOrder: "cls", secondOrder: true, seed: 2 });
+  const mp = new MomentProbe({
+    inDim: 8,
+    numClasses: 3,
+    mhc3: { hiddenDim: 32, numHeads: 4 },
+    firstOrder: "cls",
+    secondOrder: true,
+    seed: 2,
+  });
   const x = tf.ones([4, 9, 8]) as tf.Tensor3D;
   const vars = mp.trainableVariables();
   const before = tf.memory().numTensors;

@@ -31,8 +31,16 @@ const close = (a: number, b: number, tol: number, what: string) => assert.ok(Mat
 
 test("U3/U5: cross-covariance by hand (scalar, channel, none centring; N and N−1), transpose identity, PSD", () => {
   // one sample, 3 tokens, 2 channels each
-  const A = [[1, 2], [3, 5], [2, -1]];
-  const B = [[0, 1], [4, 2], [-2, 3]];
+  const A = [
+    [1, 2],
+    [3, 5],
+    [2, -1],
+  ];
+  const B = [
+    [0, 1],
+    [4, 2],
+    [-2, 3],
+  ];
   const hand = (center: string, div: number) => {
     const cen = (X: number[][]) => {
       if (center === "none") return X;
@@ -48,7 +56,10 @@ test("U3/U5: cross-covariance by hand (scalar, channel, none centring; N and N�
     return [0, 1].map((i) => [0, 1].map((j) => a.reduce((s, r, n) => s + r[i]! * b[n]![j]!, 0) / div));
   };
   for (const center of ["scalar", "channel", "none"] as const) {
-    for (const [divisor, div] of [["N", 3], ["N-1", 2]] as const) {
+    for (const [divisor, div] of [
+      ["N", 3],
+      ["N-1", 2],
+    ] as const) {
       const got = tf.tidy(() => crossCovariance(tf.tensor3d([A]), tf.tensor3d([B]), { center, divisor }).arraySync()[0]!);
       const want = hand(center, div);
       got.forEach((r, i) => r.forEach((v, j) => close(v, want[i]![j]!, 1e-5, `${center}/${divisor} [${i},${j}]`)));
@@ -70,12 +81,25 @@ test("U3/U5: cross-covariance by hand (scalar, channel, none centring; N and N�
     assert.ok(tf.max(tf.abs(tf.mean(s, 1))).dataSync()[0]! > 0.1);
     assert.ok(tf.max(tf.abs(tf.mean(c, 1))).dataSync()[0]! < 1e-6);
   });
-  assert.deepEqual(symmetricEigenvalues([[2, 1], [1, 2]]).map((v) => Math.round(v * 1e9) / 1e9).sort(), [1, 3]);
+  assert.deepEqual(
+    symmetricEigenvalues([
+      [2, 1],
+      [1, 2],
+    ])
+      .map((v) => Math.round(v * 1e9) / 1e9)
+      .sort(),
+    [1, 3],
+  );
 });
 
 test("U4: column L2 normalisation by hand, zero columns stay zero with a finite gradient", () => {
   tf.tidy(() => {
-    const m = tf.tensor3d([[[3, 0], [4, 0]]]); // columns (3,4) and (0,0)
+    const m = tf.tensor3d([
+      [
+        [3, 0],
+        [4, 0],
+      ],
+    ]); // columns (3,4) and (0,0)
     const y = l2NormalizeAxis(m, 1).arraySync()[0]!;
     close(y[0]![0]!, 0.6, 1e-6, "0,0");
     close(y[1]![0]!, 0.8, 1e-6, "1,0");
@@ -91,10 +115,36 @@ test("U9: exact GELU at −3, −1, 0, 1, 3; meanPool, triuVec and layerNorm by 
   const got = tf.tidy(() => Array.from(geluExact(tf.tensor1d([-3, -1, 0, 1, 3])).dataSync()));
   got.forEach((v, i) => close(v, want[i]!, 2e-6, `gelu ${i}`));
   tf.tidy(() => {
-    const x = tf.tensor3d([[[1, 2], [3, 6]]]);
+    const x = tf.tensor3d([
+      [
+        [1, 2],
+        [3, 6],
+      ],
+    ]);
     assert.deepEqual(meanPool(x).arraySync(), [[2, 4]]);
-    assert.deepEqual(triuVec(tf.tensor3d([[[1, 2], [3, 4]]])).arraySync(), [[1, 2, 4]]);
-    assert.deepEqual(triuVec(tf.tensor3d([[[1, 2], [3, 4]]]), false).arraySync(), [[2]]);
+    assert.deepEqual(
+      triuVec(
+        tf.tensor3d([
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ]),
+      ).arraySync(),
+      [[1, 2, 4]],
+    );
+    assert.deepEqual(
+      triuVec(
+        tf.tensor3d([
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ]),
+        false,
+      ).arraySync(),
+      [[2]],
+    );
     const ln = layerNorm(tf.tensor2d([[1, 3]]), tf.tensor1d([2, 2]), tf.tensor1d([1, 1]), 0).arraySync()[0]!;
     close(ln[0]!, -1, 1e-6, "ln0");
     close(ln[1]!, 3, 1e-6, "ln1");
@@ -108,7 +158,8 @@ test("fast ops: matmul2d, addBias, batchedGram values and gradients equal tf.mat
     const b = tf.tensor2d(rng.normals(5 * 3), [5, 3]);
     const bias = tf.tensor1d(rng.normals(3));
     const r = tf.tensor2d(rng.normals(21), [7, 3]);
-    const f1 = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(addBias(matmul2d(x as tf.Tensor2D, y as tf.Tensor2D), z as tf.Tensor1D), r));
+    const f1 = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
+      tf.sum(tf.mul(addBias(matmul2d(x as tf.Tensor2D, y as tf.Tensor2D), z as tf.Tensor1D), r));
     const f2 = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D), z), r));
     const g1 = tf.grads(f1)([a, b, bias]);
     const g2 = tf.grads(f2)([a, b, bias]);
@@ -118,7 +169,10 @@ test("fast ops: matmul2d, addBias, batchedGram values and gradients equal tf.mat
     const rr = tf.tensor3d(rng.normals(2 * 4 * 3), [2, 4, 3]);
     assert.ok(tf.max(tf.abs(tf.sub(batchedGram(p, q), tf.matMul(p, q, true, false)))).dataSync()[0]! < 1e-5);
     const h1 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(batchedGram(x as tf.Tensor3D, y as tf.Tensor3D), rr)))([p, q]);
-    const h2 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, true, false), rr)))([p, q]);
+    const h2 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, true, false), rr)))([
+      p,
+      q,
+    ]);
     h1.forEach((g, i) => assert.ok(tf.max(tf.abs(tf.sub(g, h2[i]!))).dataSync()[0]! < 1e-5, `gram grad ${i}`));
   });
   assert.throws(() => matmul2d(tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2, 3]) as tf.Tensor2D), /do not chain/);
@@ -162,14 +216,31 @@ test("schedule, loss, step planning", () => {
   close(lr(10), 1, 1e-12, "peak");
   close(lr(55), 1e-8 + 0.5 * (1 - 1e-8), 1e-9, "half-way cosine");
   close(lr(100), 1e-8, 1e-12, "floor");
-  const l = tf.tidy(() => softmaxCE(tf.tensor1d([0, 1], "int32"), tf.tensor2d([[1, 0], [0, 0]])).dataSync()[0]!);
+  const l = tf.tidy(
+    () =>
+      softmaxCE(
+        tf.tensor1d([0, 1], "int32"),
+        tf.tensor2d([
+          [1, 0],
+          [0, 0],
+        ]),
+      ).dataSync()[0]!,
+  );
   close(l, (Math.log(1 + Math.exp(-1)) + Math.log(2)) / 2, 1e-6, "CE");
   const ls = tf.tidy(() => softmaxCE(tf.tensor1d([0], "int32"), tf.tensor2d([[1, 0]]), 0.2).dataSync()[0]!);
   const lp0 = -Math.log(1 + Math.exp(-1));
   const lp1 = -1 - Math.log(1 + Math.exp(-1));
   close(ls, -(0.9 * lp0 + 0.1 * lp1), 1e-6, "smoothed CE");
-  assert.deepEqual(planSteps(10, { epochs: 3, batchSize: 4, lr: 1, weightDecay: 0, warmupEpochs: 0 }), { steps: 9, epochs: 3, perEpoch: 3 });
-  assert.deepEqual(planSteps(5, { epochs: 3, batchSize: 64, lr: 1, weightDecay: 0, warmupEpochs: 0, minSteps: 10 }), { steps: 10, epochs: 10, perEpoch: 1 });
+  assert.deepEqual(planSteps(10, { epochs: 3, batchSize: 4, lr: 1, weightDecay: 0, warmupEpochs: 0 }), {
+    steps: 9,
+    epochs: 3,
+    perEpoch: 3,
+  });
+  assert.deepEqual(planSteps(5, { epochs: 3, batchSize: 64, lr: 1, weightDecay: 0, warmupEpochs: 0, minSteps: 10 }), {
+    steps: 10,
+    epochs: 10,
+    perEpoch: 1,
+  });
 });
 
 test("U8: PSRP with zero up-projections leaves a ViT block unchanged exactly; PSRP output shapes; ViT counts", () => {
@@ -199,7 +270,12 @@ test("U8: PSRP with zero up-projections leaves a ViT block unchanged exactly; PS
   // loading a backbone copies every non-PSRP weight
   const src = new TinyViT({ numPatches: 16, patchDim: 4, dim: 16, depth: 2, heads: 4, mlpRatio: 2, seed: 9 });
   vit.loadBackbone(src);
-  src.backboneWeights().forEach((w, i) => assert.equal(tf.tidy(() => tf.max(tf.abs(tf.sub(w.read(), vit.backboneWeights()[i]!.read()))).dataSync()[0]), 0));
+  src.backboneWeights().forEach((w, i) =>
+    assert.equal(
+      tf.tidy(() => tf.max(tf.abs(tf.sub(w.read(), vit.backboneWeights()[i]!.read()))).dataSync()[0]),
+      0,
+    ),
+  );
   for (const l of [plain, withP, zero, vit, src]) l.dispose();
 });
 
@@ -228,7 +304,7 @@ test("L-BFGS softmax regression reaches a stationary point and separates separab
   }
   for (let q = 0; q < gW.length; q++) assert.ok(Math.abs(gW[q]! + l2 * m.W[q]!) < 1e-4, `gradient ${q}`);
   assert.ok(linearAccuracy(m, X, n, y) >= 0.8);
-  assert.throws(() => fitSoftmaxRegression(new Float32Array([NaN, 1]), 1, 2, [0], 2, { l2: 0 }), /not finite/);
+  assert.throws(() => fitSoftmaxRegression(new Float32Array([Number.NaN, 1]), 1, 2, [0], 2, { l2: 0 }), /not finite/);
 });
 
 test("generators: G-cov classes share mean 0 and spectrum; sample covariance ≈ Σ_c; Bayes beats chance; G-mean means", () => {
@@ -256,8 +332,14 @@ test("generators: G-cov classes share mean 0 and spectrum; sample covariance ≈
 test("digits helpers: patch order, rotation, corruptions", () => {
   const img = { X: Float32Array.from({ length: 64 }, (_, i) => i / 64), y: Int32Array.from([3]), nSamples: 1 };
   const p = patchify(img);
-  assert.deepEqual(Array.from(p.subarray(0, 4)).map((v) => v * 64), [0, 1, 8, 9]);
-  assert.deepEqual(Array.from(p.subarray(4, 8)).map((v) => v * 64), [2, 3, 10, 11]);
+  assert.deepEqual(
+    Array.from(p.subarray(0, 4)).map((v) => v * 64),
+    [0, 1, 8, 9],
+  );
+  assert.deepEqual(
+    Array.from(p.subarray(4, 8)).map((v) => v * 64),
+    [2, 3, 10, 11],
+  );
   const r = rotate90(img.X);
   assert.equal(r[0]! * 64, 7); // top-left takes the old top-right
   assert.deepEqual(rotate90(rotate90(rotate90(rotate90(img.X)))), img.X);
@@ -265,11 +347,20 @@ test("digits helpers: patch order, rotation, corruptions", () => {
   assert.equal(shifted.X[0], 0);
   assert.equal(shifted.X[1], img.X[0]);
   const cont = corrupt(img, { kind: "contrast", factor: 0.5 }, new Rng(3));
-  close(cont.X.reduce((a, b) => a + b, 0), img.X.reduce((a, b) => a + b, 0), 1e-4, "contrast keeps the mean");
+  close(
+    cont.X.reduce((a, b) => a + b, 0),
+    img.X.reduce((a, b) => a + b, 0),
+    1e-4,
+    "contrast keeps the mean",
+  );
 });
 
 test("FLOP model: hand count for a small configuration", () => {
-  const cfg = { vit: { numPatches: 4, patchDim: 4, dim: 8, depth: 2, heads: 2, mlpRatio: 2, psrpBottleneck: 2 }, numClasses: 3, mhc3: { hiddenDim: 32, numHeads: 4 } };
+  const cfg = {
+    vit: { numPatches: 4, patchDim: 4, dim: 8, depth: 2, heads: 2, mlpRatio: 2, psrpBottleneck: 2 },
+    numClasses: 3,
+    mhc3: { hiddenDim: 32, numHeads: 4 },
+  };
   const p = partFlops(cfg);
   assert.equal(p.patchEmbed, 2 * 4 * 4 * 8);
   assert.equal(p.blockLinear, 2 * 5 * (4 * 64 + 2 * 8 * 16));
@@ -282,7 +373,10 @@ test("FLOP model: hand count for a small configuration", () => {
   assert.equal(trainFlopsPerSample(cfg, "LP", true), 2 * p.classifier1);
   const fwd = p.patchEmbed + 2 * (p.blockLinear + p.blockAttention);
   assert.equal(trainFlopsPerSample(cfg, "LP", false), 2 * p.classifier1 + fwd);
-  assert.equal(trainFlopsPerSample(cfg, "FT", false), fwd + p.classifier1 + (p.patchEmbed + 2 * p.blockLinear + p.classifier1) + (2 * (p.blockLinear + 2 * p.blockAttention) + p.classifier1));
+  assert.equal(
+    trainFlopsPerSample(cfg, "FT", false),
+    fwd + p.classifier1 + (p.patchEmbed + 2 * p.blockLinear + p.classifier1) + (2 * (p.blockLinear + 2 * p.blockAttention) + p.classifier1),
+  );
   assert.ok(trainFlopsPerSample(cfg, "MP+", false) > trainFlopsPerSample(cfg, "MP", false));
 });
 
@@ -300,7 +394,10 @@ test("training is deterministic given the seed and leaks no tensors", () => {
   assert.deepEqual(a, b);
   assert.equal(tf.memory().numTensors, before);
   const v = tf.variable(tf.zeros([2, 2]));
-  assert.throws(() => trainClassifier({ ...recipe, epochs: 0, vars: [v], forward: (t) => t as tf.Tensor2D, x: tf.zeros([2, 2]), y: [0, 1], rng }), /epochs must be a positive integer/);
+  assert.throws(
+    () => trainClassifier({ ...recipe, epochs: 0, vars: [v], forward: (t) => t as tf.Tensor2D, x: tf.zeros([2, 2]), y: [0, 1], rng }),
+    /epochs must be a positive integer/,
+  );
   v.dispose();
 });
 
@@ -311,7 +408,11 @@ test("ViT attention (batched products through depthwise convolutions) = plain tf
     const x = tf.tensor3d(rng.normals(2 * 5 * 16), [2, 5, 16]);
     const w = Object.fromEntries(blk.blockWeights().map((v) => [v.originalName.split("/").pop()!.replace(/_\d+$/, ""), v.read()]));
     const y = layerNorm(x, w.ln1_gamma!, w.ln1_beta!, 1e-6);
-    const proj = (p: string) => tf.transpose(tf.reshape(tf.add(tf.matMul(tf.reshape(y, [10, 16]), w[`${p}_kernel`] as tf.Tensor2D), w[`${p}_bias`]!), [2, 5, 4, 4]), [0, 2, 1, 3]);
+    const proj = (p: string) =>
+      tf.transpose(
+        tf.reshape(tf.add(tf.matMul(tf.reshape(y, [10, 16]), w[`${p}_kernel`] as tf.Tensor2D), w[`${p}_bias`]!), [2, 5, 4, 4]),
+        [0, 2, 1, 3],
+      );
     const att = tf.softmax(tf.div(tf.matMul(proj("q"), proj("k"), false, true), 2));
     const o = tf.reshape(tf.transpose(tf.matMul(att, proj("v")), [0, 2, 1, 3]), [10, 16]);
     const want = tf.reshape(tf.add(tf.matMul(o, w.o_kernel as tf.Tensor2D), w.o_bias!), [2, 5, 16]);
@@ -331,13 +432,33 @@ test("MP+ training moves the PSRP weights and the head but leaves the frozen bac
     const built = buildMethod({ method, spec, seed: 5, cached: false });
     const before = built.vars.map((v) => v.clone());
     const frozenBefore = pre.vit.backboneVariables().map((v) => v.clone());
-    trainClassifier({ epochs: 3, batchSize: 6, lr: 1e-2, weightDecay: 0.05, warmupEpochs: 0, vars: built.vars, noDecay: built.noDecay, forward: built.forward, x, y, rng });
+    trainClassifier({
+      epochs: 3,
+      batchSize: 6,
+      lr: 1e-2,
+      weightDecay: 0.05,
+      warmupEpochs: 0,
+      vars: built.vars,
+      noDecay: built.noDecay,
+      forward: built.forward,
+      x,
+      y,
+      rng,
+    });
     const moved = built.vars.map((v, i) => tf.tidy(() => tf.max(tf.abs(tf.sub(v, before[i]!))).dataSync()[0]!));
-    assert.ok(moved.every((d) => d > 0), `${method}: every trained variable moves`);
+    assert.ok(
+      moved.every((d) => d > 0),
+      `${method}: every trained variable moves`,
+    );
     if (method === "MP+") assert.equal(built.vars.filter((v) => /down|up_/.test(v.name)).length, 6);
     else assert.ok(built.vars.length > 30);
     // the pretrained backbone itself is never modified (MP+ and FT train copies)
-    pre.vit.backboneVariables().forEach((v, i) => assert.equal(tf.tidy(() => tf.max(tf.abs(tf.sub(v, frozenBefore[i]!))).dataSync()[0]), 0));
+    pre.vit.backboneVariables().forEach((v, i) =>
+      assert.equal(
+        tf.tidy(() => tf.max(tf.abs(tf.sub(v, frozenBefore[i]!))).dataSync()[0]),
+        0,
+      ),
+    );
     tf.dispose([...before, ...frozenBefore]);
     built.dispose();
   }

@@ -10,14 +10,26 @@ test("carveValidation: stratified, disjoint, covers the rows, never empties a cl
   const y = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2];
   const rows = y.map((_, i) => i);
   const { fit, val } = carveValidation({ y, rows, valFraction: 0.25, rng: new Rng(3) });
-  assert.deepEqual([...fit, ...val].sort((a, b) => a - b), rows);
+  assert.deepEqual(
+    [...fit, ...val].sort((a, b) => a - b),
+    rows,
+  );
   assert.equal(new Set([...fit, ...val]).size, rows.length);
   const count = (idx: number[], c: number) => idx.filter((i) => y[i] === c).length;
-  assert.deepEqual([0, 1, 2].map((c) => count(val, c)), [1, 2, 1]);
-  assert.deepEqual([0, 1, 2].map((c) => count(fit, c)), [3, 6, 1]);
+  assert.deepEqual(
+    [0, 1, 2].map((c) => count(val, c)),
+    [1, 2, 1],
+  );
+  assert.deepEqual(
+    [0, 1, 2].map((c) => count(fit, c)),
+    [3, 6, 1],
+  );
   // a subset of rows: only those are split
   const sub = carveValidation({ y, rows: [0, 1, 4, 5, 12, 13], valFraction: 0.5, rng: new Rng(3) });
-  assert.deepEqual([...sub.fit, ...sub.val].sort((a, b) => a - b), [0, 1, 4, 5, 12, 13]);
+  assert.deepEqual(
+    [...sub.fit, ...sub.val].sort((a, b) => a - b),
+    [0, 1, 4, 5, 12, 13],
+  );
   assert.throws(() => carveValidation({ y, rows: [0, 4, 5], valFraction: 0.5, rng: new Rng(1) }), /class 0 has 1 training sample/);
   // deterministic given the seed
   assert.deepEqual(carveValidation({ y, rows, valFraction: 0.25, rng: new Rng(3) }), { fit, val });
@@ -36,7 +48,10 @@ test("samplePerClass: exactly perClass rows of every class, all from the pool", 
 test("selectByValidation: the highest score wins, ties go to the earlier candidate, every score is kept", () => {
   const s = selectByValidation({ candidates: [1, 2, 3, 4], score: (c) => ({ 1: 0.5, 2: 0.8, 3: 0.8, 4: 0.1 })[c]! });
   assert.equal(s.best, 2);
-  assert.deepEqual(s.scores.map((x) => x.score), [0.5, 0.8, 0.8, 0.1]);
+  assert.deepEqual(
+    s.scores.map((x) => x.score),
+    [0.5, 0.8, 0.8, 0.1],
+  );
   assert.throws(() => selectByValidation({ candidates: [], score: () => 0 }), /no candidates/);
 });
 

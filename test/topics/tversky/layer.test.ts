@@ -4,7 +4,14 @@ import { initTf, tf } from "../../../lib/core/tf";
 import { Rng } from "../../../lib/core/rng";
 import { Adam } from "../../../lib/core/optim";
 import {
-  TverskyProjection, initMatrix, linearAsPrototypes, linearParams, mlpParams, sharedBankParams, tverskyParams, tverskySimilarity,
+  TverskyProjection,
+  initMatrix,
+  linearAsPrototypes,
+  linearParams,
+  mlpParams,
+  sharedBankParams,
+  tverskyParams,
+  tverskySimilarity,
 } from "../../../lib/topics/tversky/index";
 
 before(async () => {
@@ -15,7 +22,10 @@ test("parameter formulas (notes §2) against hand counts: linear p·d + p, Tvers
   // hand counts of notes §10 item 8 (digits head d = 64, p = 10)
   assert.equal(linearParams({ d: 64, p: 10 }), 650);
   assert.equal(linearParams({ d: 64, p: 10, bias: false }), 640);
-  assert.deepEqual([1, 16, 64].map((K) => tverskyParams({ d: 64, p: 10, K })), [707, 1667, 4739]);
+  assert.deepEqual(
+    [1, 16, 64].map((K) => tverskyParams({ d: 64, p: 10, K })),
+    [707, 1667, 4739],
+  );
   // the official MNIST head 36 → 10, K = 36: 360 + 1296 + 3
   assert.equal(tverskyParams({ d: 36, p: 10, K: 36 }), 1659);
   assert.equal(sharedBankParams({ d: 64, ps: [64, 64], K: 32 }), 10_246);
@@ -26,7 +36,11 @@ test("parameter formulas (notes §2) against hand counts: linear p·d + p, Tvers
 });
 
 test("parameter formulas equal tfjs's countParams of built layers, for several (d, p, K) and shared banks", () => {
-  for (const [d, p, K] of [[2, 2, 1], [5, 3, 7], [12, 9, 4]] as const) {
+  for (const [d, p, K] of [
+    [2, 2, 1],
+    [5, 3, 7],
+    [12, 9, 4],
+  ] as const) {
     const dense = tf.sequential({ layers: [tf.layers.dense({ units: p, inputShape: [d] })] });
     assert.equal(dense.countParams(), linearParams({ d, p }), `dense ${d}→${p}`);
     dense.dispose();
@@ -49,7 +63,17 @@ test("TverskyProjection: forward equals the functional core, 3-D inputs, output 
   const x = tf.tensor3d(rng.normals(2 * 4 * 6), [2, 4, 6]);
   const y = layer.apply(x) as tf.Tensor;
   assert.deepEqual(y.shape, [2, 4, 3]);
-  const want = tf.tidy(() => tverskySimilarity({ x: tf.reshape(x, [8, 6]), prototypes: layer.prototypes(), features: layer.featureBank(), theta: 1, alpha: 0.5, beta: 0.5, difference: "substractmatch" }));
+  const want = tf.tidy(() =>
+    tverskySimilarity({
+      x: tf.reshape(x, [8, 6]),
+      prototypes: layer.prototypes(),
+      features: layer.featureBank(),
+      theta: 1,
+      alpha: 0.5,
+      beta: 0.5,
+      difference: "substractmatch",
+    }),
+  );
   const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.reshape(y, [8, 3]), want))).dataSync()[0]!);
   assert.ok(diff <= 1e-6, `layer vs functional: ${diff}`);
   assert.equal(layer.countParams(), 3 * 6 + 5 * 6 + 3);
@@ -72,7 +96,8 @@ test("initialisations: official U(0,1), zero-centred U(±√(3/d)), seeded and r
   };
   const u = make("uniform", 3);
   assert.ok([...u.P, ...u.F].every((v) => v >= 0 && v < 1));
-  const s = make("symmetric", 3), a = Math.sqrt(3 / 12);
+  const s = make("symmetric", 3),
+    a = Math.sqrt(3 / 12);
   assert.ok([...s.P, ...s.F].every((v) => v >= -a && v < a));
   assert.ok(Math.min(...s.F) < 0 && Math.max(...s.F) > 0);
   assert.deepEqual(make("symmetric", 3), s);
@@ -84,25 +109,32 @@ test("initialisations: official U(0,1), zero-centred U(±√(3/d)), seeded and r
 
 test("orthogonal init: orthonormal columns (tall) or rows (wide), as torch.nn.init.orthogonal_", () => {
   const rng = new Rng(2);
-  for (const [r, c] of [[6, 2], [2, 2], [1, 2], [2, 5]]) {
+  for (const [r, c] of [
+    [6, 2],
+    [2, 2],
+    [1, 2],
+    [2, 5],
+  ]) {
     const q = initMatrix({ init: "orthogonal", rows: r!, cols: c!, rng });
     const tall = r! >= c!;
     const k = tall ? c! : r!;
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let t = 0; t < (tall ? r! : c!); t++) s += tall ? q[t * c! + i]! * q[t * c! + j]! : q[i * c! + t]! * q[j * c! + t]!;
-      assert.ok(Math.abs(s - (i === j ? 1 : 0)) <= 1e-6, `[${r}, ${c}] gram[${i}][${j}] = ${s}`);
-    }
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++) {
+        let s = 0;
+        for (let t = 0; t < (tall ? r! : c!); t++) s += tall ? q[t * c! + i]! * q[t * c! + j]! : q[i * c! + t]! * q[j * c! + t]!;
+        assert.ok(Math.abs(s - (i === j ? 1 : 0)) <= 1e-6, `[${r}, ${c}] gram[${i}][${j}] = ${s}`);
+      }
   }
   assert.equal(initMatrix({ init: "normal", rows: 3, cols: 3, rng: new Rng(1) }).length, 9);
 });
 
 test("feature-bank sharing: counted once, gradients from both layers add up, one update per step", () => {
-  const d = 6, K = 4;
+  const d = 6,
+    K = 4;
   const first = new TverskyProjection({ units: d, featureCount: K, seed: 1 });
   const second = new TverskyProjection({ units: 3, seed: 2, featureBankFrom: first });
   const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [d] }), first, second] });
-  assert.equal(model.countParams(), (d * d + 3) + (3 * d + 3) + K * d);
+  assert.equal(model.countParams(), d * d + 3 + (3 * d + 3) + K * d);
   const names = model.trainableWeights.map((w) => w.originalName);
   assert.equal(names.filter((n) => n.endsWith("feature_bank")).length, 1);
   assert.ok(!second.ownsBank() && first.ownsBank());
@@ -135,7 +167,12 @@ test("feature-bank sharing: counted once, gradients from both layers add up, one
 });
 
 test("linearAsPrototypes: the rows of Wᵀ give the dense layer's logits as dot products", () => {
-  const dense = tf.layers.dense({ units: 3, useBias: false, inputShape: [4], kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 5 }) });
+  const dense = tf.layers.dense({
+    units: 3,
+    useBias: false,
+    inputShape: [4],
+    kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 5 }),
+  });
   const x = tf.tensor2d([[1, 2, 3, 4]]);
   const y = dense.apply(x) as tf.Tensor;
   const P = linearAsPrototypes(dense);

@@ -35,17 +35,24 @@ export interface DiagnosticsResult {
 export function runDiagnostics(o: { data: StudyData }): DiagnosticsResult {
   const { scaled } = o.data;
   const diag = DATASETS.map((dataset) => ({ dataset, d: nbDiagnostics(scaled[dataset]) }));
-  const identityErr = Math.max(...diag.map(({ dataset, d }) => {
-    const nb = new GaussianNB({ variance: "pooled" }).fit(scaled[dataset]);
-    const n = scaled[dataset].n;
-    return Math.max(...d.index.map(({ k1, k2, k }, t) => (k === k1 || k === k2 ? Math.abs(d.beta[t]! / (mahalanobis2(nb, k1, k2) / (2 * n)) - 1) : 0)));
-  }));
+  const identityErr = Math.max(
+    ...diag.map(({ dataset, d }) => {
+      const nb = new GaussianNB({ variance: "pooled" }).fit(scaled[dataset]);
+      const n = scaled[dataset].n;
+      return Math.max(
+        ...d.index.map(({ k1, k2, k }, t) => (k === k1 || k === k2 ? Math.abs(d.beta[t]! / (mahalanobis2(nb, k1, k2) / (2 * n)) - 1) : 0)),
+      );
+    }),
+  );
   const bc = scaled.breast_cancer;
   const nbBC = new GaussianNB({ variance: "pooled" }).fit(bc);
   return {
     diag,
     percentiles: diag.map(({ dataset, d }) => ({ dataset, p: diagnosticPercentiles(d) })),
     identityErr,
-    breastCancer: { beta: Array.from(diag.find((x) => x.dataset === "breast_cancer")!.d.beta), delta2over2n: mahalanobis2(nbBC, 0, 1) / (2 * bc.n) },
+    breastCancer: {
+      beta: Array.from(diag.find((x) => x.dataset === "breast_cancer")!.d.beta),
+      delta2over2n: mahalanobis2(nbBC, 0, 1) / (2 * bc.n),
+    },
   };
 }

@@ -6,8 +6,16 @@ import { loadSklearn } from "../../../core/data";
 import { fillNormal } from "../../../core/normal";
 import { Rng } from "../../../core/rng";
 import {
-  argmaxRows, errorRate, fitMinMax, fromLabelled, GaussianNB, linearScores, LogisticRegression, makeDataset,
-  type Dataset, type SklearnName,
+  argmaxRows,
+  errorRate,
+  fitMinMax,
+  fromLabelled,
+  GaussianNB,
+  linearScores,
+  LogisticRegression,
+  makeDataset,
+  type Dataset,
+  type SklearnName,
 } from "../../../topics/classifiers";
 import { DATASETS } from "../settings";
 

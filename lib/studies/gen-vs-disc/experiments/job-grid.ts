@@ -6,8 +6,20 @@
  */
 import { Rng } from "../../../core/rng";
 import {
-  bootstrapMStar, mergeRuns, runJobs, simStep, sklearnLR, PAPER_NB, PER_CLASS_NB,
-  type Job, type LearningCurve, type ModelConfig, type MStarResult, type MStarSpread, type PaperRunsResult, type SklearnName,
+  bootstrapMStar,
+  mergeRuns,
+  runJobs,
+  simStep,
+  sklearnLR,
+  PAPER_NB,
+  PER_CLASS_NB,
+  type Job,
+  type LearningCurve,
+  type ModelConfig,
+  type MStarResult,
+  type MStarSpread,
+  type PaperRunsResult,
+  type SklearnName,
 } from "../../../topics/classifiers";
 import { DATASETS, type Cell, type Settings } from "../settings";
 
@@ -21,8 +33,11 @@ export const LR = (C: number): ModelConfig => sklearnLR({ C, warmStart: true });
 /** The five models of the real-data curves; `r` repeats for NB and LR C=1, `rc` for LR C=10/1000. */
 export function curveModels(r: number, rc: number): { name: string; config: ModelConfig; repeats: number }[] {
   return [
-    { name: "NB pooled", config: NB, repeats: r }, { name: "NB per-class", config: NB_PER_CLASS, repeats: r },
-    { name: "LR C=1", config: LR(1), repeats: r }, { name: "LR C=10", config: LR(10), repeats: rc }, { name: "LR C=1000", config: LR(1000), repeats: rc },
+    { name: "NB pooled", config: NB, repeats: r },
+    { name: "NB per-class", config: NB_PER_CLASS, repeats: r },
+    { name: "LR C=1", config: LR(1), repeats: r },
+    { name: "LR C=10", config: LR(10), repeats: rc },
+    { name: "LR C=1000", config: LR(1000), repeats: rc },
   ];
 }
 
@@ -34,7 +49,8 @@ export function paperGridJobs(o: { cells: Cell[]; runs: number; seed: number; mo
   const jobs: Job[] = [];
   for (const { K, n } of o.cells) {
     const base = o.seed * 1_000_000 + K * 10_000 + n;
-    for (let t = 0; t < o.runs; t++) jobs.push({ kind: "runs", n, K, runs: 1, seed: base * 10 + t + 1, testSeed: base * 10, models: o.models });
+    for (let t = 0; t < o.runs; t++)
+      jobs.push({ kind: "runs", n, K, runs: 1, seed: base * 10 + t + 1, testSeed: base * 10, models: o.models });
   }
   return jobs;
 }
@@ -44,7 +60,12 @@ export function collectPaperGrid(cells: Cell[], results: PaperRunsResult[]): Pap
   return cells.map(({ K, n }) => mergeRuns(results.filter((r) => r.K === K && r.n === n)));
 }
 
-const DATASET_SHAPE: Record<SklearnName, { n: number; K: number }> = { iris: { n: 4, K: 3 }, wine_data: { n: 13, K: 3 }, breast_cancer: { n: 30, K: 2 }, digits: { n: 64, K: 10 } };
+const DATASET_SHAPE: Record<SklearnName, { n: number; K: number }> = {
+  iris: { n: 4, K: 3 },
+  wine_data: { n: 13, K: 3 },
+  breast_cancer: { n: 30, K: 2 },
+  digits: { n: 64, K: 10 },
+};
 
 /**
  * Rough multiply-adds of a job, only for starting the largest first: logistic fits cost about
@@ -87,15 +108,39 @@ export type JobGridSeeds = { curves: Record<SklearnName, number>; smallSim: numb
 export async function runJobGrid(o: { settings: Settings; seeds: JobGridSeeds; workers: number }): Promise<JobGridResult> {
   const P = o.settings;
   const S = o.seeds;
-  const curveJobs: Job[] = DATASETS.map((d) => ({ kind: "curve", dataset: d, mGrid: P.curves[d].grid, repeats: P.curves[d].r, seed: S.curves[d], models: curveModels(P.curves[d].r, P.curves[d].rc) }));
+  const curveJobs: Job[] = DATASETS.map((d) => ({
+    kind: "curve",
+    dataset: d,
+    mGrid: P.curves[d].grid,
+    repeats: P.curves[d].r,
+    seed: S.curves[d],
+    models: curveModels(P.curves[d].r, P.curves[d].rc),
+  }));
   const smallJobs: Job[] = P.smallSim.flatMap(({ K, ns, repeats }) =>
-    ns.map((n, i): Job => ({ kind: "mstar", n, K, repeats, seed: S.smallSim * 1000 + K * 100 + i, models: { NB, LR: LR(1) }, overshoot: P.spread.overshoot })));
+    ns.map(
+      (n, i): Job => ({
+        kind: "mstar",
+        n,
+        K,
+        repeats,
+        seed: S.smallSim * 1000 + K * 100 + i,
+        models: { NB, LR: LR(1) },
+        overshoot: P.spread.overshoot,
+      }),
+    ),
+  );
   const gridJobs = paperGridJobs({ cells: P.paperGrid.cells, runs: P.paperGrid.runs, seed: S.paperGrid, models: { NB, LR: LR(1) } });
   const warmJobs: Job[] = [
     { kind: "mstar", ...P.warm.sim, seed: S.warm, models: { "LR warm": LR(1), "LR cold": sklearnLR({ C: 1, warmStart: false }) } },
     {
-      kind: "curve", dataset: "digits", mGrid: P.warm.digits.grid, repeats: P.warm.digits.repeats, seed: S.warm, models: [
-        { name: "C=1000 cold", config: sklearnLR({ C: 1000, warmStart: false }) }, { name: "C=1000 warm", config: LR(1000) },
+      kind: "curve",
+      dataset: "digits",
+      mGrid: P.warm.digits.grid,
+      repeats: P.warm.digits.repeats,
+      seed: S.warm,
+      models: [
+        { name: "C=1000 cold", config: sklearnLR({ C: 1000, warmStart: false }) },
+        { name: "C=1000 warm", config: LR(1000) },
         { name: "C=1000 cold, sklearn>=1.4 rule", config: { kind: "lr", C: 1000, solverScale: "mean", warmStart: false } },
         { name: "C=1000 warm, sklearn>=1.4 rule", config: { kind: "lr", C: 1000, solverScale: "mean", warmStart: true } },
       ],
@@ -110,7 +155,9 @@ export async function runJobGrid(o: { settings: Settings; seeds: JobGridSeeds; w
   const boot = new Rng(S.bootstrap);
   const withSpread = (r: MStarResult): SmallNResult => ({
     ...r,
-    spread: Object.fromEntries(Object.keys(r.mStar).map((model) => [model, bootstrapMStar(r, { model, resamples: P.spread.resamples, seed: boot.nextUint32() })])),
+    spread: Object.fromEntries(
+      Object.keys(r.mStar).map((model) => [model, bootstrapMStar(r, { model, resamples: P.spread.resamples, seed: boot.nextUint32() })]),
+    ),
   });
   return {
     curves: Object.fromEntries(curves.map((c) => [c.dataset, c])) as Record<SklearnName, LearningCurve>,

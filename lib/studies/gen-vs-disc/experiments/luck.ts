@@ -16,7 +16,17 @@ export interface LuckResult {
 }
 
 export function runLuck(o: { data: StudyData; simRepeats: number; irisRepeats: number; seed: number }): LuckResult {
-  const k3 = [12, 18].map((m) => ({ m, ci: meanCI(simErrorsAt({ n: 320, K: 3, m, repeats: o.simRepeats, seed: o.seed + m, model: { name: "NB", make: () => makeModel(NB) } })) }));
-  const curve = learningCurve({ data: o.data.raw.iris, mGrid: [6], repeats: o.irisRepeats, seed: o.seed, progress: false, models: [{ name: "NB per-class", make: () => makeModel(NB_PER_CLASS) }] });
+  const k3 = [12, 18].map((m) => ({
+    m,
+    ci: meanCI(simErrorsAt({ n: 320, K: 3, m, repeats: o.simRepeats, seed: o.seed + m, model: { name: "NB", make: () => makeModel(NB) } })),
+  }));
+  const curve = learningCurve({
+    data: o.data.raw.iris,
+    mGrid: [6],
+    repeats: o.irisRepeats,
+    seed: o.seed,
+    progress: false,
+    models: [{ name: "NB per-class", make: () => makeModel(NB_PER_CLASS) }],
+  });
   return { k3, iris: curve.summary["NB per-class"]![0]!, irisRepeats: o.irisRepeats };
 }

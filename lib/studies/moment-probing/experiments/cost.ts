@@ -31,13 +31,29 @@ export interface CostResult {
 /** The FLOP model of the tiny ViT's methods, and at the paper's size. */
 export function runCostModel(o: { P: VitParams; nTrain: number }): CostResult {
   const b = o.P.backbone;
-  const cfg: CostModelConfig = { vit: { numPatches: 16, patchDim: 4, dim: b.dim, depth: b.depth, heads: b.heads, mlpRatio: b.mlpRatio, psrpBottleneck: o.P.psrpBottleneck }, numClasses: o.P.downstreamClasses.length, mhc3: o.P.mp };
+  const cfg: CostModelConfig = {
+    vit: {
+      numPatches: 16,
+      patchDim: 4,
+      dim: b.dim,
+      depth: b.depth,
+      heads: b.heads,
+      mlpRatio: b.mlpRatio,
+      psrpBottleneck: o.P.psrpBottleneck,
+    },
+    numClasses: o.P.downstreamClasses.length,
+    mhc3: o.P.mp,
+  };
   const flops = METHODS.map((m) => ({
     method: m,
     cached: m === "LP" || m === "MP" ? o.nTrain * trainFlopsPerSample(cfg, m, true) : null,
     uncached: o.nTrain * trainFlopsPerSample(cfg, m, false),
   }));
-  const cfgB: CostModelConfig = { vit: { numPatches: 196, patchDim: 768, dim: 768, depth: 12, heads: 12, mlpRatio: 4, psrpBottleneck: 16 }, numClasses: 1000, mhc3: { hiddenDim: 512, numHeads: 4 } };
+  const cfgB: CostModelConfig = {
+    vit: { numPatches: 196, patchDim: 768, dim: 768, depth: 12, heads: 12, mlpRatio: 4, psrpBottleneck: 16 },
+    numClasses: 1000,
+    mhc3: { hiddenDim: 512, numHeads: 4 },
+  };
   const lpB = trainFlopsPerSample(cfgB, "LP", false);
   const paperScale = Object.fromEntries(METHODS.map((m) => [m, trainFlopsPerSample(cfgB, m, false) / lpB])) as Record<Method, number>;
   return { flops, nTrain: o.nTrain, paperScale };
@@ -63,13 +79,31 @@ export interface TimedMethod {
  * warmed up once, then the rounds run the methods in turn (so a burst of load on the shared
  * machine hits all of them alike), and the median over rounds is kept. For the figure only.
  */
-export function timeEpochs(o: { configs: TimedMethod[]; spec: MethodSpec; recipe: TrainConfig; task: Downstream; trainIdx: number[]; rounds: number; seed: number }): number[] {
+export function timeEpochs(o: {
+  configs: TimedMethod[];
+  spec: MethodSpec;
+  recipe: TrainConfig;
+  task: Downstream;
+  trainIdx: number[];
+  rounds: number;
+  seed: number;
+}): number[] {
   const built = o.configs.map((c, i) => buildMethod({ method: c.method, spec: o.spec, seed: o.seed + i, cached: c.cached }));
   const inputs = built.map((b) => b.input(o.task, o.trainIdx));
   const times: number[][] = o.configs.map(() => []);
   const epoch = (i: number, r: number) => {
     const b = built[i]!;
-    trainClassifier({ ...o.recipe, epochs: 1, minSteps: undefined, vars: b.vars, noDecay: b.noDecay, forward: b.forward, x: inputs[i]!.x, y: inputs[i]!.y, rng: new Rng(o.seed + r) });
+    trainClassifier({
+      ...o.recipe,
+      epochs: 1,
+      minSteps: undefined,
+      vars: b.vars,
+      noDecay: b.noDecay,
+      forward: b.forward,
+      x: inputs[i]!.x,
+      y: inputs[i]!.y,
+      rng: new Rng(o.seed + r),
+    });
   };
   try {
     o.configs.forEach((_, i) => epoch(i, 0));
@@ -91,7 +125,14 @@ export function timeEpochs(o: { configs: TimedMethod[]; spec: MethodSpec; recipe
 }
 
 /** Measured ms per epoch as cost rows (LP/MP cached and uncached; MP+ and FT uncached). */
-export function timeCostRows(o: { spec: MethodSpec; recipe: TrainConfig; task: Downstream; trainIdx: number[]; rounds: number; seed: number }): CostRow[] {
+export function timeCostRows(o: {
+  spec: MethodSpec;
+  recipe: TrainConfig;
+  task: Downstream;
+  trainIdx: number[];
+  rounds: number;
+  seed: number;
+}): CostRow[] {
   const configs: TimedMethod[] = [
     { method: "LP", cached: true },
     { method: "MP", cached: true },

@@ -10,7 +10,14 @@
 import { Rng } from "../../../core/rng";
 import { kShotSplit } from "../../../core/splits";
 import { patchify, randomFeatureTokens, type Activation, type Images } from "../../../topics/moments/digits";
-import { concatFeatures, meanFeatures, mhc3Features, secondMomentFeatures, selectRows, type FeatureMatrix } from "../../../topics/moments/features";
+import {
+  concatFeatures,
+  meanFeatures,
+  mhc3Features,
+  secondMomentFeatures,
+  selectRows,
+  type FeatureMatrix,
+} from "../../../topics/moments/features";
 import { selectTokens, trainHead, type HeadVariant, type TokenData } from "../../../topics/moments/head-runs";
 import { fitProbe } from "../../../topics/moments/linear";
 import { seedFor } from "../../../topics/moments/seeds";
@@ -85,12 +92,21 @@ function splitFor(y: Int32Array, k: number, valPerClass: number, seed: number): 
 }
 
 /** Runs every (activation, k, method) over the seeds. */
-export function runDigitsRandom(images: Images, P: DigitsRandomParams, onProgress?: (done: number, total: number) => void): DigitsRandomResult {
+export function runDigitsRandom(
+  images: Images,
+  P: DigitsRandomParams,
+  onProgress?: (done: number, total: number) => void,
+): DigitsRandomResult {
   const patches = patchify(images);
   const rows: DigitsRow[] = [];
   const selections: SelectionRow[] = [];
   const chosen = new Map<string, number>();
-  const variant: HeadVariant = { firstOrder: "mean", secondOrder: true, mhc3: { hiddenDim: P.mpHidden, numHeads: P.mpHeads }, hasClsToken: false };
+  const variant: HeadVariant = {
+    firstOrder: "mean",
+    secondOrder: true,
+    mhc3: { hiddenDim: P.mpHidden, numHeads: P.mpHeads },
+    hasClsToken: false,
+  };
   const embed = (act: Activation, seed: number) => {
     const x = randomFeatureTokens(patches, images.nSamples, act, new Rng(seedFor("digits-embed", act, seed)));
     const t = { x, n: images.nSamples, N: 16, d: 16 };
@@ -99,7 +115,13 @@ export function runDigitsRandom(images: Images, P: DigitsRandomParams, onProgres
   const fit = (f: FeatureMatrix, train: number[], test: number[], l2: number) => {
     const a = selectRows(f, train);
     const b = selectRows(f, test);
-    return fitProbe({ train: { X: a.X, n: a.n, y: train.map((i) => images.y[i]!) }, test: { X: b.X, n: b.n, y: test.map((i) => images.y[i]!) }, F: f.F, K, opts: { l2 } });
+    return fitProbe({
+      train: { X: a.X, n: a.n, y: train.map((i) => images.y[i]!) },
+      test: { X: b.X, n: b.n, y: test.map((i) => images.y[i]!) },
+      F: f.F,
+      K,
+      opts: { l2 },
+    });
   };
   // choices on the selection seed's validation images, once per (activation, k)
   const choose = (act: Activation, k: number, what: "ridge" | "lr"): number => {
@@ -111,8 +133,28 @@ export function runDigitsRandom(images: Images, P: DigitsRandomParams, onProgres
     const sel =
       what === "ridge"
         ? selectByValidation({ candidates: P.lpRidges, score: (l2) => fit(meanFeatures(t), s.train, s.val, l2).acc })
-        : selectByValidation({ candidates: P.lrs, score: (lr) => trainHead(variant, K, selectTokens(all, s.train), [selectTokens(all, s.val)], { ...P.recipe, lr }, seedFor("digits-head-selection", act, k)).acc[0]! });
-    sel.scores.forEach((x) => selections.push({ setting: `${act} k=${k}`, method: what === "ridge" ? "lp" : "mp", hyperparameter: what, candidate: x.candidate, valAcc: x.score, chosen: sel.best }));
+        : selectByValidation({
+            candidates: P.lrs,
+            score: (lr) =>
+              trainHead(
+                variant,
+                K,
+                selectTokens(all, s.train),
+                [selectTokens(all, s.val)],
+                { ...P.recipe, lr },
+                seedFor("digits-head-selection", act, k),
+              ).acc[0]!,
+          });
+    sel.scores.forEach((x) =>
+      selections.push({
+        setting: `${act} k=${k}`,
+        method: what === "ridge" ? "lp" : "mp",
+        hyperparameter: what,
+        candidate: x.candidate,
+        valAcc: x.score,
+        chosen: sel.best,
+      }),
+    );
     chosen.set(key, sel.best);
     return sel.best;
   };
@@ -124,7 +166,11 @@ export function runDigitsRandom(images: Images, P: DigitsRandomParams, onProgres
       const feats: Record<Exclude<DigitsMethod, "mp">, FeatureMatrix> = {
         lp: meanFeatures(t),
         fullcov: secondMomentFeatures(t, "channel"),
-        mhc3rand: mhc3Features(t, { hiddenDim: P.randHidden, numHeads: 4, reduction: "none", proj: "frozen" }, seedFor("digits-mhc3-rand", act, seed)),
+        mhc3rand: mhc3Features(
+          t,
+          { hiddenDim: P.randHidden, numHeads: 4, reduction: "none", proj: "frozen" },
+          seedFor("digits-mhc3-rand", act, seed),
+        ),
         meancov: concatFeatures(meanFeatures(t), secondMomentFeatures(t, "channel")),
       };
       for (const k of P.ks) {
@@ -137,7 +183,14 @@ export function runDigitsRandom(images: Images, P: DigitsRandomParams, onProgres
         }
         if (P.learnedKs.includes(k)) {
           const lr = choose(act, k, "lr");
-          const r = trainHead(variant, K, selectTokens(all, s.train), [selectTokens(all, s.test)], { ...P.recipe, lr }, seedFor("digits-head", act, k, seed));
+          const r = trainHead(
+            variant,
+            K,
+            selectTokens(all, s.train),
+            [selectTokens(all, s.test)],
+            { ...P.recipe, lr },
+            seedFor("digits-head", act, k, seed),
+          );
           rows.push({ ...base, method: "mp", acc: r.acc[0]!, lr, ridge: null, iterations: null, converged: null });
         }
       }

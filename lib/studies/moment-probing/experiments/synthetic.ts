@@ -11,12 +11,27 @@
  * so differences between methods are paired by seed. Every cell is memoised and logged as a row.
  */
 import { Rng } from "../../../core/rng";
-import { concatFeatures, meanFeatures, mhc3Features, secondMomentFeatures, selectRows, type FeatureMatrix, type Tokens } from "../../../topics/moments/features";
+import {
+  concatFeatures,
+  meanFeatures,
+  mhc3Features,
+  secondMomentFeatures,
+  selectRows,
+  type FeatureMatrix,
+  type Tokens,
+} from "../../../topics/moments/features";
 import { selectTokens, trainHead, type HeadVariant, type TokenData } from "../../../topics/moments/head-runs";
 import { fitProbe, type ProbeFit } from "../../../topics/moments/linear";
 import { seedFor } from "../../../topics/moments/seeds";
 import { carveValidation, selectByValidation } from "../../../topics/moments/selection";
-import { bayesAccuracy, drawTask, sampleTokenSets, type GaussianTask, type GeneratorSpec, type TokenSet } from "../../../topics/moments/synthetic";
+import {
+  bayesAccuracy,
+  drawTask,
+  sampleTokenSets,
+  type GaussianTask,
+  type GeneratorSpec,
+  type TokenSet,
+} from "../../../topics/moments/synthetic";
 import type { TrainConfig } from "../../../topics/moments/train";
 
 export interface SyntheticParams {
@@ -61,7 +76,12 @@ export type SyntheticMethod = FixedMethod | `learned:${string}`;
 /** The learned head variants used by S1-S5, by name. */
 export function learnedVariants(P: Pick<SyntheticParams, "mpHidden" | "mpHeads">, d = 16): Record<string, HeadVariant> {
   const base = { hiddenDim: P.mpHidden, numHeads: P.mpHeads };
-  const v = (firstOrder: HeadVariant["firstOrder"], secondOrder: boolean, mhc3: HeadVariant["mhc3"]): HeadVariant => ({ firstOrder, secondOrder, mhc3, hasClsToken: false });
+  const v = (firstOrder: HeadVariant["firstOrder"], secondOrder: boolean, mhc3: HeadVariant["mhc3"]): HeadVariant => ({
+    firstOrder,
+    secondOrder,
+    mhc3,
+    hasClsToken: false,
+  });
   return {
     mp: v("mean", true, base),
     "first-only": v("mean", false, base),
@@ -157,7 +177,12 @@ export class SyntheticRunner {
   private validation(gen: GeneratorSpec): { fit: TokenData; val: TokenData; fitIdx: number[]; valIdx: number[] } {
     const c = this.cell(gen, this.P.selectionSeed);
     const rows = Array.from({ length: c.train.n }, (_, i) => i);
-    const { fit, val } = carveValidation({ y: c.train.y, rows, valFraction: this.P.valFraction, rng: new Rng(seedFor("synthetic-validation", gen)) });
+    const { fit, val } = carveValidation({
+      y: c.train.y,
+      rows,
+      valFraction: this.P.valFraction,
+      rng: new Rng(seedFor("synthetic-validation", gen)),
+    });
     const all = asTokenData(c.train);
     return { fit: selectTokens(all, fit), val: selectTokens(all, val), fitIdx: fit, valIdx: val };
   }
@@ -176,10 +201,24 @@ export class SyntheticRunner {
       case "mhc3rand":
       case "mhc3rand/channel":
         // the notes' prototype: frozen random projection, LayerNorm, column L2, no convolution
-        return mhc3Features(t, { hiddenDim: this.P.randHidden, numHeads: 4, reduction: "none", proj: "frozen", center: method === "mhc3rand" ? "scalar" : "channel" }, seedFor("mhc3-rand", gen, seed));
+        return mhc3Features(
+          t,
+          {
+            hiddenDim: this.P.randHidden,
+            numHeads: 4,
+            reduction: "none",
+            proj: "frozen",
+            center: method === "mhc3rand" ? "scalar" : "channel",
+          },
+          seedFor("mhc3-rand", gen, seed),
+        );
       case "mhc3id":
       case "mhc3id+within":
-        return mhc3Features(t, { hiddenDim: t.d, numHeads: 4, reduction: "none", proj: "identity", withinHead: method === "mhc3id+within" }, 0);
+        return mhc3Features(
+          t,
+          { hiddenDim: t.d, numHeads: 4, reduction: "none", proj: "identity", withinHead: method === "mhc3id+within" },
+          0,
+        );
     }
   }
 
@@ -201,9 +240,25 @@ export class SyntheticRunner {
     const b = selectRows(f, v.valIdx);
     const sel = selectByValidation({
       candidates: this.P.lpRidges,
-      score: (l2) => fitProbe({ train: { X: a.X, n: a.n, y: v.fit.y }, test: { X: b.X, n: b.n, y: v.val.y }, F: f.F, K: c.task.spec.classes, opts: { l2 } }).acc,
+      score: (l2) =>
+        fitProbe({
+          train: { X: a.X, n: a.n, y: v.fit.y },
+          test: { X: b.X, n: b.n, y: v.val.y },
+          F: f.F,
+          K: c.task.spec.classes,
+          opts: { l2 },
+        }).acc,
     });
-    sel.scores.forEach((s) => this.selections.push({ setting: generatorLabel(gen), method: "lp", hyperparameter: "ridge", candidate: s.candidate, valAcc: s.score, chosen: sel.best }));
+    sel.scores.forEach((s) =>
+      this.selections.push({
+        setting: generatorLabel(gen),
+        method: "lp",
+        hyperparameter: "ridge",
+        candidate: s.candidate,
+        valAcc: s.score,
+        chosen: sel.best,
+      }),
+    );
     this.chosen.set(key, sel.best);
     return sel.best;
   }
@@ -221,9 +276,20 @@ export class SyntheticRunner {
     const val = this.validation(gen);
     const sel = selectByValidation({
       candidates: this.P.lrs,
-      score: (lr) => trainHead(v, c.task.spec.classes, val.fit, [val.val], { ...this.P.recipe, lr }, seedFor("synthetic-head-selection", gen, variant)).acc[0]!,
+      score: (lr) =>
+        trainHead(v, c.task.spec.classes, val.fit, [val.val], { ...this.P.recipe, lr }, seedFor("synthetic-head-selection", gen, variant))
+          .acc[0]!,
     });
-    sel.scores.forEach((s) => this.selections.push({ setting: generatorLabel(gen), method: `learned:${variant}`, hyperparameter: "lr", candidate: s.candidate, valAcc: s.score, chosen: sel.best }));
+    sel.scores.forEach((s) =>
+      this.selections.push({
+        setting: generatorLabel(gen),
+        method: `learned:${variant}`,
+        hyperparameter: "lr",
+        candidate: s.candidate,
+        valAcc: s.score,
+        chosen: sel.best,
+      }),
+    );
     this.chosen.set(key, sel.best);
     return sel.best;
   }
@@ -235,11 +301,18 @@ export class SyntheticRunner {
     if (hit) return hit;
     const c = this.cell(gen, seed);
     const base = { generator: generatorLabel(gen), method, seed, nTest: c.test.n, lr: null, steps: null };
-    if (method === "bayes") return this.record(key, { ...base, acc: bayesAccuracy(c.task, c.test), ridge: null, iterations: null, converged: null });
+    if (method === "bayes")
+      return this.record(key, { ...base, acc: bayesAccuracy(c.task, c.test), ridge: null, iterations: null, converged: null });
     const ridge = method === "lp" ? this.lpRidge(gen) : this.P.linearL2;
     const a = this.features(method, c.train, gen, seed);
     const b = this.features(method, c.test, gen, seed);
-    const fit: ProbeFit = fitProbe({ train: { X: a.X, n: a.n, y: c.train.y }, test: { X: b.X, n: b.n, y: c.test.y }, F: a.F, K: c.task.spec.classes, opts: { l2: ridge } });
+    const fit: ProbeFit = fitProbe({
+      train: { X: a.X, n: a.n, y: c.train.y },
+      test: { X: b.X, n: b.n, y: c.test.y },
+      F: a.F,
+      K: c.task.spec.classes,
+      opts: { l2: ridge },
+    });
     return this.record(key, { ...base, acc: fit.acc, ridge, iterations: fit.iterations, converged: fit.converged });
   }
 
@@ -253,13 +326,33 @@ export class SyntheticRunner {
     const lr = this.learningRate(gen);
     const c = this.cell(gen, seed);
     // one training seed per (generator, seed), shared by every variant: paired comparisons
-    const r = trainHead(v, c.task.spec.classes, asTokenData(c.train), [asTokenData(c.test)], { ...this.P.recipe, lr }, seedFor("synthetic-head", gen, seed));
-    return this.record(key, { generator: generatorLabel(gen), method: `learned:${variant}`, seed, acc: r.acc[0]!, nTest: c.test.n, lr, ridge: null, iterations: null, converged: null, steps: r.steps });
+    const r = trainHead(
+      v,
+      c.task.spec.classes,
+      asTokenData(c.train),
+      [asTokenData(c.test)],
+      { ...this.P.recipe, lr },
+      seedFor("synthetic-head", gen, seed),
+    );
+    return this.record(key, {
+      generator: generatorLabel(gen),
+      method: `learned:${variant}`,
+      seed,
+      acc: r.acc[0]!,
+      nTest: c.test.n,
+      lr,
+      ridge: null,
+      iterations: null,
+      converged: null,
+      steps: r.steps,
+    });
   }
 
   /** Per-seed test accuracies of a method (same order as `seeds`: paired across methods). */
   values(gen: GeneratorSpec, seeds: readonly number[], method: SyntheticMethod): number[] {
-    return seeds.map((s) => (method.startsWith("learned:") ? this.learned(gen, s, method.slice(8)) : this.fixed(gen, s, method as FixedMethod)).acc);
+    return seeds.map(
+      (s) => (method.startsWith("learned:") ? this.learned(gen, s, method.slice(8)) : this.fixed(gen, s, method as FixedMethod)).acc,
+    );
   }
 
   /** Total correct predictions and test sets over seeds (for binomial checks). */
@@ -284,7 +377,13 @@ export interface SyntheticSetting {
 }
 
 /** Runs `methods` on every generator over `seeds` (memoised in the runner). */
-export function runSynthetic(o: { runner: SyntheticRunner; gens: GeneratorSpec[]; methods: SyntheticMethod[]; seeds: readonly number[]; onProgress?: (done: number, total: number) => void }): SyntheticSetting[] {
+export function runSynthetic(o: {
+  runner: SyntheticRunner;
+  gens: GeneratorSpec[];
+  methods: SyntheticMethod[];
+  seeds: readonly number[];
+  onProgress?: (done: number, total: number) => void;
+}): SyntheticSetting[] {
   return o.gens.map((gen, i) => {
     const acc = Object.fromEntries(o.methods.map((m) => [m, o.runner.values(gen, o.seeds, m)]));
     o.onProgress?.(i + 1, o.gens.length);
@@ -301,7 +400,15 @@ export interface AblationGrid {
 }
 
 /** Runs S5: `branchRows` over `seeds`, `otherRows` over `gridSeeds` (recorded only). */
-export function runAblation(o: { runner: SyntheticRunner; gens: GeneratorSpec[]; branchRows: string[]; otherRows: string[]; seeds: readonly number[]; gridSeeds: readonly number[]; onProgress?: (done: number, total: number) => void }): AblationGrid {
+export function runAblation(o: {
+  runner: SyntheticRunner;
+  gens: GeneratorSpec[];
+  branchRows: string[];
+  otherRows: string[];
+  seeds: readonly number[];
+  gridSeeds: readonly number[];
+  onProgress?: (done: number, total: number) => void;
+}): AblationGrid {
   const acc: Record<string, number[][]> = {};
   o.gens.forEach((g, gi) => {
     for (const v of o.branchRows) (acc[v] ??= []).push(o.runner.values(g, o.seeds, `learned:${v}`));

@@ -13,7 +13,16 @@
  */
 import { Rng } from "../../../core/rng";
 import { kShotSplit, stratifiedSplit } from "../../../core/splits";
-import { corrupt, invert, mapImages, rotate90, selectClasses, selectImages, type Corruption, type Images } from "../../../topics/moments/digits";
+import {
+  corrupt,
+  invert,
+  mapImages,
+  rotate90,
+  selectClasses,
+  selectImages,
+  type Corruption,
+  type Images,
+} from "../../../topics/moments/digits";
 import { selectRows } from "../../../topics/moments/features";
 import { fitSoftmaxRegression, linearAccuracy } from "../../../topics/moments/linear";
 import type { MHC3Config } from "../../../topics/moments/mhc3";
@@ -108,7 +117,9 @@ export function prepareDownstream(images: Images, pre: Pretrained, P: VitParams)
   };
   const shiftFn = P.shift === "rotate90" ? rotate90 : invert;
   const seeds = [...new Set([P.selectionSeed, ...P.seeds])];
-  const splits = new Map(seeds.map((s) => [s, perClassRound(down.y, P.downstreamTestFraction, new Rng(seedFor("downstream-split", s)))] as const));
+  const splits = new Map(
+    seeds.map((s) => [s, perClassRound(down.y, P.downstreamTestFraction, new Rng(seedFor("downstream-split", s)))] as const),
+  );
   return {
     main: make("digits 5-9", down),
     shifted: make(`digits 5-9, ${P.shift}`, mapImages(down, shiftFn)),
@@ -118,12 +129,31 @@ export function prepareDownstream(images: Images, pre: Pretrained, P: VitParams)
 }
 
 /** The converged LP: logistic regression on the class token of the cached features, fitted once. */
-export function fitLinearProbe(o: { task: Downstream; trainIdx: readonly number[]; evalTasks: Downstream[]; testIdx: readonly number[]; ridge: number; numClasses: number }): { acc: number[]; iterations: number; converged: boolean } {
+export function fitLinearProbe(o: {
+  task: Downstream;
+  trainIdx: readonly number[];
+  evalTasks: Downstream[];
+  testIdx: readonly number[];
+  ridge: number;
+  numClasses: number;
+}): { acc: number[]; iterations: number; converged: boolean } {
   const tr = selectRows(classTokens(o.task.features), o.trainIdx);
-  const model = fitSoftmaxRegression(tr.X, tr.n, tr.F, o.trainIdx.map((i) => o.task.features.y[i]!), o.numClasses, { l2: o.ridge });
+  const model = fitSoftmaxRegression(
+    tr.X,
+    tr.n,
+    tr.F,
+    o.trainIdx.map((i) => o.task.features.y[i]!),
+    o.numClasses,
+    { l2: o.ridge },
+  );
   const acc = o.evalTasks.map((e) => {
     const te = selectRows(classTokens(e.features), o.testIdx);
-    return linearAccuracy(model, te.X, te.n, o.testIdx.map((i) => e.features.y[i]!));
+    return linearAccuracy(
+      model,
+      te.X,
+      te.n,
+      o.testIdx.map((i) => e.features.y[i]!),
+    );
   });
   return { acc, iterations: model.iterations, converged: model.converged };
 }
@@ -135,17 +165,50 @@ export interface Choices {
 }
 
 /** Chooses LP's ridge and MP/MP+/FT learning rates on (fit, val) rows of `task`. */
-export function chooseOnValidation(o: { setting: string; spec: MethodSpec; task: Downstream; fit: number[]; val: number[]; recipe: Omit<TrainConfig, "lr">; P: VitParams; log: SelectionRow[] }): Choices {
+export function chooseOnValidation(o: {
+  setting: string;
+  spec: MethodSpec;
+  task: Downstream;
+  fit: number[];
+  val: number[];
+  recipe: Omit<TrainConfig, "lr">;
+  P: VitParams;
+  log: SelectionRow[];
+}): Choices {
   const K = o.spec.numClasses;
-  const ridgeSel = selectByValidation({ candidates: o.P.lpRidges, score: (ridge) => fitLinearProbe({ task: o.task, trainIdx: o.fit, evalTasks: [o.task], testIdx: o.val, ridge, numClasses: K }).acc[0]! });
-  ridgeSel.scores.forEach((s) => o.log.push({ setting: o.setting, method: "LP", hyperparameter: "ridge", candidate: s.candidate, valAcc: s.score, chosen: ridgeSel.best }));
+  const ridgeSel = selectByValidation({
+    candidates: o.P.lpRidges,
+    score: (ridge) => fitLinearProbe({ task: o.task, trainIdx: o.fit, evalTasks: [o.task], testIdx: o.val, ridge, numClasses: K }).acc[0]!,
+  });
+  ridgeSel.scores.forEach((s) =>
+    o.log.push({
+      setting: o.setting,
+      method: "LP",
+      hyperparameter: "ridge",
+      candidate: s.candidate,
+      valAcc: s.score,
+      chosen: ridgeSel.best,
+    }),
+  );
   const lr: Record<string, number> = {};
   for (const m of LEARNED) {
     const sel = selectByValidation({
       candidates: o.P.lrs,
-      score: (rate) => runMethod({ method: m, spec: o.spec, task: o.task, trainIdx: o.fit, evalTasks: [o.task], testIdx: o.val, recipe: { ...o.recipe, lr: rate }, seed: seedFor("selection", o.setting) })[0]!,
+      score: (rate) =>
+        runMethod({
+          method: m,
+          spec: o.spec,
+          task: o.task,
+          trainIdx: o.fit,
+          evalTasks: [o.task],
+          testIdx: o.val,
+          recipe: { ...o.recipe, lr: rate },
+          seed: seedFor("selection", o.setting),
+        })[0]!,
     });
-    sel.scores.forEach((s) => o.log.push({ setting: o.setting, method: m, hyperparameter: "lr", candidate: s.candidate, valAcc: s.score, chosen: sel.best }));
+    sel.scores.forEach((s) =>
+      o.log.push({ setting: o.setting, method: m, hyperparameter: "lr", candidate: s.candidate, valAcc: s.score, chosen: sel.best }),
+    );
     lr[m] = sel.best;
   }
   return { ridge: ridgeSel.best, lr };
@@ -181,7 +244,13 @@ export interface FullDataResult {
 const byMethod = <T>(f: () => T): Record<Method, T> => ({ LP: f(), MP: f(), "MP+": f(), FT: f() });
 
 /** Full-data transfer on the main and the shifted task (P1, P3) with corrupted evaluations (P5). */
-export function runFullData(o: { pre: Pretrained; data: DownstreamData; P: VitParams; corruptionLabels: string[]; onProgress?: (done: number, total: number) => void }): FullDataResult {
+export function runFullData(o: {
+  pre: Pretrained;
+  data: DownstreamData;
+  P: VitParams;
+  corruptionLabels: string[];
+  onProgress?: (done: number, total: number) => void;
+}): FullDataResult {
   const { data, P } = o;
   const spec = methodSpec(o.pre, P);
   const K = spec.numClasses;
@@ -189,11 +258,20 @@ export function runFullData(o: { pre: Pretrained; data: DownstreamData; P: VitPa
   const rows: TransferRow[] = [];
   const selSplit = data.splits.get(P.selectionSeed)!;
   const choose = (task: Downstream, setting: string) => {
-    const { fit, val } = carveValidation({ y: task.features.y, rows: selSplit.train, valFraction: P.valFraction, rng: new Rng(seedFor("validation", setting)) });
+    const { fit, val } = carveValidation({
+      y: task.features.y,
+      rows: selSplit.train,
+      valFraction: P.valFraction,
+      rng: new Rng(seedFor("validation", setting)),
+    });
     return chooseOnValidation({ setting, spec, task, fit, val, recipe: P.recipe, P, log: selections });
   };
   const choices = { main: choose(data.main, "full data"), shifted: choose(data.shifted, `full data, ${P.shift}`) };
-  const out = { clean: byMethod<number[]>(() => []), shifted: byMethod<number[]>(() => []), corrupted: byMethod(() => P.corruptions.map(() => [] as number[])) };
+  const out = {
+    clean: byMethod<number[]>(() => []),
+    shifted: byMethod<number[]>(() => []),
+    corrupted: byMethod(() => P.corruptions.map(() => [] as number[])),
+  };
   const total = P.seeds.length * METHODS.length;
   let done = 0;
   for (const seed of P.seeds) {
@@ -206,14 +284,32 @@ export function runFullData(o: { pre: Pretrained; data: DownstreamData; P: VitPa
         let acc: number[];
         let extra: Pick<TransferRow, "lr" | "ridge" | "iterations" | "converged">;
         if (m === "LP") {
-          const r = fitLinearProbe({ task, trainIdx: split.train, evalTasks: [...evals], testIdx: split.test, ridge: ch.ridge, numClasses: K });
+          const r = fitLinearProbe({
+            task,
+            trainIdx: split.train,
+            evalTasks: [...evals],
+            testIdx: split.test,
+            ridge: ch.ridge,
+            numClasses: K,
+          });
           acc = r.acc;
           extra = { lr: null, ridge: ch.ridge, iterations: r.iterations, converged: r.converged };
         } else {
-          acc = runMethod({ method: m, spec, task, trainIdx: split.train, evalTasks: [...evals], testIdx: split.test, recipe: { ...P.recipe, lr: ch.lr[m]! }, seed: seedFor("full", setting, seed) });
+          acc = runMethod({
+            method: m,
+            spec,
+            task,
+            trainIdx: split.train,
+            evalTasks: [...evals],
+            testIdx: split.test,
+            recipe: { ...P.recipe, lr: ch.lr[m]! },
+            seed: seedFor("full", setting, seed),
+          });
           extra = { lr: ch.lr[m]!, ridge: null, iterations: null, converged: null };
         }
-        acc.forEach((a, i) => rows.push({ setting, method: m, seed, evaluation: i === 0 ? "clean" : o.corruptionLabels[i - 1]!, acc: a, ...extra }));
+        acc.forEach((a, i) =>
+          rows.push({ setting, method: m, seed, evaluation: i === 0 ? "clean" : o.corruptionLabels[i - 1]!, acc: a, ...extra }),
+        );
         if (task === data.main) {
           out.clean[m].push(acc[0]!);
           acc.slice(1).forEach((a, i) => out.corrupted[m][i]!.push(a));
@@ -240,7 +336,12 @@ function kShotPicks(data: DownstreamData, seed: number, k: number): number[] {
 }
 
 /** Few-shot transfer (P2): k images per class from each seed's training split. */
-export function runFewShot(o: { pre: Pretrained; data: DownstreamData; P: VitParams; onProgress?: (done: number, total: number) => void }): FewShotResult {
+export function runFewShot(o: {
+  pre: Pretrained;
+  data: DownstreamData;
+  P: VitParams;
+  onProgress?: (done: number, total: number) => void;
+}): FewShotResult {
   const { data, P } = o;
   const spec = methodSpec(o.pre, P);
   const K = spec.numClasses;
@@ -265,12 +366,48 @@ export function runFewShot(o: { pre: Pretrained; data: DownstreamData; P: VitPar
       for (const m of METHODS) {
         let a: number;
         if (m === "LP") {
-          const r = fitLinearProbe({ task: data.main, trainIdx: pick, evalTasks: [data.main], testIdx: split.test, ridge: ch.ridge, numClasses: K });
+          const r = fitLinearProbe({
+            task: data.main,
+            trainIdx: pick,
+            evalTasks: [data.main],
+            testIdx: split.test,
+            ridge: ch.ridge,
+            numClasses: K,
+          });
           a = r.acc[0]!;
-          rows.push({ setting: `k=${k}`, method: m, seed, evaluation: "clean", acc: a, lr: null, ridge: ch.ridge, iterations: r.iterations, converged: r.converged });
+          rows.push({
+            setting: `k=${k}`,
+            method: m,
+            seed,
+            evaluation: "clean",
+            acc: a,
+            lr: null,
+            ridge: ch.ridge,
+            iterations: r.iterations,
+            converged: r.converged,
+          });
         } else {
-          a = runMethod({ method: m, spec, task: data.main, trainIdx: pick, evalTasks: [data.main], testIdx: split.test, recipe: { ...P.fewShotRecipe, lr: ch.lr[m]! }, seed: seedFor("few", k, seed) })[0]!;
-          rows.push({ setting: `k=${k}`, method: m, seed, evaluation: "clean", acc: a, lr: ch.lr[m]!, ridge: null, iterations: null, converged: null });
+          a = runMethod({
+            method: m,
+            spec,
+            task: data.main,
+            trainIdx: pick,
+            evalTasks: [data.main],
+            testIdx: split.test,
+            recipe: { ...P.fewShotRecipe, lr: ch.lr[m]! },
+            seed: seedFor("few", k, seed),
+          })[0]!;
+          rows.push({
+            setting: `k=${k}`,
+            method: m,
+            seed,
+            evaluation: "clean",
+            acc: a,
+            lr: ch.lr[m]!,
+            ridge: null,
+            iterations: null,
+            converged: null,
+          });
         }
         acc[m][k]!.push(a);
       }

@@ -86,9 +86,13 @@ export function checkU4(rng: Rng): { maxNormDeviation: number; zeroColumnMax: nu
     const y = l2NormalizeAxis(x, 2);
     const norms = tf.sqrt(tf.sum(tf.square(y), 2)).arraySync() as number[][][];
     let dev = 0;
-    norms.forEach((b, bi) => b.forEach((row, mi) => row.forEach((v, j) => {
-      if (!(bi === 0 && mi === 1 && j === 5)) dev = Math.max(dev, Math.abs(v - 1));
-    })));
+    norms.forEach((b, bi) =>
+      b.forEach((row, mi) =>
+        row.forEach((v, j) => {
+          if (!(bi === 0 && mi === 1 && j === 5)) dev = Math.max(dev, Math.abs(v - 1));
+        }),
+      ),
+    );
     const zero = tf.max(tf.abs(tf.slice(y, [0, 1, 0, 5], [1, 1, 8, 1]))).dataSync()[0]!;
     return { maxNormDeviation: dev, zeroColumnMax: zero };
   });
@@ -111,7 +115,14 @@ export function checkU5(rng: Rng): { scalarGrandMean: number; scalarChannelMeanM
 
 /** U6: MP logits under a random permutation of the patch tokens (class token kept first). */
 export function checkU6(rng: Rng): { maxDiff: number; scale: number } {
-  const mp = new MomentProbe({ inDim: 32, numClasses: 5, mhc3: { hiddenDim: 128, numHeads: 4 }, firstOrder: "cls", secondOrder: true, seed: rng.nextSeed() });
+  const mp = new MomentProbe({
+    inDim: 32,
+    numClasses: 5,
+    mhc3: { hiddenDim: 128, numHeads: 4 },
+    firstOrder: "cls",
+    secondOrder: true,
+    seed: rng.nextSeed(),
+  });
   const out = tf.tidy(() => {
     const x = randn(rng, [3, 17, 32]) as tf.Tensor3D;
     const perm = [0, ...rng.permutation(16).map((i) => i + 1)];
@@ -181,11 +192,20 @@ export function checkU9(): { x: number[]; value: number[] } {
   return { x, value };
 }
 
-
 /** All unit checks U1-U9 (deterministic given the seed). */
 export function runUnits(seed: number) {
   const rng = new Rng(seed);
-  return { u1: checkU1(rng), u2: checkU2(), u3: checkU3(rng), u4: checkU4(rng), u5: checkU5(rng), u6: checkU6(rng), u7: checkU7(rng), u8: checkU8(rng), u9: checkU9() };
+  return {
+    u1: checkU1(rng),
+    u2: checkU2(),
+    u3: checkU3(rng),
+    u4: checkU4(rng),
+    u5: checkU5(rng),
+    u6: checkU6(rng),
+    u7: checkU7(rng),
+    u8: checkU8(rng),
+    u9: checkU9(),
+  };
 }
 
 export type UnitResults = ReturnType<typeof runUnits>;

@@ -65,7 +65,12 @@ export function runDigits(split: DigitsSplit, spec: DigitsSpec, options: { quiet
   const base = { inputDim: 64, classes: 10 };
   const seeds = spec.seeds;
   /** Trains one configuration; `hooks.before` sees the initial state, `hooks.after` the trained one. */
-  const run = (setting: string, head: string, cs: ClassifierSpec, hooks: { before?: (m: BatchedClassifier) => void; after?: (m: BatchedClassifier) => void } = {}): HeadResult => {
+  const run = (
+    setting: string,
+    head: string,
+    cs: ClassifierSpec,
+    hooks: { before?: (m: BatchedClassifier) => void; after?: (m: BatchedClassifier) => void } = {},
+  ): HeadResult => {
     const m = new BatchedClassifier(cs, seeds);
     try {
       hooks.before?.(m);
@@ -82,20 +87,35 @@ export function runDigits(split: DigitsSplit, spec: DigitsSpec, options: { quiet
 
   // raw pixels (items 9, 10) ---------------------------------------------------------------
   let linearImages: number[][] = [];
-  const rawLinear = run("raw pixels", "linear", { ...base, encoder: [], head: { kind: "linear" } }, {
-    after: (m) => (linearImages = rows(m.linearPrototypes(0), 64)),
-  });
+  const rawLinear = run(
+    "raw pixels",
+    "linear",
+    { ...base, encoder: [], head: { kind: "linear" } },
+    {
+      after: (m) => (linearImages = rows(m.linearPrototypes(0), 64)),
+    },
+  );
   let images = { prototypes: [] as number[][], bank: [] as number[][] };
   let rawSalience: SalienceStats | undefined;
-  const mechanism = { minDotInit: [] as number[], alphaGradInit: [] as number[], alphaAfter: [] as number[], alphaAfterSymmetric: [] as number[] };
-  const rawTversky = run("raw pixels", "Tversky K=16 ignorematch, U(±√(3/d))", { ...base, encoder: [], head: sym(16) }, {
-    after: (m) => {
-      const w = m.tverskyWeights(0);
-      images = { prototypes: rows(w.prototypes, 64), bank: rows(w.bank, 64) };
-      rawSalience = salienceStats(m, split.test);
-      mechanism.alphaAfterSymmetric = m.scalars().map((s) => s.alpha);
+  const mechanism = {
+    minDotInit: [] as number[],
+    alphaGradInit: [] as number[],
+    alphaAfter: [] as number[],
+    alphaAfterSymmetric: [] as number[],
+  };
+  const rawTversky = run(
+    "raw pixels",
+    "Tversky K=16 ignorematch, U(±√(3/d))",
+    { ...base, encoder: [], head: sym(16) },
+    {
+      after: (m) => {
+        const w = m.tverskyWeights(0);
+        images = { prototypes: rows(w.prototypes, 64), bank: rows(w.bank, 64) };
+        rawSalience = salienceStats(m, split.test);
+        mechanism.alphaAfterSymmetric = m.scalars().map((s) => s.alpha);
+      },
     },
-  });
+  );
   const u01Spec: ClassifierSpec = { ...base, encoder: [], head: { kind: "tversky", K: 16, init: "uniform" } };
   const rawU01 = run("raw pixels", "Tversky K=16 ignorematch, U(0,1) official", u01Spec, {
     before: (m) => {
@@ -116,12 +136,17 @@ export function runDigits(split: DigitsSplit, spec: DigitsSpec, options: { quiet
   const mlpLinear = run("MLP encoder 64→32", "linear", { ...mlp, head: { kind: "linear" } });
   let mlpSalience: SalienceStats | undefined;
   let salienceExamples: DigitsResults["salienceExamples"] = [];
-  const mlpIgn = run("MLP encoder 64→32", "Tversky K=32 ignorematch", { ...mlp, head: sym(32) }, {
-    after: (m) => {
-      mlpSalience = salienceStats(m, split.test);
-      salienceExamples = salienceSorted(m, split.test, options.perClass ?? 5);
+  const mlpIgn = run(
+    "MLP encoder 64→32",
+    "Tversky K=32 ignorematch",
+    { ...mlp, head: sym(32) },
+    {
+      after: (m) => {
+        mlpSalience = salienceStats(m, split.test);
+        salienceExamples = salienceSorted(m, split.test, options.perClass ?? 5);
+      },
     },
-  });
+  );
   const mlpSub = run("MLP encoder 64→32", "Tversky K=32 substractmatch", { ...mlp, head: sym(32, { difference: "substractmatch" }) });
 
   return {
@@ -142,7 +167,7 @@ function rows(a: Float32Array, width: number): number[][] {
 /** True-class margin L_y − max_{c≠y} L_c per example. */
 export function trueClassMargin(logits: Float32Array, y: Int32Array, classes: number): number[] {
   return Array.from(y, (label, i) => {
-    let other = -Infinity;
+    let other = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < classes; c++) if (c !== label) other = Math.max(other, logits[i * classes + c]!);
     return logits[i * classes + label]! - other;
   });
@@ -165,7 +190,9 @@ export function salienceStats(m: BatchedClassifier, test: Examples): SalienceSta
   const out: SalienceStats = { salienceMargin: [], normMargin: [], salienceNorm: [], partial: [] };
   sal.forEach((s, r) => {
     const margin = trueClassMargin(logits[r]!, test.y, m.spec.classes);
-    const sm = spearman(s, margin), nm = spearman(norms[r]!, margin), sn = spearman(s, norms[r]!);
+    const sm = spearman(s, margin),
+      nm = spearman(norms[r]!, margin),
+      sn = spearman(s, norms[r]!);
     out.salienceMargin.push(sm);
     out.normMargin.push(nm);
     out.salienceNorm.push(sn);
@@ -180,7 +207,9 @@ function salienceSorted(m: BatchedClassifier, test: Examples, k: number): Digits
   const D = m.spec.inputDim;
   const out: DigitsResults["salienceExamples"] = [];
   for (let cls = 0; cls < m.spec.classes; cls++) {
-    const idx = Array.from(test.y.keys()).filter((i) => test.y[i] === cls).sort((a, b) => s[a]! - s[b]! || a - b);
+    const idx = Array.from(test.y.keys())
+      .filter((i) => test.y[i] === cls)
+      .sort((a, b) => s[a]! - s[b]! || a - b);
     const pick = (is: number[]) => is.map((i) => ({ pixels: Array.from(test.X.subarray(i * D, (i + 1) * D)), salience: s[i]! }));
     out.push({ cls, lowest: pick(idx.slice(0, k)), highest: pick(idx.slice(-k)) });
   }

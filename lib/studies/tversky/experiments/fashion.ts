@@ -30,7 +30,10 @@ export function runFashion(train: Examples, test: Examples, spec: FashionSpec, o
     ["linear", { kind: "linear" }],
     [`Tversky K=${spec.K} ignorematch, U(±√(3/d))`, { kind: "tversky", K: spec.K, init: "symmetric" }],
   ];
-  const bar = progress("Fashion-MNIST runs", heads.length * spec.seeds.length, { steps: heads.length * spec.seeds.length, quiet: options.quiet });
+  const bar = progress("Fashion-MNIST runs", heads.length * spec.seeds.length, {
+    steps: heads.length * spec.seeds.length,
+    quiet: options.quiet,
+  });
   let done = 0;
   const results = heads.map(([label, head]) => {
     const cs: ClassifierSpec = { ...base, head };

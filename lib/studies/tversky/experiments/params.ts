@@ -14,7 +14,13 @@ import { TverskyProjection, linearParams, mlpParams, sharedBankParams, tverskyPa
  */
 export function officialMnistNet(seed: number): tf.LayersModel {
   const conv = (filters: number, relu: boolean, inputShape?: number[]) =>
-    tf.layers.conv2d({ filters, kernelSize: 3, padding: "same", activation: relu ? "relu" : "linear", ...(inputShape ? { inputShape } : {}) });
+    tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      padding: "same",
+      activation: relu ? "relu" : "linear",
+      ...(inputShape ? { inputShape } : {}),
+    });
   return tf.sequential({
     layers: [
       conv(12, true, [28, 28, 1]),
@@ -72,7 +78,8 @@ export function runParams(a: { seed: number }): ParamsResults {
   const net = officialMnistNet(a.seed);
   const mnist = net.countParams();
   net.dispose();
-  const d = 64, K = 32;
+  const d = 64,
+    K = 32;
   const share = sharingModels({ d, K, seed: a.seed });
   const counts: CountRow[] = [
     { key: "linear-64-10", label: "linear 64→10 (formula)", value: linearParams({ d: 64, p: 10 }) },

@@ -7,12 +7,33 @@ import { tf } from "../../../core/tf";
 import { Adam } from "../../../core/optim";
 import { Rng } from "../../../core/rng";
 import {
-  DIFFERENCES, INTERSECTIONS, OFFICIAL_DIFFERENCES, OFFICIAL_INTERSECTIONS, TverskyProjection, gradientCheck, salience, tverskySimilarity,
-  type DifferenceReduction, type GradCheckEntry, type IntersectionReduction, type TverskyOptions,
+  DIFFERENCES,
+  INTERSECTIONS,
+  OFFICIAL_DIFFERENCES,
+  OFFICIAL_INTERSECTIONS,
+  TverskyProjection,
+  gradientCheck,
+  salience,
+  tverskySimilarity,
+  type DifferenceReduction,
+  type GradCheckEntry,
+  type IntersectionReduction,
+  type TverskyOptions,
 } from "../../../topics/tversky/index";
 
 /** The notes' §10 item 1 inputs: bank F, objects a and b, θ = 1, α = 0.8, β = 0.2. */
-export const HAND_INPUTS = { F: [[1, 0], [0, 1], [1, 1]], a: [2, -1], b: [1, 1], theta: 1, alpha: 0.8, beta: 0.2 };
+export const HAND_INPUTS = {
+  F: [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ],
+  a: [2, -1],
+  b: [1, 1],
+  theta: 1,
+  alpha: 0.8,
+  beta: 0.2,
+};
 
 /** The variants of the hand example, in the notes' order (their expected values live in claims.ts). */
 export const HAND_VARIANTS: readonly { label: string; intersection: IntersectionReduction; difference: DifferenceReduction }[] = [
@@ -40,9 +61,20 @@ export interface HandRow {
 export function handExample(): HandRow[] {
   const h = HAND_INPUTS;
   return tf.tidy(() => {
-    const features = tf.tensor2d(h.F), a = tf.tensor2d([h.a]), b = tf.tensor2d([h.b]);
+    const features = tf.tensor2d(h.F),
+      a = tf.tensor2d([h.a]),
+      b = tf.tensor2d([h.b]);
     const S = (x: tf.Tensor, prototypes: tf.Tensor, v: (typeof HAND_VARIANTS)[number]) =>
-      tverskySimilarity({ x, prototypes, features, theta: h.theta, alpha: h.alpha, beta: h.beta, intersection: v.intersection, difference: v.difference }).dataSync()[0]!;
+      tverskySimilarity({
+        x,
+        prototypes,
+        features,
+        theta: h.theta,
+        alpha: h.alpha,
+        beta: h.beta,
+        intersection: v.intersection,
+        difference: v.difference,
+      }).dataSync()[0]!;
     return HAND_VARIANTS.map((v) => ({ label: v.label, ab: S(a, b, v), ba: S(b, a, v) }));
   });
 }
@@ -57,13 +89,21 @@ export function handSalience(): number[] {
  * max |S − Sᵀ| of the all-pairs matrix S(x, x) for random x, with α = β (should be ~0) and α ≠ β,
  * for every official reduction pair (notes §10 item 2).
  */
-export function symmetryCheck(a: { rng: Rng; n?: number; d?: number; K?: number }): { label: string; symmetricGap: number; asymmetricGap: number }[] {
-  const n = a.n ?? 6, d = a.d ?? 4, K = a.K ?? 8;
-  const x = a.rng.normals(n * d), F = a.rng.normals(K * d);
+export function symmetryCheck(a: { rng: Rng; n?: number; d?: number; K?: number }): {
+  label: string;
+  symmetricGap: number;
+  asymmetricGap: number;
+}[] {
+  const n = a.n ?? 6,
+    d = a.d ?? 4,
+    K = a.K ?? 8;
+  const x = a.rng.normals(n * d),
+    F = a.rng.normals(K * d);
   return OFFICIAL_INTERSECTIONS.flatMap((intersection) =>
     OFFICIAL_DIFFERENCES.map((difference) =>
       tf.tidy(() => {
-        const X = tf.tensor2d(x, [n, d]), features = tf.tensor2d(F, [K, d]);
+        const X = tf.tensor2d(x, [n, d]),
+          features = tf.tensor2d(F, [K, d]);
         const o: TverskyOptions = { intersection, difference, gmeanEps: 1e-8 };
         const gap = (alpha: number, beta: number) => {
           const S = tverskySimilarity({ ...o, x: X, prototypes: X, features, theta: 1, alpha, beta });
@@ -93,13 +133,24 @@ export interface ReductionStep {
  */
 export function stepEveryReduction(seed: number): ReductionStep[] {
   const rng = new Rng(seed);
-  const d = 3, n = 8, p = 3, K = 6;
+  const d = 3,
+    n = 8,
+    p = 3,
+    K = 6;
   const x = rng.uniforms(n * d, 0.1, 1);
   return INTERSECTIONS.flatMap((intersection) =>
     DIFFERENCES.map((difference) => {
       const layer = new TverskyProjection({ units: p, featureCount: K, init: "uniform", seed: rng.nextSeed(), intersection, difference });
       const X = tf.tensor2d(x, [n, d]);
-      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % p), "int32"), p));
+      const y = tf.tidy(() =>
+        tf.oneHot(
+          tf.tensor1d(
+            Array.from({ length: n }, (_, i) => i % p),
+            "int32",
+          ),
+          p,
+        ),
+      );
       const loss = () => tf.losses.softmaxCrossEntropy(y, layer.apply(X) as tf.Tensor) as tf.Scalar;
       let opt: Adam | undefined;
       try {
@@ -130,10 +181,20 @@ export function stepEveryReduction(seed: number): ReductionStep[] {
  */
 export function gmeanNanCheck(): { forwardFinite: boolean; officialGradFinite: boolean; epsGradFinite: boolean } {
   return tf.tidy(() => {
-    const x = tf.tensor2d([[0, 0], [1, 0.5]]);
-    const prototypes = tf.tensor2d([[0.4, 0.9], [0.7, 0.2]]);
-    const F = tf.tensor2d([[1, 0.2], [0.3, 1]]);
-    const S = (eps: number) => (features: tf.Tensor) => tf.sum(tverskySimilarity({ x, prototypes, features, theta: 1, alpha: 0.5, beta: 0.5, intersection: "gmean", gmeanEps: eps }));
+    const x = tf.tensor2d([
+      [0, 0],
+      [1, 0.5],
+    ]);
+    const prototypes = tf.tensor2d([
+      [0.4, 0.9],
+      [0.7, 0.2],
+    ]);
+    const F = tf.tensor2d([
+      [1, 0.2],
+      [0.3, 1],
+    ]);
+    const S = (eps: number) => (features: tf.Tensor) =>
+      tf.sum(tverskySimilarity({ x, prototypes, features, theta: 1, alpha: 0.5, beta: 0.5, intersection: "gmean", gmeanEps: eps }));
     const forwardFinite = Number.isFinite(S(0)(F).dataSync()[0]!);
     const finite = (g: tf.Tensor) => g.dataSync().every((v) => Number.isFinite(v));
     return { forwardFinite, officialGradFinite: finite(tf.grad(S(0))(F)), epsGradFinite: finite(tf.grad(S(1e-8))(F)) };
@@ -143,7 +204,13 @@ export function gmeanNanCheck(): { forwardFinite: boolean; officialGradFinite: b
 /** d/dx Σ step(x)·x² at x = (−1.5, 0.3, 2): equals 2x·step(x) = (0, 0.6, 4) when the indicator adds no gradient. */
 export function indicatorGradient(): { x: number[]; grad: number[] } {
   const x = [-1.5, 0.3, 2];
-  const grad = tf.tidy(() => Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.step(t), tf.square(t))))(tf.tensor1d(x)).dataSync()));
+  const grad = tf.tidy(() =>
+    Array.from(
+      tf
+        .grad((t: tf.Tensor) => tf.sum(tf.mul(tf.step(t), tf.square(t))))(tf.tensor1d(x))
+        .dataSync(),
+    ),
+  );
   return { x, grad };
 }
 
@@ -171,8 +238,16 @@ export interface SimilarityResults {
 export function runSimilarity(seeds: { symmetry: number; gradcheck: number; steps: number }): SimilarityResults {
   const symmetry = symmetryCheck({ rng: new Rng(seeds.symmetry) });
   const grng = new Rng(seeds.gradcheck);
-  const gradRows = INTERSECTIONS.flatMap((intersection) => DIFFERENCES.map((difference) => ({ label: `${intersection}+${difference}`, entries: gradientCheck({ intersection, difference }, grng) })));
-  gradRows.push({ label: "product+substractmatch, normalize", entries: gradientCheck({ difference: "substractmatch", normalize: true }, grng) });
+  const gradRows = INTERSECTIONS.flatMap((intersection) =>
+    DIFFERENCES.map((difference) => ({
+      label: `${intersection}+${difference}`,
+      entries: gradientCheck({ intersection, difference }, grng),
+    })),
+  );
+  gradRows.push({
+    label: "product+substractmatch, normalize",
+    entries: gradientCheck({ difference: "substractmatch", normalize: true }, grng),
+  });
   return {
     hand: handExample(),
     handSalience: handSalience(),
@@ -180,7 +255,7 @@ export function runSimilarity(seeds: { symmetry: number; gradcheck: number; step
     symmetricGap: Math.max(...symmetry.map((s) => s.symmetricGap)),
     asymmetricGap: Math.min(...symmetry.map((s) => s.asymmetricGap)),
     gradRows,
-    gradWorst: Math.max(...gradRows.flatMap((r) => r.entries.map((e) => (Number.isNaN(e.relErr) ? Infinity : e.relErr)))),
+    gradWorst: Math.max(...gradRows.flatMap((r) => r.entries.map((e) => (Number.isNaN(e.relErr) ? Number.POSITIVE_INFINITY : e.relErr)))),
     indicator: indicatorGradient(),
     steps: stepEveryReduction(seeds.steps),
     gmeanNan: gmeanNanCheck(),

@@ -6,7 +6,14 @@
  * reductions, so every reduction pair starts from the same 972 initialisations (paired design).
  */
 import { progress } from "../../../core/progress";
-import { trainXorBatch, type DifferenceReduction, type InitName, type IntersectionReduction, type XorRun, type XorRunResult } from "../../../topics/tversky/index";
+import {
+  trainXorBatch,
+  type DifferenceReduction,
+  type InitName,
+  type IntersectionReduction,
+  type XorRun,
+  type XorRunResult,
+} from "../../../topics/tversky/index";
 import { XOR_CONVERGENCE } from "../paper";
 
 /** The factors and training settings of an XOR grid. */
@@ -42,7 +49,8 @@ export function gridRuns(spec: XorGridSpec): XorRun[] {
     for (const K of spec.Ks) {
       for (const protoInit of spec.protoInits) {
         for (const featureInit of spec.featureInits) {
-          for (let rep = 0; rep < spec.runsPerCell; rep++) runs.push({ K, normalize, protoInit, featureInit, seed: spec.seedBase + index++ });
+          for (let rep = 0; rep < spec.runsPerCell; rep++)
+            runs.push({ K, normalize, protoInit, featureInit, seed: spec.seedBase + index++ });
         }
       }
     }
@@ -71,10 +79,13 @@ export function trainXorGrid(spec: XorGridSpec, options: { quiet?: boolean; labe
 }
 
 /** Fraction converged among runs matching `where`, with the count. */
-export function convergence<T extends { converged: boolean }>(runs: readonly T[], where: (r: T) => boolean = () => true): { p: number; converged: number; n: number } {
+export function convergence<T extends { converged: boolean }>(
+  runs: readonly T[],
+  where: (r: T) => boolean = () => true,
+): { p: number; converged: number; n: number } {
   const sel = runs.filter(where);
   const converged = sel.filter((r) => r.converged).length;
-  return { p: sel.length ? converged / sel.length : NaN, converged, n: sel.length };
+  return { p: sel.length ? converged / sel.length : Number.NaN, converged, n: sel.length };
 }
 
 export interface GridRow {
@@ -94,7 +105,8 @@ export interface GridRow {
 export function gridTable(results: readonly GridRunResult[], Ks: readonly number[]): GridRow[] {
   const pairs: { intersection: IntersectionReduction; difference: DifferenceReduction }[] = [];
   for (const r of results) {
-    if (!pairs.some((p) => p.intersection === r.intersection && p.difference === r.difference)) pairs.push({ intersection: r.intersection, difference: r.difference });
+    if (!pairs.some((p) => p.intersection === r.intersection && p.difference === r.difference))
+      pairs.push({ intersection: r.intersection, difference: r.difference });
   }
   return pairs.map(({ intersection, difference }) => {
     const mine = results.filter((r) => r.intersection === intersection && r.difference === difference);
@@ -116,7 +128,11 @@ export function gridTable(results: readonly GridRunResult[], Ks: readonly number
 type Factor = "difference" | "intersection" | "normalize" | "K" | "protoInit" | "featureInit";
 
 /** Marginal P(converge) by one factor of the grid (optionally excluding gmean, which never trains). */
-export function gridMarginal<F extends Factor>(results: readonly GridRunResult[], factor: F, options: { excludeGmean?: boolean } = {}): { level: GridRunResult[F]; p: number; converged: number; n: number }[] {
+export function gridMarginal<F extends Factor>(
+  results: readonly GridRunResult[],
+  factor: F,
+  options: { excludeGmean?: boolean } = {},
+): { level: GridRunResult[F]; p: number; converged: number; n: number }[] {
   const sel = options.excludeGmean ? results.filter((r) => r.intersection !== "gmean") : results;
   const levels: GridRunResult[F][] = [];
   for (const r of sel) if (!levels.includes(r[factor])) levels.push(r[factor]);
