@@ -45,7 +45,8 @@ export function definePaper(p: Paper): Paper {
 /** "Surname, Surname, Surname. Title (Venue)"; more than four authors become "First et al.". */
 export function citation(p: Paper): string {
   const who = p.authors.length > 4 ? `${p.authors[0]} et al.` : p.authors.join(", ");
-  return `${who}. ${p.title} (${p.venue})`;
+  // "et al." already ends the author list with a full stop
+  return `${who}${who.endsWith(".") ? "" : "."} ${p.title} (${p.venue})`;
 }
 
 /** Markdown link to the paper (arXiv when known), for notebook headers. */

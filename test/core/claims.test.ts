@@ -25,7 +25,7 @@ import {
   sanityCheck,
   summarizeByBasis,
 } from "../../lib/core/claims";
-import { definePaper } from "../../lib/core/paper";
+import { citation, definePaper } from "../../lib/core/paper";
 
 const from = derived("test");
 
@@ -222,4 +222,6 @@ test("definePaper names the field and the fix", () => {
   assert.equal(definePaper(ok).slug, "one-step-gd");
   assert.throws(() => definePaper({ ...ok, slug: "One Step" }), /lower-case/);
   assert.throws(() => definePaper({ ...ok, notes: "docs/notes/icl.md" }), /one slug names everything/);
+  assert.equal(citation({ ...ok, authors: ["A", "B", "C", "D", "E"] }), "A et al. T (ICLR 2024)");
+  assert.equal(citation({ ...ok, authors: ["A", "B"] }), "A, B. T (ICLR 2024)");
 });
