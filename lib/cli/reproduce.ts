@@ -23,7 +23,7 @@ interface Options {
 const USAGE = `usage: reproduce [--force] [--timeout <seconds per cell>] [--stall-timeout <seconds>] [notebook.ipynb ...]
 Runs the notebooks (default: all of notebooks/*.ipynb) at full scale in place and writes figures/.
 A notebook is skipped when nothing it depends on changed since its last run here; --force runs all.
-The limits catch hangs, not slowness: by default a cell may run 6 h, and 20 min without printing
+The limits catch hangs, not slowness: by default a cell may run 6 h, and 60 min without printing
 anything (the runner's defaults); raise them on a very slow machine.`;
 
 function parseArgs(argv: string[]): Options {
