@@ -32,6 +32,8 @@ help:
 # npm ci uses only the npm registry: package.json's overrides keep danfojs-node off its
 # tfjs-node and CDN-hosted xlsx dependencies.
 $(INSTALLED): package.json package-lock.json
+	@# npm ci empties node_modules first: through a link it would empty another checkout's and kill its kernels
+	@if [ -L node_modules ]; then echo "node_modules is a symbolic link (shared with another checkout); npm ci here would empty that checkout's node_modules. Run make install in the checkout it points to, or replace the link with a directory." >&2; exit 1; fi
 	npm ci --no-audit --no-fund
 	@touch $@
 
