@@ -238,20 +238,13 @@ function mStarFigure(
     });
     annotations.push(panelTitle(panel.title, axes, g.layout));
     if (notes.length) {
-      const xd = (g.layout[layoutKey(axes.xaxis, "x")] as { domain: number[] }).domain;
-      annotations.push({
-        text: notes.join("<br>"),
-        x: xd[0]! + 0.01,
-        y: 0.98,
-        xref: "paper",
-        yref: "paper",
-        xanchor: "left",
-        yanchor: "top",
-        showarrow: false,
-        align: "left",
-        font: { size: 11 },
-        bgcolor: "rgba(255,255,255,0.85)",
-      });
+      annotations.push(
+        panelNote({
+          lines: notes,
+          xDomain: (g.layout[layoutKey(axes.xaxis, "x")] as { domain: number[] }).domain,
+          bgcolor: "rgba(255,255,255,0.85)",
+        }),
+      );
     }
     logAxis(
       g.layout,
@@ -378,19 +371,7 @@ export function diagnosticsFigure(diag: { dataset: string; d: NBDiagnostics }[],
     });
     annotations.push(panelTitle(panel.label, axes, g.layout));
     if (hidden.length) {
-      const xd = (g.layout[layoutKey(axes.xaxis, "x")] as { domain: number[] }).domain;
-      annotations.push({
-        text: hidden.join("<br>"),
-        x: xd[0]! + 0.01,
-        y: 0.98,
-        xref: "paper",
-        yref: "paper",
-        xanchor: "left",
-        yanchor: "top",
-        showarrow: false,
-        align: "left",
-        font: { size: 11 },
-      });
+      annotations.push(panelNote({ lines: hidden, xDomain: (g.layout[layoutKey(axes.xaxis, "x")] as { domain: number[] }).domain }));
     }
     (g.layout[layoutKey(axes.xaxis, "x")] as Record<string, unknown>).title = { text: panel.label };
     (g.layout[layoutKey(axes.yaxis, "y")] as Record<string, unknown>).title = { text: "fraction of values" };
@@ -463,4 +444,21 @@ export function mstarPaperGridFigure(grid: PaperRunsResult[]): Figure {
     }),
     "Paper's simulation grid: m* against n, with fits m* = a n + b and m* = a ln n + b (three or more n)",
   );
+}
+
+/** A note in the top-left corner of a panel (one line per entry), optionally on a background. */
+function panelNote(o: { lines: string[]; xDomain: number[]; bgcolor?: string }): Record<string, unknown> {
+  return {
+    text: o.lines.join("<br>"),
+    x: o.xDomain[0]! + 0.01,
+    y: 0.98,
+    xref: "paper",
+    yref: "paper",
+    xanchor: "left",
+    yanchor: "top",
+    showarrow: false,
+    align: "left",
+    font: { size: 11 },
+    ...(o.bgcolor ? { bgcolor: o.bgcolor } : {}),
+  };
 }
