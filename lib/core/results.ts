@@ -54,6 +54,17 @@ export function toFrame(rows: readonly Row[]): DataFrame {
   return new (danfo().DataFrame)(data, { columns });
 }
 
+/** A DataFrame's rows back as plain rows (after a groupby, pivot or filter in a cell). */
+export function fromFrame(df: DataFrame): Row[] {
+  const columns = df.columns as string[];
+  return (df.values as Cell[][]).map((values) => Object.fromEntries(columns.map((c, j) => [c, values[j] ?? null])));
+}
+
+/** A DataFrame as an HTML table in the notebook, formatted like showTable. */
+export function showFrame(df: DataFrame, options: { caption?: string } = {}): void {
+  showTable(fromFrame(df), options);
+}
+
 /**
  * CSV text with a fixed column order; numbers in full (round-trip) precision. Written here rather
  * than with danfo's toCSV, which does not quote cells containing commas (danfojs-node 1.2.0).

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { columnsOf, Results, toCsv, toFrame } from "../../lib/core/results";
+import { columnsOf, fromFrame, Results, toCsv, toFrame } from "../../lib/core/results";
 import { definePaper } from "../../lib/core/paper";
 
 const P = definePaper({ slug: "demo-study", title: "T", authors: ["A"], venue: "V", notes: "docs/notes/demo-study.md" });
@@ -37,6 +37,13 @@ test("Results: one tidy results.csv, DataFrames a reader can group", () => {
   assert.deepEqual(byK.values, [
     [2, 60],
     [3, 90],
+  ]);
+  // the grouped frame comes back as rows a table can show; counts and standard deviations by hand
+  const stats = df.groupby(["K"]).agg({ m: ["mean", "std", "count"] });
+  assert.deepEqual(fromFrame(stats), [
+    { K: 2, m_mean: 60, m_std: Math.SQRT2 * 10, m_count: 2 },
+    // one value: danfo 1.2 reports sd 0 where pandas reports NaN (a reader should look at the count)
+    { K: 3, m_mean: 90, m_std: 0, m_count: 1 },
   ]);
   assert.deepEqual(toFrame([{ a: 1 }, { b: 2 }]).values, [
     [1, null],

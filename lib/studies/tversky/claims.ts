@@ -312,6 +312,7 @@ export function claim5c(r: Pick<XorResults, "calibration">): ClaimRecord {
       checks: [calibrationCheck(find("product+substractmatch"), "product+substractmatch")],
     },
     supporting: [{ label: "the other rows (max rows: claim 5m)", checks: others.map((k) => calibrationCheck(find(k), k)) }],
+    note: "likely reason where product + substractmatch_pf fails (0/120 vs the notes' 116/120): without the ignorematch term the input [0, 0] has logits exactly 0 for both prototypes, a tie that our strict 4/4 criterion counts as wrong; the prototype probably broke ties towards class 0, which is [0, 0]'s label (notes §14)",
   });
 }
 
@@ -377,7 +378,7 @@ export function claim5g(r: { rows: readonly GridRow[]; gmeanEps?: readonly GridR
     note: [
       `not transcribed (no paper value): ${untranscribed.map((x) => `${x.intersection}+${x.difference} ${fixed(x.p)}`).join(", ") || "none"}`,
       eps ? `gmean with eps 1e-8 inside the logs (not the official code): ${eps}` : "",
-      "the paper's training settings are unknown, so a mismatch of absolute rates is the expected failure mode; the orderings are claim 6",
+      "likely reason for failing rows: the paper's optimizer, learning rate, epochs and convergence criterion are not reported, ours are Adam 0.01, 1,000 full-batch steps and 4/4 correct, so absolute rates can differ where the orderings (claim 6) agree",
     ]
       .filter(Boolean)
       .join("; "),
