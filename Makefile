@@ -11,6 +11,7 @@
 #                    run or resume a job grid (grid-plan: costs first; grid-prune: drop stale results)
 #   make worker REDIS_URL=redis://host:port [WORKERS=n]   a grid worker for BullMQ grids, on any machine
 # FORCE=1 makes `make reproduce` re-run every notebook even when nothing changed.
+# JOBS=n sets how many notebooks `make reproduce` runs at once (default: one per core; same results).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -55,7 +56,7 @@ test: $(BUILT)
 	$(NODE) --test --test-reporter=spec $(TEST_FILES)
 
 reproduce: $(BUILT)
-	$(NODE) dist/lib/cli/reproduce.js $(if $(FORCE),--force) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STALL),--stall-timeout $(STALL))
+	$(NODE) dist/lib/cli/reproduce.js $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STALL),--stall-timeout $(STALL))
 	$(NODE) dist/lib/cli/readme.js --write
 
 readme: $(BUILT)

@@ -41,21 +41,24 @@ export function minutes(s: number): string {
   return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
 }
 
-/** `[2/4] notebooks/x.ipynb: running (why); ~5 min for this notebook (...), ETA ~12 min for the rest, elapsed 3 min`. */
+/** `[2/4] notebooks/x.ipynb: running (why); ~5 min for this notebook (...), ETA ~12 min for the rest (…), elapsed 3 min`. */
 export function progressLine(opts: {
   index: number;
   slugs: readonly string[];
   rel: string;
   reason: string;
   timings: Timings;
+  /** Notebooks running at once; the rest's ETA divides their summed times by it (default 1). */
+  jobs?: number;
   elapsedSeconds: number;
 }): string {
   const slug = opts.slugs[opts.index];
+  const jobs = opts.jobs ?? 1;
   const own = estimateSeconds(slug, opts.timings);
-  const rest = opts.slugs.slice(opts.index).reduce((sum, s) => sum + estimateSeconds(s, opts.timings), 0);
+  const rest = opts.slugs.slice(opts.index).reduce((sum, s) => sum + estimateSeconds(s, opts.timings), 0) / jobs;
   const source = opts.timings[slug] !== undefined ? "last run here" : "first run: estimate for a quiet 2-core machine";
   return (
     `[${opts.index + 1}/${opts.slugs.length}] ${opts.rel}: running (${opts.reason}); ~${minutes(own)} for this notebook (${source}), ` +
-    `ETA ~${minutes(rest)} for the rest (if all run), elapsed ${minutes(opts.elapsedSeconds)}`
+    `ETA ~${minutes(rest)} for the rest (if all run${jobs > 1 ? `, ${jobs} at a time` : ""}), elapsed ${minutes(opts.elapsedSeconds)}`
   );
 }

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 /**
- * `reproduce [--force] [--timeout <s>] [notebook...]`: executes every notebook in notebooks/ at
- * full scale, in place, regenerating figures/ -- skipping those whose stamp says nothing they
- * depend on changed. Used by `make reproduce`; stamps live in build/stamps/.
+ * `reproduce [--force] [--jobs n] [--timeout <s>] [notebook...]`: executes every notebook in
+ * notebooks/ at full scale, in place, regenerating figures/ -- skipping those whose stamp says
+ * nothing they depend on changed. Used by `make reproduce`; stamps live in build/stamps/.
+ *
+ * Notebooks are independent (each has its own kernel, seeds and figures/<slug>/), so they run
+ * `--jobs` at a time, one per core by default: the outputs are the same as one at a time, only
+ * the order of the log lines differs.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { repoRoot } from "../core/env";
 import { runNotebook } from "@linear-studies/notebook-runner";
@@ -15,14 +20,16 @@ import { codeHash, hasOutputs, hashFile, hashFiles, readStamp, snapshotTree, sta
 
 interface Options {
   force: boolean;
+  jobs?: number;
   timeoutSeconds?: number;
   stallSeconds?: number;
   notebooks: string[];
 }
 
-const USAGE = `usage: reproduce [--force] [--timeout <seconds per cell>] [--stall-timeout <seconds>] [notebook.ipynb ...]
+const USAGE = `usage: reproduce [--force] [--jobs n] [--timeout <seconds per cell>] [--stall-timeout <seconds>] [notebook.ipynb ...]
 Runs the notebooks (default: all of notebooks/*.ipynb) at full scale in place and writes figures/.
 A notebook is skipped when nothing it depends on changed since its last run here; --force runs all.
+--jobs: notebooks run at once (default: one per core); the results do not depend on it.
 The limits catch hangs, not slowness: by default a cell may run 6 h, and 60 min without printing
 anything (the runner's defaults); raise them on a very slow machine.`;
 
@@ -31,7 +38,11 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--force") o.force = true;
-    else if (a === "--timeout") {
+    else if (a === "--jobs") {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new UsageError(`--jobs needs a positive whole number of notebooks, got ${argv[i]}`);
+      o.jobs = v;
+    } else if (a === "--timeout") {
       const v = Number(argv[++i]);
       if (!(v > 0)) throw new UsageError(`--timeout needs a positive number of seconds, got ${argv[i]}`);
       o.timeoutSeconds = v;
@@ -72,10 +83,11 @@ async function main(argv: string[]): Promise<number> {
   const timingsFile = path.join(root, "build", "timings.json");
   const timings = readTimings(timingsFile);
   const slugs = notebooks.map((n) => path.basename(n, ".ipynb"));
-  // What will run is only known per notebook (stamps); the ETA assumes the rest all run.
-  for (const [index, nb] of notebooks.entries()) {
+  const jobs = Math.min(opts.jobs ?? os.availableParallelism(), notebooks.length);
+  const runOne = async (index: number): Promise<void> => {
+    const nb = notebooks[index]!;
     const rel = path.relative(root, nb);
-    const slug = path.basename(nb, ".ipynb");
+    const slug = slugs[index]!;
     const stampFile = path.join(root, "build", "stamps", `${slug}.json`);
     const text = fs.readFileSync(nb, "utf8");
     let code: string;
@@ -83,16 +95,18 @@ async function main(argv: string[]): Promise<number> {
       code = codeHash(text);
     } catch (err) {
       failures.push(`${rel}: not a readable notebook (${(err as Error).message})`);
-      continue;
+      return;
     }
     const current = { scale: "full", code, lock, notebookHasOutputs: hasOutputs(text) };
     const reason = opts.force ? "--force" : staleReason(root, readStamp(stampFile), current);
     if (reason === undefined) {
       process.stderr.write(`${rel}: up to date, skipped\n`);
-      continue;
+      return;
     }
-    process.stderr.write(`${progressLine({ index, slugs, rel, reason, timings, elapsedSeconds: (Date.now() - t0) / 1000 })}\n`);
-    const before = snapshotTree(figures);
+    process.stderr.write(`${progressLine({ index, slugs, rel, reason, timings, jobs, elapsedSeconds: (Date.now() - t0) / 1000 })}\n`);
+    // only this notebook's folder: the others running beside it write theirs
+    const ownFigures = path.join(figures, slug);
+    const before = snapshotTree(ownFigures);
     const result = await runNotebook({
       ...projectRunOptions("full", figures),
       input: nb,
@@ -104,16 +118,14 @@ async function main(argv: string[]): Promise<number> {
       log: (line) => process.stderr.write(`${line}\n`),
     });
     ran++;
-    if (result.ok) {
-      timings[slug] = Math.round(result.seconds);
-      writeTimings(timingsFile, timings);
-    }
     if (!result.ok) {
       failures.push(result.message ?? `${rel} failed`);
       fs.rmSync(stampFile, { force: true });
-      continue;
+      return;
     }
-    const written = writtenSince(before, snapshotTree(figures));
+    timings[slug] = Math.round(result.seconds);
+    writeTimings(timingsFile, timings);
+    const written = writtenSince(before, snapshotTree(ownFigures));
     writeStamp(stampFile, {
       scale: current.scale,
       code: current.code,
@@ -121,7 +133,14 @@ async function main(argv: string[]): Promise<number> {
       inputs: hashFiles(root, [...result.loadedFiles, ...result.dataFiles]),
       outputs: hashFiles(root, written),
     });
-  }
+  };
+  // a fixed-size pool taking notebooks in order; JS is single-threaded, so the shared counters are safe
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      while (next < notebooks.length) await runOne(next++);
+    }),
+  );
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (failures.length) {
     process.stderr.write(
@@ -129,7 +148,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  process.stderr.write(`reproduce: ${ran} of ${notebooks.length} notebook(s) executed, the rest up to date (${secs} s)\n`);
+  process.stderr.write(
+    `reproduce: ${ran} of ${notebooks.length} notebook(s) executed, the rest up to date (${secs} s, ${jobs} at a time)\n`,
+  );
   return 0;
 }
 
