@@ -35,6 +35,11 @@ test("close: abs or rel, never NaN; a tolerance under 2 SE is flagged", () => {
   assert.equal(close({ label: "a", measured: 0.01, expected: 0, abs: 0.02, rel: 1e-3, from }).pass, true);
   assert.equal(close({ label: "a", measured: Number.NaN, expected: 0, abs: 1, from }).pass, false);
   assert.throws(() => close({ label: "a", measured: 1, expected: 1, from }), /abs or rel/);
+  assert.throws(() => close({ label: "a", measured: 1, expected: 1, abs: -0.1, from }), /must be ≥ 0/);
+  // a tolerance derived from noise that could not be estimated fails the check and says why
+  const noNoise = close({ label: "a", measured: 1, expected: 1, abs: Number.NaN, from });
+  assert.equal(noNoise.pass, false);
+  assert.match(noNoise.flags.join(), /tolerance is not a number/);
   const c = close({ label: "eta", measured: 0.62, expected: 0.625, rel: 0.01, se: 0.004, from });
   assert.equal(c.tolerance, "±1%");
   assert.equal(c.flags.length, 1); // half-width 0.00625 < 2·0.004

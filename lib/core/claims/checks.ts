@@ -48,11 +48,14 @@ function seFlag(halfWidth: number, se: number | undefined, what: string): string
 /** measured ≈ expected: |m − e| ≤ abs, or ≤ rel·|e| (either bound suffices). */
 export function close(o: Base & { measured: number; expected: number; abs?: number; rel?: number; se?: number }): Check {
   if (o.abs === undefined && o.rel === undefined) throw new Error(`check ${o.label}: close() needs abs or rel`);
-  if ((o.abs !== undefined && !(o.abs >= 0)) || (o.rel !== undefined && !(o.rel >= 0)))
-    throw new Error(`check ${o.label}: abs and rel must be ≥ 0`);
+  // A negative tolerance is a bug in the claim; a NaN one is a tolerance computed from noise that
+  // could not be estimated (one seed, an empty sweep): that is a failed check, not a crashed notebook.
+  if ((o.abs !== undefined && o.abs < 0) || (o.rel !== undefined && o.rel < 0))
+    throw new Error(`check ${o.label}: abs and rel must be ≥ 0, got abs ${o.abs} rel ${o.rel}`);
+  const unknown = (o.abs !== undefined && Number.isNaN(o.abs)) || (o.rel !== undefined && Number.isNaN(o.rel));
   const half = Math.max(o.abs ?? 0, (o.rel ?? 0) * Math.abs(o.expected));
   const err = Math.abs(o.measured - o.expected);
-  const pass = Number.isFinite(o.measured) && err <= half;
+  const pass = !unknown && Number.isFinite(o.measured) && err <= half;
   const tol = [o.abs !== undefined ? `±${fmt(o.abs)}` : "", o.rel !== undefined ? `±${fmt(100 * o.rel, 3)}%` : ""]
     .filter(Boolean)
     .join(" or ");
@@ -60,7 +63,7 @@ export function close(o: Base & { measured: number; expected: number; abs?: numb
   return make(
     o,
     { expected: fmt(o.expected), tolerance: tol, measured: `${withSe(o.measured, o.se)} (err ${fmt(err, 2)}${rel})`, pass },
-    seFlag(half, o.se, "tolerance"),
+    unknown ? ["the tolerance is not a number (its noise could not be estimated): the check cannot pass"] : seFlag(half, o.se, "tolerance"),
   );
 }
 
