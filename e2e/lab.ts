@@ -163,7 +163,7 @@ async function newCellAtEnd(page: Page): Promise<void> {
     await window.jupyterapp.commands.execute("notebook:insert-cell-below");
     await window.jupyterapp.commands.execute("notebook:enter-edit-mode");
   })()`);
-  await page.locator(".jp-Notebook .jp-Cell.jp-mod-active .cm-content").waitFor({ timeout: 10_000 });
+  await page.locator(".jp-Notebook .jp-Cell.jp-mod-active .cm-content").waitFor();
 }
 
 /**
@@ -180,30 +180,34 @@ async function typingProblems(page: Page): Promise<{ problems: string[]; complet
 
   await newCellAtEnd(page);
   await page.keyboard.type("labCheckValues.reduceR");
-  await page.keyboard.press("Tab");
-  // A single candidate is inserted at once; several open the completer list.
+  // Tab completes once the completer has attached to the new cell's editor (asynchronous).
+  await page.locator(".jp-Notebook .jp-Cell.jp-mod-active .jp-mod-completer-enabled").first().waitFor();
+  // A single candidate may be inserted at once; otherwise the completer lists the candidates.
   let completion = "";
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const source = await activeSource(page);
-    if (source !== "labCheckValues.reduceR") {
-      completion = `inserted: ${source}`;
-      break;
+  for (let attempt = 0; attempt < 3 && completion === ""; attempt++) {
+    await page.keyboard.press("Tab");
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const source = await activeSource(page);
+      if (source !== "labCheckValues.reduceR") {
+        completion = `inserted: ${source}`;
+        break;
+      }
+      const item = page.locator('.jp-Completer-item[data-value="reduceRight"]');
+      if ((await item.count()) > 0) {
+        const items = await page.locator(".jp-Completer-item").evaluateAll((els) => els.map((e) => e.getAttribute("data-value")));
+        completion = `listed: ${items.join(", ")}`;
+        await item.first().click();
+        break;
+      }
+      await sleep(250);
     }
-    const item = page.locator('.jp-Completer .jp-Completer-item[data-value="reduceRight"]');
-    if ((await item.count()) > 0) {
-      const items = await page
-        .locator(".jp-Completer .jp-Completer-item")
-        .evaluateAll((els) => els.map((e) => e.getAttribute("data-value")));
-      completion = `list: ${items.join(", ")}`;
-      await item.first().click();
-      break;
-    }
-    await sleep(250);
   }
   const completed = await activeSource(page);
   if (completed !== "labCheckValues.reduceRight") {
-    problems.push(`Tab completion of "labCheckValues.reduceR" gave ${JSON.stringify(completed)} (${completion || "nothing within 60 s"})`);
+    problems.push(
+      `Tab completion of "labCheckValues.reduceR" gave ${JSON.stringify(completed)} (${completion || "no candidate after three Tabs, 20 s each"})`,
+    );
     return { problems: problems, completion: completion };
   }
   await page.keyboard.press("End");
@@ -218,7 +222,7 @@ async function typingProblems(page: Page): Promise<{ problems: string[]; complet
 async function checkNotebook(page: Page, options: { base: string; token: string; rel: string; shot: string }): Promise<string[]> {
   const problems: string[] = [];
   const t0 = Date.now();
-  await page.goto(`${options.base}/lab/tree/${options.rel}?token=${options.token}`);
+  await page.goto(`${options.base}/lab/tree/${options.rel}?token=${options.token}`, { timeout: KERNEL_READY_MS });
   await page.waitForFunction(`document.body.dataset.labRestored === "true" && ${PANEL} !== null && ${PANEL}.context.isReady`, undefined, {
     timeout: KERNEL_READY_MS,
     polling: 250,
@@ -238,7 +242,7 @@ async function checkNotebook(page: Page, options: { base: string; token: string;
   // galata's menu locators (helpers/menu.ts)
   await page.locator('li:has(div.lm-MenuBar-itemLabel:text-is("Kernel"))').click();
   await page.locator('.lm-Menu ul li:has(div.lm-Menu-itemLabel:text-is("Restart Kernel and Run All Cells…"))').click();
-  await page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click({ timeout: 10_000 });
+  await page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click();
   const tRun = Date.now();
   // Done when every code cell has an execution count and the kernel is idle; or, since Run All
   // stops at an error, when a cell shows an error and the kernel stays idle.
@@ -280,7 +284,9 @@ async function checkNotebook(page: Page, options: { base: string; token: string;
 /** The whole notebook: JupyterLab scrolls it inside a panel, so the viewport grows to its height first. */
 async function screenshot(page: Page, file: string): Promise<void> {
   const height = (await page
-    .evaluate(`(() => { const s = ${PANEL}.content.node; return s.scrollHeight + (window.innerHeight - s.clientHeight); })()`)
+    .evaluate(
+      `(() => { const s = ${PANEL}.node.querySelector(".jp-WindowedPanel-outer"); return s.scrollHeight + (window.innerHeight - s.clientHeight); })()`,
+    )
     .catch(() => 900)) as number;
   await page.setViewportSize({ width: 1280, height: Math.min(Math.max(900, Math.ceil(height)), 32_000) });
   await sleep(1000);
@@ -382,8 +388,14 @@ async function main(argv: string[]): Promise<number> {
       const rel = path.relative(root, nb).split(path.sep).join("/");
       const shot = path.join(shots, `${slug}.png`);
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // Playwright's 30 s default is short for a 5 MB bundle and a kernel start on a busy 2-core machine.
+      page.setDefaultTimeout(120_000);
       const pageErrors: string[] = [];
       page.on("pageerror", (e) => pageErrors.push(e.message.split("\n")[0]));
+      // A plugin that cannot activate means the bundle lacks a core extension it needs.
+      page.on("console", (m) => {
+        if (m.type() === "error" && /^Plugin '.*' failed to activate/.test(m.text())) pageErrors.push(m.text().split("\n")[0]);
+      });
       let problems: string[] = [];
       try {
         problems = await checkNotebook(page, { base: base, token: token, rel: rel, shot: shot });
@@ -396,7 +408,7 @@ async function main(argv: string[]): Promise<number> {
         await sleep(500);
         await page.close({ runBeforeUnload: false });
       }
-      for (const e of pageErrors) problems.push(`uncaught error in the page: ${e}`);
+      for (const e of pageErrors) problems.push(`in the page: ${e}`);
       for (const p of problems) failures.push(`${rel}: ${p}`);
     }
   } finally {
