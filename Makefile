@@ -6,6 +6,7 @@
 #   make run NB=notebooks/x.ipynb [SCALE=smoke] [TIMEOUT=s] [STALL=s]   execute one notebook (in place at
 #                    full scale; at another scale into build/<scale>/notebooks/, figures into build/<scale>/)
 #   make e2e [E2E_NB=one-step-gd]   real browser: Jupyter Notebook + headless Chromium, Restart & Run All
+#   make e2e-lab [E2E_NB=one-step-gd]   the same in JupyterLab 4 (front end bundled from npm in e2e/jupyterlab)
 #   make lint        formatter and linter (Biome) check; `make format` rewrites the files
 #   make grid STUDY=<slug> GRID=<name> [EXECUTOR=bullmq REDIS_URL=redis://host:port] [WORKERS=n]
 #                    run or resume a job grid (grid-plan: costs first; grid-prune: drop stale results)
@@ -17,7 +18,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE ?= node
 RUNNER := packages/notebook-runner
-TS_SOURCES := $(shell find lib test bench e2e $(RUNNER)/src $(RUNNER)/test -name '*.ts' -not -path '*/fixtures/*' 2>/dev/null)
+TS_SOURCES := $(shell find lib test bench e2e $(RUNNER)/src $(RUNNER)/test -name '*.ts' -not -path '*/fixtures/*' -not -path '*/node_modules/*' 2>/dev/null)
 # tests live in test/core, test/topics/<topic>, test/studies/<slug>, test/cli, and the runner package's test/
 TEST_FILES := $(patsubst %.ts,dist/%.js,$(sort $(shell find test -name '*.test.ts' -not -path '*/fixtures/*'))) \
   $(patsubst $(RUNNER)/%.ts,$(RUNNER)/dist/%.js,$(sort $(shell find $(RUNNER)/test -name '*.test.ts' -not -path '*/fixtures/*')))
@@ -25,10 +26,10 @@ BENCH_FILES := $(patsubst %.ts,dist/%.js,$(sort $(wildcard bench/*.ts)))
 INSTALLED := node_modules/.install-stamp
 BUILT := dist/.build-stamp
 
-.PHONY: help install build test reproduce kernel bench readme run e2e lint format clean grid grid-plan grid-prune grid-check worker
+.PHONY: help install build test reproduce kernel bench readme run e2e e2e-lab lint format clean grid grid-plan grid-prune grid-check worker
 
 help:
-	@sed -n '1,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # npm ci uses only the npm registry: package.json's overrides keep danfojs-node off its
 # tfjs-node and CDN-hosted xlsx dependencies.
@@ -76,6 +77,24 @@ kernel: $(BUILT)
 # Real browser: Debian's jupyter-notebook + chromium (see README); E2E_NB=<slug> limits it to one notebook.
 e2e: $(BUILT)
 	$(NODE) dist/e2e/run.js $(E2E_NB)
+
+# JupyterLab: its own npm package in e2e/jupyterlab (not a workspace of the root; installed only
+# here), bundled with rspack as JupyterLab's examples/app is, served by Debian's jupyterlab_server.
+LAB := e2e/jupyterlab
+LAB_INSTALLED := $(LAB)/node_modules/.install-stamp
+LAB_BUILT := $(LAB)/build/.build-stamp
+$(LAB_INSTALLED): $(LAB)/package.json $(LAB)/package-lock.json
+	@if [ -L $(LAB)/node_modules ]; then echo "$(LAB)/node_modules is a symbolic link; npm ci would empty its target. Replace it with a directory." >&2; exit 1; fi
+	cd $(LAB) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+$(LAB_BUILT): $(LAB_INSTALLED) $(LAB)/index.js $(LAB)/rspack.config.js
+	rm -rf $(LAB)/build
+	cd $(LAB) && npx --no-install rspack build
+	@touch $@
+
+e2e-lab: $(BUILT) $(LAB_BUILT)
+	$(NODE) dist/e2e/lab.js $(E2E_NB)
 
 # Biome (one npm package: formatter + linter); configuration in biome.json
 lint: $(INSTALLED)

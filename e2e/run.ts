@@ -19,77 +19,29 @@
  * A screenshot per notebook goes to build/e2e/<slug>.png. Exit status 0 when all pass, 1 when a
  * check fails, 2 when a prerequisite (Debian packages, build) is missing.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { repoRoot } from "../lib/core/env";
-import { installKernelSpec } from "../lib/cli/kernelspec";
-import { listNotebooks } from "../lib/cli/notebooks";
-
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-/** Generous: a smoke run takes well under a minute per notebook on a quiet machine. */
-const RUN_LIMIT_MS = Number(process.env.LS_E2E_TIMEOUT ?? 1800) * 1000;
-const KERNEL_READY_MS = 180_000;
-
-class Prerequisite extends Error {}
-
-function which(cmd: string): string | undefined {
-  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
-
-function gitStatus(root: string): string {
-  const r = spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: root, encoding: "utf8" });
-  return r.status === 0 ? r.stdout : `(git status failed: ${r.stderr})`;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForServer(url: string, server: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`jupyter-notebook exited (${server.exitCode}):\n${log()}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(300);
-  }
-  throw new Error(`jupyter-notebook did not answer ${url} within 60 s:\n${log()}`);
-}
-
-interface CellReport {
-  index: number;
-  prompt: unknown;
-  errors: string[];
-  stderr: string[];
-  text: string;
-}
+import {
+  type CellReport,
+  chromiumPath as defaultChromium,
+  KERNEL_READY_MS,
+  Prerequisite,
+  RUN_LIMIT_MS,
+  cellProblems,
+  conclude,
+  freePort,
+  gitStatus,
+  imageProblems,
+  jupyterHome,
+  launchChromium,
+  runMain,
+  selectNotebooks,
+  sleep,
+  startServer,
+  which,
+} from "./shared";
 
 interface PageReport {
   cells: CellReport[];
@@ -117,16 +69,10 @@ const INSPECT = `(() => {
 
 async function main(argv: string[]): Promise<number> {
   const root = repoRoot();
-  const wanted = argv.filter((a) => !a.startsWith("-"));
-  const all = listNotebooks(root);
-  const notebooks =
-    wanted.length === 0
-      ? all
-      : wanted.map((w) => all.find((n) => path.basename(n, ".ipynb") === w.replace(/\.ipynb$/, "").replace(/^.*\//, "")) ?? w);
-  for (const nb of notebooks) if (!fs.existsSync(nb)) throw new Prerequisite(`no such notebook: ${nb}`);
+  const notebooks = selectNotebooks(root, argv);
 
   const jupyter = which("jupyter-notebook");
-  const chromiumPath = process.env.LS_CHROMIUM && process.env.LS_CHROMIUM !== "npm" ? process.env.LS_CHROMIUM : "/usr/bin/chromium";
+  const chromiumPath = defaultChromium();
   const missing: string[] = [];
   if (jupyter === undefined) missing.push("jupyter-notebook");
   if (!fs.existsSync(chromiumPath)) missing.push("chromium");
@@ -137,27 +83,16 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const before = gitStatus(root);
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "ls-e2e-"));
+  const jhome = jupyterHome(root);
   const shots = path.join(root, "build", "e2e");
   fs.mkdirSync(shots, { recursive: true });
-  installKernelSpec(root, path.join(home, "data"));
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    JUPYTER_CONFIG_DIR: path.join(home, "config"),
-    JUPYTER_DATA_DIR: path.join(home, "data"),
-    JUPYTER_RUNTIME_DIR: path.join(home, "runtime"),
-    JUPYTER_PATH: path.join(home, "data"),
-    IPYTHONDIR: path.join(home, "ipython"),
-    // The kernel inherits the server's environment: a smoke run, with the default output policy.
-    LS_SCALE: "smoke",
-  };
-  delete env.LS_OUTPUT_DIR;
-  let serverLog = "";
-  const server = spawn(
-    jupyter as string,
-    [
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startServer({
+    name: "jupyter-notebook",
+    command: jupyter as string,
+    args: [
       ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
       "--no-browser",
       `--port=${port}`,
@@ -167,24 +102,13 @@ async function main(argv: string[]): Promise<number> {
       `--notebook-dir=${root}`,
       "--NotebookApp.open_browser=False",
     ],
-    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
-  server.stdout?.on("data", (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-20000)));
-  server.stderr?.on("data", (d: Buffer) => (serverLog = (serverLog + d.toString()).slice(-20000)));
-  const stopServer = () => {
-    try {
-      process.kill(-(server.pid as number), "SIGTERM");
-    } catch {
-      // gone
-    }
-  };
-  process.on("exit", stopServer);
+    cwd: root,
+    env: jhome.env,
+    readyUrl: `${base}/api/status?token=${token}`,
+  });
   const failures: string[] = [];
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS, headless: true });
+  const browser = await launchChromium(chromiumPath);
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitForServer(`${base}/api/status?token=${token}`, server, () => serverLog);
     process.stderr.write(
       `e2e: Jupyter Notebook on ${base}, Chromium ${browser.version()}, ${notebooks.length} notebook(s) at smoke scale\n`,
     );
@@ -231,16 +155,7 @@ async function main(argv: string[]): Promise<number> {
           })
           .catch(() => undefined);
         const report = (await page.evaluate(INSPECT)) as PageReport;
-        for (const c of report.cells) {
-          if (typeof c.prompt !== "number") problems.push(`cell ${c.index} did not execute (prompt ${JSON.stringify(c.prompt)})`);
-          for (const e of c.errors) problems.push(`cell ${c.index} has an error output: ${e}`);
-          for (const s of c.stderr) problems.push(`cell ${c.index} wrote to stderr: ${s.trim().split("\n")[0]}`);
-        }
-        if (report.cells.length > 0 && !/SMOKE RUN \(LS_SCALE=smoke\)/.test(report.cells[0].text))
-          problems.push("the first code cell's output has no smoke banner");
-        if (report.images.total === 0) problems.push("no figure image in the outputs");
-        if (report.images.broken > 0)
-          problems.push(`${report.images.broken} of ${report.images.total} images did not load (naturalWidth 0)`);
+        problems.push(...cellProblems(report.cells), ...imageProblems(report.images));
         // The notebook scrolls inside #site; let it grow so the screenshot shows every cell.
         await page.evaluate(
           `(() => { const s = document.getElementById("site"); if (s) { s.style.height = "auto"; s.style.overflow = "visible"; } window.scrollTo(0, 0); })()`,
@@ -263,25 +178,11 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await browser.close();
-    stopServer();
+    server.stop();
     await sleep(1000);
-    fs.rmSync(home, { recursive: true, force: true });
+    jhome.dispose();
   }
-  const after = gitStatus(root);
-  if (after !== before)
-    failures.push(`the repository changed (git status --porcelain):\nbefore:\n${before || "(clean)\n"}after:\n${after}`);
-  if (failures.length > 0) {
-    process.stderr.write(`\ne2e: ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join("\n")}\n`);
-    return 1;
-  }
-  process.stderr.write(`e2e: all ${notebooks.length} notebook(s) passed; git status unchanged${before === "" ? " (clean)" : ""}\n`);
-  return 0;
+  return conclude("e2e", root, { before: before, failures: failures, notebooks: notebooks.length });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    process.stderr.write(`e2e: ${(e as Error).message}\n`);
-    process.exitCode = e instanceof Prerequisite ? 2 : 1;
-  },
-);
+runMain("e2e", main);
