@@ -37,6 +37,8 @@ import {
 } from "../../../lib/studies/gen-vs-disc/grids";
 import { LR, NB } from "../../../lib/studies/gen-vs-disc/experiments/job-grid";
 import { SEEDS, SETTINGS } from "../../../lib/studies/gen-vs-disc/settings";
+import { readPaperGrid } from "../../../lib/studies/gen-vs-disc/experiments/paper-grid";
+import { paperGridSolverTable, paperGridStatusTable } from "../../../lib/studies/gen-vs-disc/tables";
 
 const EXPERIMENTS = path.join(repoRoot(), "lib/studies/gen-vs-disc/experiments/job-grid.ts");
 
@@ -172,4 +174,51 @@ test("paper grid at smoke scale: stored runs equal runJob, with solver statistic
   const plan = planText(grid);
   assert.match(plan, /K=2 n=100 run 1 /);
   fs.rmSync(resultsDir, { recursive: true, force: true });
+});
+
+test("readPaperGrid: computes the smoke grid once, then reads it; at full scale lists the cells it may not compute, with estimate and command", async () => {
+  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-gvd-read-"));
+  const saved = process.env.LS_RESULTS_DIR;
+  process.env.LS_RESULTS_DIR = resultsDir;
+  try {
+    const quiet = () => undefined;
+    const first = await readPaperGrid({ scale: "smoke", inline: [], workers: 1, log: quiet });
+    assert.deepEqual(
+      first.cells.map((c) => [c.K, c.n, c.status, c.stored, c.jobs]),
+      [[2, 100, "computed here", 2, 2]],
+    );
+    assert.equal(first.complete.length, 1);
+    assert.equal(first.complete[0]!.runs, 2);
+    assert.equal(
+      first.cells[0]!.solver!.fits,
+      first.complete[0]!.curves.LR!.reduce((a, c) => a + c.m.length, 0),
+    );
+    const again = await readPaperGrid({ scale: "smoke", inline: [], workers: 1, log: quiet });
+    assert.equal(again.cells[0]!.status, "stored");
+    assert.deepEqual(again.complete, first.complete);
+    assert.equal(paperGridStatusTable(again.cells)[0]!["compute with"], "");
+    // full scale, no inline cells: nothing is computed. The smoke runs are runs 1-2 of the full
+    // K=2 n=100 cell (same specs, same keys), so that cell is partial; every other cell says how to get it
+    const full = await readPaperGrid({ scale: "full", inline: [], workers: 1, log: quiet });
+    assert.deepEqual(full.cached.computedKeys, []);
+    assert.equal(full.complete.length, 0);
+    assert.equal(full.cells.length, 16);
+    const rows = paperGridStatusTable(full.cells);
+    assert.deepEqual(
+      [rows[0]!.status, rows[0]!["runs stored"], rows[0]!["compute with"]],
+      ["partial", "2/5", 'make grid STUDY=gen-vs-disc GRID=paper ONLY="K=2 n=100"'],
+    );
+    const row = rows.find((r) => r.K === 7 && r.n === 400)!;
+    assert.equal(row.status, "not computed");
+    assert.equal(row["compute with"], 'make grid STUDY=gen-vs-disc GRID=paper ONLY="K=7 n=400"');
+    assert.match(String(row["CPU per run"]), /\(estimate\)$/);
+    assert.deepEqual(
+      paperGridSolverTable(full.cells).map((r) => [r.K, r.n, r.runs]),
+      [[2, 100, 2]],
+    );
+  } finally {
+    if (saved === undefined) delete process.env.LS_RESULTS_DIR;
+    else process.env.LS_RESULTS_DIR = saved;
+    fs.rmSync(resultsDir, { recursive: true, force: true });
+  }
 });
