@@ -145,7 +145,7 @@ export function paperGridStatusTable(cells: PaperGridCell[]): Row[] {
     "runs stored": `${c.stored}/${c.jobs}`,
     status: c.status,
     "CPU per run": c.cpuPerJob !== undefined ? fmtCpu(c.cpuPerJob) : `${fmtCpu(c.estimatePerJob)} (estimate)`,
-    "CPU-h of the cell": c.cpuPerJob !== undefined ? (c.cpuPerJob * c.jobs) / 3600 : undefined,
+    "CPU-h measured": c.cpuPerJob !== undefined ? c.cpuSeconds / 3600 : undefined,
     "compute with": c.status === "stored" || c.status === "computed here" ? "" : c.command,
   }));
 }

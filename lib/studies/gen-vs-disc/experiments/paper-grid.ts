@@ -25,6 +25,8 @@ export interface PaperGridCell {
   result?: PaperRunsResult;
   /** Measured CPU-seconds per job (mean over the stored jobs with run info), else undefined. */
   cpuPerJob?: number;
+  /** Measured CPU-seconds of the stored jobs with run info, summed. */
+  cpuSeconds: number;
   /** The grid's estimate of CPU-seconds per job (paperJobSeconds). */
   estimatePerJob: number;
   /** LR solver statistics summed over the stored runs. */
@@ -93,6 +95,7 @@ export async function readPaperGrid(o: {
       status: complete ? (here ? "computed here" : "stored") : recs.length > 0 ? "partial" : "not computed",
       ...(complete ? { result: mergeRuns(recs.map((r) => r.result)) } : {}),
       ...(runs.length > 0 ? { cpuPerJob: runs.reduce((a, r) => a + r.cpuSeconds, 0) / runs.length } : {}),
+      cpuSeconds: runs.reduce((a, r) => a + r.cpuSeconds, 0),
       estimatePerJob: GRIDS.paper.cost(entries[0]!.job.spec),
       ...(solver ? { solver } : {}),
       command: `${cached.command} ONLY="${label}"`,
