@@ -218,6 +218,7 @@ test("cachedGrid: computes everything at smoke scale, nothing at full scale by d
     log: quiet,
   });
   assert.equal(full.complete, false);
+  assert.deepEqual(full.computedKeys, []);
   assert.equal(full.missing.length, 8);
   assert.match(
     full.summary,
@@ -236,6 +237,25 @@ test("cachedGrid: computes everything at smoke scale, nothing at full scale by d
     [0],
     "the budget takes every job but the 100-second one",
   );
+  const chosen = await cachedGrid<TinySpec, TinyResult>({
+    module: FIXTURE,
+    grid: "tiny",
+    scale: "full",
+    resultsDir: tmpDir("cached-only"),
+    compute: { only: (j) => j.index % 2 === 1 },
+    log: quiet,
+  });
+  assert.deepEqual(
+    chosen.missing.map((j) => j.index),
+    [0, 2, 4, 6],
+    "only the odd jobs the predicate selects are computed",
+  );
+  assert.equal(chosen.computed?.stored, 4);
+  assert.deepEqual(
+    chosen.computedKeys,
+    [1, 3, 5, 7].map((i) => chosen.grid.jobs[i]!.key),
+  );
+  assert.match(chosen.summary, /4\/8 jobs stored.*\n {2}computed here: 4 job\(s\)\n {2}missing: 4 job\(s\)/);
 });
 
 test("mapJobs: any specs through a grid's run, on 1 or 2 threads, results in spec order, nothing stored", async () => {

@@ -14,11 +14,12 @@ import { runGrid, type GridRunSummary } from "./run";
 
 export interface CachedGridOptions extends OpenGridOptions {
   /**
-   * Which missing jobs this process computes: "all", "none", or those that fit a budget of estimated
-   * CPU-seconds (taken smallest first, so the budget completes as many jobs as possible).
+   * Which missing jobs this process computes: "all", "none", those that fit a budget of estimated
+   * CPU-seconds (taken smallest first, so the budget completes as many jobs as possible), or those
+   * a predicate selects (e.g. the cells a notebook always computed inline).
    * Default: "all" at smoke scale, "none" at full scale.
    */
-  compute?: "all" | "none" | { maxCpuSeconds: number };
+  compute?: "all" | "none" | { maxCpuSeconds: number } | { only: (job: GridJob) => boolean };
   /** Threads for what is computed here (default 1: in this thread). */
   workers?: number;
   log?: (line: string) => void;
@@ -41,6 +42,8 @@ export interface CachedGrid<S extends SpecBase, R> {
   command: string;
   /** What this call computed (undefined when nothing). */
   computed?: GridRunSummary;
+  /** Keys of the jobs this call computed and stored (empty when it read everything). */
+  computedKeys: string[];
   /** One paragraph for the notebook: where, how many jobs, CPU-hours, hashes, what is missing. */
   summary: string;
 }
@@ -53,7 +56,8 @@ export async function cachedGrid<S extends SpecBase = SpecBase, R = unknown>(opt
   const before = grid.status();
   if (compute !== "none" && before.missing.length > 0) {
     let only: ((j: GridJob) => boolean) | undefined;
-    if (compute !== "all") {
+    if (compute !== "all" && "only" in compute) only = compute.only;
+    else if (compute !== "all") {
       const chosen = new Set<string>();
       let budget = compute.maxCpuSeconds;
       for (const j of [...before.missing].sort((a, b) => a.cost - b.cost || a.index - b.index)) {
@@ -66,6 +70,8 @@ export async function cachedGrid<S extends SpecBase = SpecBase, R = unknown>(opt
     computed = await runGrid(grid, { executor: "local", workers: options.workers ?? 1, log, ...(only ? { only } : {}) });
   }
   const st = grid.status();
+  const doneNow = new Set(st.done.map((j) => j.key));
+  const computedKeys = before.missing.filter((j) => doneNow.has(j.key)).map((j) => j.key);
   const recs = grid.records();
   const entries = grid.jobs.map((job, i) => ({ job, record: recs[i] }));
   const root = options.root ?? repoRoot();
@@ -94,6 +100,7 @@ export async function cachedGrid<S extends SpecBase = SpecBase, R = unknown>(opt
     where,
     command,
     ...(computed ? { computed } : {}),
+    computedKeys,
     summary: lines.join("\n"),
   };
 }

@@ -61,8 +61,7 @@ export { bayesTable } from "./tables";
 // Experiments: every curve and simulation as jobs on worker threads
 export {
   runJobGrid,
-  paperGridJobs,
-  collectPaperGrid,
+  experimentJobs,
   jobCost,
   curveModels,
   NB,
@@ -81,7 +80,9 @@ export { smallNTable, smallNResults } from "./tables";
 export { simulationErrorCurvesFigure, mstarSmallNFigure } from "./figures";
 
 // Simulation: the paper's own grid (P1-P3)
-export { paperGridTable, paperGridResults } from "./tables";
+export { paperGridTable, paperGridResults, paperGridStatusTable, paperGridSolverTable } from "./tables";
+export { readPaperGrid, type PaperGridCell, type PaperGridRead } from "./experiments/paper-grid";
+export { GRIDS, PAPER_CELLS, paperGridJobs, paperJobSeconds, type FitStats, type PaperJob } from "./grids";
 export { mstarPaperGridFigure } from "./figures";
 
 // Assumption diagnostics (checks 13-14)

@@ -3,6 +3,7 @@
  * one function per table of the notebook, plus tidy "long" rows of every curve and m* grid.
  */
 import { fmt } from "../../core/format";
+import { fmtCpu } from "../../core/grid";
 import type { MeanCI } from "../../core/stats";
 import { runsMStar, type LearningCurve, type MStarResult, type PaperRunsResult } from "../../topics/classifiers";
 import type { BayesRow } from "./experiments/bayes-error";
@@ -10,6 +11,7 @@ import type { DiagnosticPercentiles } from "./experiments/diagnostics";
 import type { FixtureRow } from "./experiments/estimators";
 import type { EstimationRun } from "./experiments/estimation";
 import type { SmallNResult } from "./experiments/job-grid";
+import type { PaperGridCell } from "./experiments/paper-grid";
 
 import type { Row } from "../../core/results";
 
@@ -129,6 +131,45 @@ export function paperGridTable(grid: PaperRunsResult[]): Row[] {
     ),
     "LR work (G mult-add)": (r.work.LR ?? 0) / 1e9,
   }));
+}
+
+/**
+ * Where each cell of the paper grid comes from: stored (read from the committed grid), computed by
+ * this run, partial or not computed; CPU per run as measured (run files), else the grid's estimate,
+ * labelled; for a cell not complete, the command that computes it.
+ */
+export function paperGridStatusTable(cells: PaperGridCell[]): Row[] {
+  return cells.map((c) => ({
+    K: c.K,
+    n: c.n,
+    "runs stored": `${c.stored}/${c.jobs}`,
+    status: c.status,
+    "CPU per run": c.cpuPerJob !== undefined ? fmtCpu(c.cpuPerJob) : `${fmtCpu(c.estimatePerJob)} (estimate)`,
+    "CPU-h measured": c.cpuPerJob !== undefined ? c.cpuSeconds / 3600 : undefined,
+    "compute with": c.status === "stored" || c.status === "computed here" ? "" : c.command,
+  }));
+}
+
+/** LR's L-BFGS per cell of the paper grid, from the stored runs' reports: fits, iterations per fit, fits that did not converge. */
+export function paperGridSolverTable(cells: PaperGridCell[]): Row[] {
+  return cells.flatMap((c) => {
+    const s = c.solver;
+    if (s === undefined) return [];
+    const where = s.notConvergedAt.slice(0, 4).map((x) => `m=${x.m} (${x.status})`);
+    return [
+      {
+        K: c.K,
+        n: c.n,
+        runs: c.stored,
+        "LR fits": s.fits,
+        "iterations per fit": s.iterations / s.fits,
+        "evaluations per fit": s.evaluations / s.fits,
+        "most iterations": s.maxIterations,
+        "not converged": s.notConverged,
+        where: where.join(", ") + (s.notConvergedAt.length > 4 ? `, … (${s.notConvergedAt.length - 4} more)` : ""),
+      },
+    ];
+  });
 }
 
 /** Tidy rows of the paper grid for results.csv: one per (cell, model, run), m* null when the run never crossed. */

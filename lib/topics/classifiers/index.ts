@@ -56,7 +56,7 @@ export { sampleComplexity, crossingPoint, fitScaling, elasticity } from "./curve
 export { meanEstimationSampleSize, type EstimationResult } from "./estimation";
 
 // Jobs on worker threads
-export { runJob, runJobs, describeJob, type Job, type JobResult, type SklearnName } from "./jobs";
+export { runJob, describeJob, type Job, type JobResult, type SklearnName } from "./jobs";
 
 // Assumption diagnostics (official utils/vis.py)
 export { nbDiagnostics, mahalanobis2, type NBDiagnostics } from "./diagnostics";

@@ -1,14 +1,10 @@
 /**
- * Runs the study's experiments as independent jobs on worker threads (2 cores here): real-data
- * learning curves and the two simulation protocols. Every job carries its own seed, so results do
- * not depend on the number of workers or on the order in which jobs finish; they come back in job
- * order. With `workers: 1`, or where the compiled worker script is missing, jobs run in this thread.
+ * The classifier experiments as plain-data jobs: real-data learning curves and the two simulation
+ * protocols. Every job carries its own seed, so its result depends on the job alone; studies run
+ * lists of them on worker threads or store them per job through lib/core/grid (see
+ * lib/studies/gen-vs-disc/grids.ts).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { Worker } from "node:worker_threads";
 import { loadSklearn } from "../../core/data";
-import { progress } from "../../core/progress";
 import { learningCurve, type LearningCurve } from "./learning-curves";
 import { fromLabelled } from "./dataset";
 import { makeModel, type ModelConfig } from "./models";
@@ -75,73 +71,6 @@ export function runJob(job: Job): JobResult {
   if (job.kind === "runs")
     return paperRuns({ ...base, runs: job.runs, quiet: true, ...(job.testSeed !== undefined ? { testSeed: job.testSeed } : {}) });
   throw new Error(`runJob: unknown job kind ${JSON.stringify((job as { kind: unknown }).kind)}; use "curve", "mstar" or "runs"`);
-}
-
-const WORKER_SCRIPT = path.join(__dirname, "job-worker.js");
-
-/**
- * Runs `jobs` on up to `workers` threads (default 2) and returns the results in job order,
- * starting the largest `cost` first when costs are given. Progress is printed at fixed fractions.
- */
-export async function runJobs(
-  jobs: Job[],
-  options: { workers?: number; label?: string; cost?: (job: Job) => number } = {},
-): Promise<JobResult[]> {
-  if (jobs.length === 0) return [];
-  const workers = Math.max(1, Math.min(options.workers ?? 2, jobs.length));
-  const bar = progress(options.label ?? "experiment jobs", jobs.length);
-  const results: (JobResult | undefined)[] = new Array(jobs.length);
-  const order = jobs.map((_, i) => i);
-  if (options.cost) {
-    const c = jobs.map(options.cost);
-    order.sort((a, b) => c[b]! - c[a]! || a - b);
-  }
-  let finished = 0;
-  if (workers === 1 || !fs.existsSync(WORKER_SCRIPT)) {
-    for (const i of order) {
-      results[i] = runJob(jobs[i]!);
-      bar.update(++finished);
-    }
-    return results as JobResult[];
-  }
-  let next = 0;
-  await new Promise<void>((resolve, reject) => {
-    const pool: Worker[] = [];
-    let failed = false;
-    const stopAll = () => pool.forEach((p) => void p.terminate());
-    const feed = (w: Worker) => {
-      if (next >= order.length) return;
-      const i = order[next++]!;
-      w.postMessage({ index: i, job: jobs[i] });
-    };
-    for (let t = 0; t < workers; t++) {
-      const w = new Worker(WORKER_SCRIPT);
-      pool.push(w);
-      w.on("message", (msg: { index: number; result?: JobResult; error?: string }) => {
-        if (failed) return;
-        if (msg.error !== undefined) {
-          failed = true;
-          stopAll();
-          reject(new Error(`experiment job ${msg.index} (${describeJob(jobs[msg.index]!)}) failed in a worker: ${msg.error}`));
-          return;
-        }
-        results[msg.index] = msg.result;
-        bar.update(++finished);
-        if (finished === jobs.length) {
-          stopAll();
-          resolve();
-        } else feed(w);
-      });
-      w.on("error", (err) => {
-        if (failed) return;
-        failed = true;
-        stopAll();
-        reject(err);
-      });
-      feed(w);
-    }
-  });
-  return results as JobResult[];
 }
 
 /** A short label for messages, e.g. "runs K=3 n=200". */

@@ -42,6 +42,11 @@ export interface SimSettings {
   mMax?: number;
   /** Seed of the test set; default drawn from `seed`. Runs sharing it share the test set. */
   testSeed?: number;
+  /**
+   * Called after every fit with the model's name, the fitted model and m: how grid jobs record
+   * iteration counts and fits that did not converge (lib/studies/gen-vs-disc/grids.ts).
+   */
+  onFit?: (name: string, model: Model, m: number) => void;
 }
 
 /** The official m grid step ceil(ln n). */
@@ -153,6 +158,7 @@ export function simulationMStar(s: SimSettings & { repeats: number; overshoot?: 
         if (!active.has(spec.name)) return;
         const model = (slots[i]![r] ??= spec.make());
         model.fit(train);
+        s.onFit?.(spec.name, model, m);
         work[spec.name] += fitWork(model, m, n, K);
         const e = testError(model);
         sums[i] += e;
@@ -268,6 +274,7 @@ export function paperRuns(s: SimSettings & { runs: number; quiet?: boolean }): P
       models.forEach((model, i) => {
         if (stopped[i]) return;
         model.fit(train);
+        s.onFit?.(s.models[i]!.name, model, m);
         work[s.models[i]!.name] += fitWork(model, m, n, K);
         const e = testError(model);
         runCurves[i]!.m.push(m);

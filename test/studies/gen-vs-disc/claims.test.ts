@@ -397,6 +397,28 @@ test("P1: elasticity of m*_LR in [0.7, 1.3] for K with ≥ 3 n; no verdict on tw
   assert.equal(claimP1(goodGrid({ lr: (K, n) => (K === 3 ? 300 + n / 10 : n) })).verdict, "not reproduced");
 });
 
+test("P1/P2 on the stored grid's cells: K = 5 with three n gets a verdict either way, K = 7 with two n none", () => {
+  // the nine cheap cells with K = 5 at n = 100, 200, 400 and K = 7 at n = 100, 200
+  const more = (o: { lr5?: (n: number) => number; nb5?: (n: number) => number } = {}) => [
+    ...goodGrid().filter((c) => c.K !== 5),
+    ...[100, 200, 400].map((n) => cell(5, n, jitter(o.nb5 ? o.nb5(n) : 15), jitter(o.lr5 ? o.lr5(n) : 5 * n))),
+    cell(7, 100, jitter(17), jitter(2400)),
+    cell(7, 200, jitter(17), jitter(4000)),
+  ];
+  const ok = claimP1(more());
+  assert.equal(ok.verdict, "reproduced");
+  assert.deepEqual(
+    ok.parts[0]!.checks.map((c) => c.label.slice(0, 4)),
+    ["K=2 ", "K=3 ", "K=5 "],
+  );
+  assert.match(ok.note, /no growth-rate verdict for K=7 \(2 n values/);
+  // on three n, K = 5 growing like n^0.3 fails the claim (on two n it got no verdict, above)
+  assert.equal(claimP1(more({ lr5: (n) => 300 * n ** 0.3 })).verdict, "not reproduced");
+  assert.equal(claimP2(more()).parts[0]!.checks.length, 3);
+  assert.equal(claimP2(more()).verdict, "reproduced");
+  assert.equal(claimP2(more({ nb5: (n) => n / 10 })).verdict, "not reproduced", "K = 5 NB ∝ n");
+});
+
 test("P1/P3: a run that never crossed is left out and the note says so", () => {
   const grid = goodGrid();
   grid[1]!.mStar.LR![2] = null;

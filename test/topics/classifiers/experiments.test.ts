@@ -1,7 +1,6 @@
 /**
  * Tests of the experiment machinery of lib/topics/classifiers: the WebAssembly SIMD products against the
- * JavaScript loops, determinism of the protocols, worker threads giving the same results as the
- * main thread, and the simulation protocols on cases small enough to reason about.
+ * JavaScript loops, determinism of the protocols, and the simulation protocols on cases small enough to reason about.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -13,15 +12,12 @@ import {
   jsAccumulateRtX,
   wasmKernels,
   learningCurve,
-  runJob,
-  runJobs,
   simulationMStar,
   paperRuns,
   makeModel,
   PAPER_NB,
   sklearnLR,
   GaussianNB,
-  mergeRuns,
   bootstrapMStar,
   runsMStar,
   mEps,
@@ -34,7 +30,6 @@ import {
   makePaperSimulation,
   errorRate,
   LogisticRegression,
-  type Job,
   type LearningCurve,
   type MStarResult,
   type PaperRunsResult,
@@ -161,28 +156,6 @@ test("simulation protocols: grid, stopping rule and determinism", () => {
     assert.equal(c.m[c.m.length - 1], runs.mStar.LR![t]);
     assert.ok(c.err.slice(0, -1).every((e) => e >= runs.bayes + 0.01));
   });
-});
-
-test("jobs give the same results on worker threads as in this thread, in job order", async () => {
-  const models = { NB: PAPER_NB, LR: sklearnLR({ C: 1, warmStart: true }) };
-  const jobs: Job[] = [
-    { kind: "runs", n: 20, K: 2, runs: 1, seed: 31, testSeed: 30, models },
-    { kind: "runs", n: 20, K: 2, runs: 1, seed: 32, testSeed: 30, models },
-    { kind: "runs", n: 10, K: 3, runs: 1, seed: 41, testSeed: 40, models },
-    { kind: "runs", n: 10, K: 3, runs: 1, seed: 42, testSeed: 40, models },
-    { kind: "mstar", n: 10, K: 2, repeats: 2, seed: 8, models },
-    { kind: "curve", dataset: "iris", mGrid: [6, 20], repeats: 2, seed: 1, models: [{ name: "NB", config: PAPER_NB }] },
-  ];
-  const inline = jobs.map(runJob);
-  const pooled = await runJobs(jobs, { workers: 2, label: "test jobs" });
-  assert.deepEqual(pooled, inline);
-  const merged = mergeRuns(pooled.slice(0, 2) as PaperRunsResult[]);
-  assert.equal(merged.runs, 2);
-  assert.deepEqual(merged.mStar.NB, [...(pooled[0] as PaperRunsResult).mStar.NB!, ...(pooled[1] as PaperRunsResult).mStar.NB!]);
-  assert.throws(() => mergeRuns(pooled.slice(1, 3) as PaperRunsResult[]), /mixing/);
-  // runs of a cell share the test set but not the training samples
-  assert.notDeepEqual((pooled[0] as PaperRunsResult).curves.LR, (pooled[1] as PaperRunsResult).curves.LR);
-  assert.equal((pooled[4] as MStarResult).repeats, 2);
 });
 
 test("a resident test set scores exactly like errorRate while training sets come and go", () => {

@@ -1,27 +1,30 @@
 /**
  * Notebook section "Experiments": every learning curve and simulation of the study as independent
- * seeded jobs on two worker threads (results do not depend on scheduling), then split back into
- * the sections that read them: real-data curves (claims 8-12), the notes' small-n grid (5-7), the
- * paper's grid (P1-P3) and the warm-start method check.
+ * seeded jobs on worker threads (results do not depend on scheduling), then split back into the
+ * sections that read them: real-data curves (claims 8-12), the notes' small-n grid (5-7) and the
+ * warm-start method check. The paper's grid (P1-P3) is a stored grid: ./paper-grid.ts.
  */
+import * as path from "node:path";
+import { repoRoot } from "../../../core/env";
+import { defineGrid, mapJobs } from "../../../core/grid";
 import { Rng } from "../../../core/rng";
 import {
   bootstrapMStar,
-  mergeRuns,
-  runJobs,
+  describeJob,
+  runJob,
   simStep,
   sklearnLR,
   PAPER_NB,
   PER_CLASS_NB,
   type Job,
+  type JobResult,
   type LearningCurve,
   type ModelConfig,
   type MStarResult,
   type MStarSpread,
-  type PaperRunsResult,
   type SklearnName,
 } from "../../../topics/classifiers";
-import { DATASETS, type Cell, type Settings } from "../settings";
+import { DATASETS, SEEDS, SETTINGS, type Settings } from "../settings";
 
 /** The paper's NB (pooled diagonal variance, eps 1e-9: official nb_diag). */
 export const NB = PAPER_NB;
@@ -39,25 +42,6 @@ export function curveModels(r: number, rc: number): { name: string; config: Mode
     { name: "LR C=10", config: LR(10), repeats: rc },
     { name: "LR C=1000", config: LR(1000), repeats: rc },
   ];
-}
-
-/**
- * One job per (cell, run): run t of cell (K, n) gets its own seed, all runs of a cell share the
- * test-set seed. Seeds are derived arithmetically so adding or dropping a cell does not change the others.
- */
-export function paperGridJobs(o: { cells: Cell[]; runs: number; seed: number; models: Record<string, ModelConfig> }): Job[] {
-  const jobs: Job[] = [];
-  for (const { K, n } of o.cells) {
-    const base = o.seed * 1_000_000 + K * 10_000 + n;
-    for (let t = 0; t < o.runs; t++)
-      jobs.push({ kind: "runs", n, K, runs: 1, seed: base * 10 + t + 1, testSeed: base * 10, models: o.models });
-  }
-  return jobs;
-}
-
-/** Merges per-run job results back into one result per cell (in cell order). */
-export function collectPaperGrid(cells: Cell[], results: PaperRunsResult[]): PaperRunsResult[] {
-  return cells.map(({ K, n }) => mergeRuns(results.filter((r) => r.K === K && r.n === n)));
 }
 
 const DATASET_SHAPE: Record<SklearnName, { n: number; K: number }> = {
@@ -96,19 +80,15 @@ export interface JobGridResult {
   curves: Record<SklearnName, LearningCurve>;
   /** Notes' small-n grid, per K. */
   small: { K: number; results: SmallNResult[] }[];
-  /** Paper grid, one merged result per cell. */
-  grid: PaperRunsResult[];
   warmSim: MStarResult;
   warmDigits: LearningCurve;
 }
 
 export type JobGridSeeds = { curves: Record<SklearnName, number>; smallSim: number; paperGrid: number; warm: number; bootstrap: number };
 
-/** Builds every job of the study, runs them on `workers` threads and splits the results by section. */
-export async function runJobGrid(o: { settings: Settings; seeds: JobGridSeeds; workers: number }): Promise<JobGridResult> {
-  const P = o.settings;
-  const S = o.seeds;
-  const curveJobs: Job[] = DATASETS.map((d) => ({
+/** Every job of the notebook's "Experiments" section, in section order (the `experiments` grid below). */
+export function experimentJobs(P: Settings, S: JobGridSeeds): { curves: Job[]; small: Job[]; warm: Job[] } {
+  const curves: Job[] = DATASETS.map((d) => ({
     kind: "curve",
     dataset: d,
     mGrid: P.curves[d].grid,
@@ -116,7 +96,7 @@ export async function runJobGrid(o: { settings: Settings; seeds: JobGridSeeds; w
     seed: S.curves[d],
     models: curveModels(P.curves[d].r, P.curves[d].rc),
   }));
-  const smallJobs: Job[] = P.smallSim.flatMap(({ K, ns, repeats }) =>
+  const small: Job[] = P.smallSim.flatMap(({ K, ns, repeats }) =>
     ns.map(
       (n, i): Job => ({
         kind: "mstar",
@@ -129,8 +109,7 @@ export async function runJobGrid(o: { settings: Settings; seeds: JobGridSeeds; w
       }),
     ),
   );
-  const gridJobs = paperGridJobs({ cells: P.paperGrid.cells, runs: P.paperGrid.runs, seed: S.paperGrid, models: { NB, LR: LR(1) } });
-  const warmJobs: Job[] = [
+  const warm: Job[] = [
     { kind: "mstar", ...P.warm.sim, seed: S.warm, models: { "LR warm": LR(1), "LR cold": sklearnLR({ C: 1, warmStart: false }) } },
     {
       kind: "curve",
@@ -146,11 +125,51 @@ export async function runJobGrid(o: { settings: Settings; seeds: JobGridSeeds; w
       ],
     },
   ];
-  const jobs = [...curveJobs, ...smallJobs, ...gridJobs, ...warmJobs];
-  const results = await runJobs(jobs, { workers: o.workers, cost: jobCost, label: "experiment jobs" });
+  return { curves, small, warm };
+}
+
+/** This file, as the grid module `mapJobs` loads on worker threads. */
+const EXPERIMENTS_MODULE = "lib/studies/gen-vs-disc/experiments/job-grid.ts";
+
+/**
+ * The notebook's experiments as a grid module for `mapJobs` (run on worker threads, nothing
+ * stored). It lives here, not in ../grids.ts, so the stored paper grid's code version does not
+ * depend on the notebook's settings.
+ */
+export const GRIDS = {
+  experiments: defineGrid<Job, JobResult>({
+    description: "every job of the notebook's Experiments section (curves, small-n grid, warm-start check)",
+    jobs: (scale) => {
+      const j = experimentJobs(SETTINGS[scale], SEEDS);
+      return [...j.curves, ...j.small, ...j.warm];
+    },
+    run: (job) => runJob(job),
+    // jobCost counts multiply-adds; the solver does about 0.7e9 per CPU-second here
+    cost: (job) => jobCost(job) / 0.7e9,
+    describe: describeJob,
+  }),
+};
+
+/**
+ * Builds every job of the study, runs them on `workers` threads (core grid's `mapJobs` over the
+ * `experiments` grid above: nothing is stored) and splits the results by section.
+ */
+export async function runJobGrid(o: { settings: Settings; seeds: JobGridSeeds; workers: number }): Promise<JobGridResult> {
+  const P = o.settings;
+  const S = o.seeds;
+  const { curves: curveJobs, small: smallJobs, warm: warmJobs } = experimentJobs(P, S);
+  const jobs = [...curveJobs, ...smallJobs, ...warmJobs];
+  const results = await mapJobs<Job, JobResult>({
+    module: path.join(repoRoot(), EXPERIMENTS_MODULE),
+    study: "gen-vs-disc",
+    grid: "experiments",
+    specs: jobs,
+    workers: o.workers,
+    cost: jobCost,
+    label: "experiment jobs",
+  });
   const curves = results.slice(0, curveJobs.length) as LearningCurve[];
   const small = results.slice(curveJobs.length, curveJobs.length + smallJobs.length) as MStarResult[];
-  const gridRuns = results.slice(curveJobs.length + smallJobs.length, jobs.length - warmJobs.length) as PaperRunsResult[];
   const [warmSim, warmDigits] = results.slice(jobs.length - warmJobs.length) as [MStarResult, LearningCurve];
   const boot = new Rng(S.bootstrap);
   const withSpread = (r: MStarResult): SmallNResult => ({
@@ -162,7 +181,6 @@ export async function runJobGrid(o: { settings: Settings; seeds: JobGridSeeds; w
   return {
     curves: Object.fromEntries(curves.map((c) => [c.dataset, c])) as Record<SklearnName, LearningCurve>,
     small: P.smallSim.map(({ K }) => ({ K, results: small.filter((r) => r.K === K).map(withSpread) })),
-    grid: collectPaperGrid(P.paperGrid.cells, gridRuns),
     warmSim,
     warmDigits,
   };
