@@ -22,7 +22,15 @@ test("make reproduce prints a progress line per notebook with an ETA (first run:
   const third = progressLine({ index: 2, slugs, rel: "notebooks/one-step-gd.ipynb", reason: "--force", timings, elapsedSeconds: 700 });
   assert.match(third, /^\[3\/4\] .*~60 s for this notebook \(last run here\), ETA ~11 min for the rest \(if all run\), elapsed 12 min$/);
   // two at a time: the rest (600 + 60 s from the third on, as above) takes half as long
-  const paired = progressLine({ index: 2, slugs, rel: "notebooks/one-step-gd.ipynb", reason: "--force", timings, jobs: 2, elapsedSeconds: 0 });
+  const paired = progressLine({
+    index: 2,
+    slugs,
+    rel: "notebooks/one-step-gd.ipynb",
+    reason: "--force",
+    timings,
+    jobs: 2,
+    elapsedSeconds: 0,
+  });
   assert.match(paired, /ETA ~6 min for the rest \(if all run, 2 at a time\), elapsed 0 s$/);
   fs.rmSync(dir, { recursive: true, force: true });
 });

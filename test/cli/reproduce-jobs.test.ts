@@ -29,16 +29,23 @@ function notebook(cells: string[]): string {
 }
 
 const SOURCES: Record<string, string[]> = {
-  "reproduce-jobs-test-a": ["const squares = [1, 2, 3].map((v) => v * v);\nconsole.log(squares.join(' '));", "squares.reduce((a, b) => a + b, 0)"],
+  "reproduce-jobs-test-a": [
+    "const squares = [1, 2, 3].map((v) => v * v);\nconsole.log(squares.join(' '));",
+    "squares.reduce((a, b) => a + b, 0)",
+  ],
   "reproduce-jobs-test-b": ["let s = 0;\nfor (let i = 1; i <= 1000; i++) s += 1 / i;\nconsole.log(s.toFixed(12));"],
 };
 
 async function reproduce(dir: string, jobs: number): Promise<{ log: string; files: Record<string, Buffer> }> {
   const paths = Object.keys(SOURCES).map((slug) => path.join(dir, `${slug}.ipynb`));
   for (const [slug, cells] of Object.entries(SOURCES)) fs.writeFileSync(path.join(dir, `${slug}.ipynb`), notebook(cells));
-  const { stderr } = await run(process.execPath, [path.join(root, "dist/lib/cli/reproduce.js"), "--force", "--jobs", String(jobs), ...paths], {
-    cwd: root,
-  });
+  const { stderr } = await run(
+    process.execPath,
+    [path.join(root, "dist/lib/cli/reproduce.js"), "--force", "--jobs", String(jobs), ...paths],
+    {
+      cwd: root,
+    },
+  );
   return { log: stderr, files: Object.fromEntries(paths.map((p) => [path.basename(p), fs.readFileSync(p)])) };
 }
 
@@ -49,7 +56,10 @@ test("reproduce --jobs 2 runs notebooks side by side with the same outputs as --
     const serial = await reproduce(one, 1);
     const parallel = await reproduce(two, 2);
     // outputs worked by hand: 1 + 4 + 9 = 14; H_1000 = 7.485470860550...
-    const expected: Record<string, string[]> = { "reproduce-jobs-test-a.ipynb": ["1 4 9", "14"], "reproduce-jobs-test-b.ipynb": ["7.485470860550"] };
+    const expected: Record<string, string[]> = {
+      "reproduce-jobs-test-a.ipynb": ["1 4 9", "14"],
+      "reproduce-jobs-test-b.ipynb": ["7.485470860550"],
+    };
     for (const [name, bytes] of Object.entries(serial.files)) {
       for (const text of expected[name]!) assert.ok(bytes.toString().includes(text), `${name} was executed and shows ${text}`);
       assert.deepEqual(parallel.files[name], bytes, `${name} differs between --jobs 1 and --jobs 2`);
@@ -58,7 +68,10 @@ test("reproduce --jobs 2 runs notebooks side by side with the same outputs as --
     const lines = parallel.log.split("\n");
     const started = lines.findIndex((l) => l.startsWith("[2/2]"));
     const firstDone = lines.findIndex((l) => / ok, \d+ code cells/.test(l));
-    assert.ok(started >= 0 && firstDone >= 0 && started < firstDone, `the second notebook started before the first ended:\n${parallel.log}`);
+    assert.ok(
+      started >= 0 && firstDone >= 0 && started < firstDone,
+      `the second notebook started before the first ended:\n${parallel.log}`,
+    );
     const serialLines = serial.log.split("\n");
     assert.ok(
       serialLines.findIndex((l) => l.startsWith("[2/2]")) > serialLines.findIndex((l) => / ok, \d+ code cells/.test(l)),
