@@ -5,7 +5,7 @@
  */
 
 export { PAPER } from "./paper";
-export { trainZhangLsa, type TrainedModel, type TrainSettings } from "./experiments/trained";
+export { trainZhangLsa, trainMany, withPredictor, type TrainedModel, type TrainedCore, type TrainJob, type TrainSettings } from "./experiments/trained";
 export { trainedRows } from "./tables";
 
 // Z1: the optimum of the GD family
@@ -32,6 +32,6 @@ export { covariateScaleFigure } from "./figures";
 export { claimZ6, claimZ7, claimZ9 } from "./claims";
 
 // Z8: random covariances
-export { runRandomCov, type RandomCovResult } from "./experiments/random-cov";
+export { runRandomCov, randomCovSpec, type RandomCovResult } from "./experiments/random-cov";
 export { randomCovRows } from "./tables";
 export { claimZ8 } from "./claims";

@@ -11,7 +11,7 @@ import { evaluateMC, type ShiftEstimate } from "../../../topics/icl/shift";
 import type { TaskSpec } from "../../../topics/icl/tasks";
 import { formatFraction } from "../../../topics/icl/exact";
 import { zhangIsoError, zhangIsoErrorExact } from "../../../topics/icl/zhang";
-import { trainZhangLsa, type TrainedModel, type TrainSettings } from "./trained";
+import type { TrainedModel } from "./trained";
 
 export interface LengthRow {
   N: number;
@@ -56,28 +56,16 @@ export function evaluateLengths(o: { d: number; N: number; models: TrainedModel[
 }
 
 /** Z4: layers trained at N (several seeds), evaluated on every M. */
-export function runPromptLength(o: { d: number; N: number; seeds: number[]; train: TrainSettings; Ms: number[]; tasks: number; seed: number }): PromptLengthResult {
-  const models = o.seeds.map((seed) => trainZhangLsa({ spec: isoSpec(o.d, o.N), seed, train: o.train, label: `Z4 N=${o.N} seed ${seed}` }));
-  return { d: o.d, N: o.N, models, rows: evaluateLengths({ ...o, models }) };
+export function runPromptLength(o: { d: number; N: number; models: TrainedModel[]; Ms: number[]; tasks: number; seed: number }): PromptLengthResult {
+  return { d: o.d, N: o.N, models: o.models, rows: evaluateLengths(o) };
 }
 
-/** Z5: one layer per N, evaluated at M = N; `reuse` supplies already trained layers by N. */
-export function runMEqualsN(o: {
-  d: number;
-  Ns: number[];
-  seed: number;
-  train: (N: number) => TrainSettings;
-  tasks: number;
-  reuse?: { N: number; models: TrainedModel[] };
-}): { d: number; rows: LengthRow[]; models: TrainedModel[] } {
-  const models: TrainedModel[] = [];
+/** Z5: one layer per N (models[k] trained at Ns[k]), each evaluated at M = N. */
+export function runMEqualsN(o: { d: number; Ns: number[]; models: TrainedModel[]; seed: number; tasks: number }): { d: number; rows: LengthRow[]; models: TrainedModel[] } {
   const rows = o.Ns.map((N, k) => {
-    const ms =
-      o.reuse && o.reuse.N === N
-        ? o.reuse.models.slice(0, 1)
-        : [trainZhangLsa({ spec: isoSpec(o.d, N), seed: o.seed + k, train: o.train(N), label: `Z5 N=${N}` })];
-    models.push(...ms);
-    return evaluateLengths({ d: o.d, N, models: ms, Ms: [N], tasks: o.tasks, seed: o.seed + 100 + k })[0]!;
+    const m = o.models[k]!;
+    if (m.spec.n !== N) throw new Error(`runMEqualsN: model ${k} was trained at N = ${m.spec.n}, not ${N}`);
+    return evaluateLengths({ d: o.d, N, models: [m], Ms: [N], tasks: o.tasks, seed: o.seed + 100 + k })[0]!;
   });
-  return { d: o.d, rows, models };
+  return { d: o.d, rows, models: o.models };
 }

@@ -13,7 +13,7 @@ import { olsPredictor, type Predictor } from "../../../topics/icl/predictors";
 import { evaluateMC, type ShiftEstimate } from "../../../topics/icl/shift";
 import type { TaskSpec } from "../../../topics/icl/tasks";
 import { zhangRandomCov } from "../../../topics/icl/zhang";
-import { trainZhangLsa, type TrainedModel, type TrainSettings } from "./trained";
+import type { TrainedModel } from "./trained";
 
 export interface RandomCovResult {
   d: number;
@@ -28,9 +28,13 @@ export interface RandomCovResult {
   fromLambda: Record<string, ShiftEstimate>;
 }
 
-export function runRandomCov(o: { d: number; N: number; M: number; seeds: number[]; train: TrainSettings; fitTasks: number; evalTasks: number; seed: number }): RandomCovResult {
-  const spec: TaskSpec = { d: o.d, n: o.N, x: { kind: "gaussDiagRandom" }, w: { kind: "iso" } };
-  const models = o.seeds.map((seed) => trainZhangLsa({ spec, seed, train: o.train, label: `Z8 seed ${seed}` }));
+/** The training distribution of Z8. */
+export const randomCovSpec = (d: number, N: number): TaskSpec => ({ d, n: N, x: { kind: "gaussDiagRandom" }, w: { kind: "iso" } });
+
+export function runRandomCov(o: { d: number; N: number; M: number; models: TrainedModel[]; fitTasks: number; evalTasks: number; seed: number }): RandomCovResult {
+  const spec = randomCovSpec(o.d, o.N);
+  const models = o.models;
+  for (const m of models) if (m.spec.x.kind !== "gaussDiagRandom") throw new Error("runRandomCov: the layers must be trained on random covariances");
   const fit = fitPreconditionerMC(spec, { tasks: o.fitTasks, rng: new Rng(o.seed) });
   const preds: Record<string, Predictor> = { ols: olsPredictor() };
   models.forEach((m, i) => (preds[`trained${i}`] = m.predictor));

@@ -4,6 +4,7 @@
  * on fresh noiseless batches (the paper analyses gradient flow on the population loss; Adam on
  * sampled batches is our CPU stand-in, and experiments/flow.ts compares plain SGD with the flow).
  */
+import { mapJobs } from "../../../core/grid/map";
 import { diagOf, maxAbsOffDiag, type Matrix } from "../../../core/linalg";
 import { Rng } from "../../../core/rng";
 import { lsaPredictor, type Predictor } from "../../../topics/icl/predictors";
@@ -39,6 +40,31 @@ export interface TrainedModel {
   predictor: Predictor;
 }
 
+/** A trained layer without its predictor closure: what a worker thread sends back (structured clone). */
+export type TrainedCore = Omit<TrainedModel, "predictor">;
+
+/** One training job: everything the layer depends on, seed included. */
+export interface TrainJob {
+  seed: number;
+  label: string;
+  spec: TaskSpec;
+  train: TrainSettings;
+}
+
+/** Adds the predictor to a trained layer (after it crossed a thread boundary). */
+export function withPredictor(core: TrainedCore): TrainedModel {
+  return { ...core, predictor: lsaPredictor(core.reduction, { includeQuery: true }) };
+}
+
+/**
+ * Trains several layers on worker threads (core grid mapJobs, grid "train" of this study's grids.ts);
+ * each job carries its seed, so the layers do not depend on the number of threads.
+ */
+export async function trainMany(jobs: TrainJob[], workers?: number): Promise<TrainedModel[]> {
+  const cores = await mapJobs<TrainJob, TrainedCore>({ study: "trained-transformers-icl", grid: "train", specs: jobs, workers, label: "training the layers" });
+  return cores.map(withPredictor);
+}
+
 export function trainZhangLsa(o: { spec: TaskSpec; seed: number; train: TrainSettings; label: string; progress?: boolean }): TrainedModel {
   const r = trainLSA({
     spec: o.spec,
@@ -53,6 +79,8 @@ export function trainZhangLsa(o: { spec: TaskSpec; seed: number; train: TrainSet
     checkpoints: logCheckpoints(o.train.steps, 8),
     label: o.progress === false ? undefined : o.label,
   });
+  // the checkpoints' reductions are dropped: only their losses and Γ_eff are used, and they cross threads
+  const checkpoints = r.checkpoints.map(({ reduction: _drop, ...c }) => c);
   const G = r.reduction.gammaEff;
   const diag = diagOf(G);
   return {
@@ -64,7 +92,7 @@ export function trainZhangLsa(o: { spec: TaskSpec; seed: number; train: TrainSet
     step: diag.reduce((s, v) => s + v, 0) / diag.length,
     offDiagMax: maxAbsOffDiag(G),
     offManifold: Math.max(r.reduction.axNorm, r.reduction.byNorm),
-    checkpoints: r.checkpoints,
+    checkpoints,
     predictor: lsaPredictor(r.reduction, { includeQuery: true }),
   };
 }
