@@ -11,7 +11,19 @@
  * resolves it (each check carries its standard error, so a tolerance under 2 SE is flagged), 4 SE for
  * Monte Carlo confirmations of a formula, numerical-analysis bounds for the ODE.
  */
-import { atMost, claim, close, derived, design, monotone, monteCarlo, ordered, prototype, type Check, type ClaimRecord } from "../../core/claims";
+import {
+  atMost,
+  claim,
+  close,
+  derived,
+  design,
+  monotone,
+  monteCarlo,
+  ordered,
+  prototype,
+  type Check,
+  type ClaimRecord,
+} from "../../core/claims";
 import { diagOf, type Matrix } from "../../core/linalg";
 import { maxDiagRelErr, offDiagRel } from "../../topics/icl/metrics";
 import type { FitResult } from "./experiments/fit";
@@ -27,7 +39,9 @@ const GAMMA_INV = derived("Thm 4.1 / Lemma 5.3: every global minimum has uU = Γ
 const LIMIT_U = derived("Lemma 5.4: u(∞) = ‖Γ⁻¹‖_F^{1/2} = tr(Γ⁻²)^{1/4}, U(∞) = Γ⁻¹/u(∞)");
 const THM42 = derived("Thm 4.2 (exact for Gaussian x; isotropic form d(d+1)/γ²·(1/M + (d+1)/N²)), zhang.ts");
 const THM42_TASK = derived("Thm 4.2 for a fixed task y = ⟨w,x⟩ + ε: a = w, Σ = (‖w‖²_Λ + σ²)Λ + Λwwᵀ Λ, best error σ² (zhang.ts)");
-const SLOPE_43 = derived("eq. (4.3): E[ŷ | x_q, w] = x_qᵀ Γ⁻¹ Λ_test w, so the slope on ⟨w, x_q⟩ is c²/γ for Λ_test = c²I, γ = 1 + (d+1)/N");
+const SLOPE_43 = derived(
+  "eq. (4.3): E[ŷ | x_q, w] = x_qᵀ Γ⁻¹ Λ_test w, so the slope on ⟨w, x_q⟩ is c²/γ for Λ_test = c²I, γ = 1 + (d+1)/N",
+);
 const THM45 = derived("Thm 4.5 with iid Exponential(1) entries: G = Eλ²/((N+1)/N·Eλ³ + E[tr Λ λ²]/N) = 2/7 at d = 5, N = 20 (→ 1/3)");
 const ZERO = derived("§4.2: ŷ = x_qᵀΓ⁻¹(1/M)Σ y_i x_i = 0 when x_q ⊥ span{x_i} and Γ⁻¹ ∝ I (Λ = I)");
 const OLS_ONE = derived("OLS recovers w exactly from M > d noiseless pairs at any covariate scale: slope 1");
@@ -77,7 +91,14 @@ export function claimZ1(r: FitResult): ClaimRecord {
         label: `Monte Carlo: each diagonal entry within ${MC_K} SE; off-diagonal below 0.01`,
         checks: [
           ...t.map((ti, i) =>
-            monteCarlo({ label: `G_${i + 1}${i + 1} (${MC_K} SE)`, estimate: r.fit.G[i]![i]!, se: r.fit.se[i]![i]!, expected: ti, k: MC_K, from: GAMMA_INV }),
+            monteCarlo({
+              label: `G_${i + 1}${i + 1} (${MC_K} SE)`,
+              estimate: r.fit.G[i]![i]!,
+              se: r.fit.se[i]![i]!,
+              expected: ti,
+              k: MC_K,
+              from: GAMMA_INV,
+            }),
           ),
           atMost({
             label: "max |G_ij|, i ≠ j",
@@ -108,7 +129,9 @@ export function claimZ2(r: FlowStudy): ClaimRecord {
       checks: [
         atMost({ label: "‖uU − Γ⁻¹‖_F/‖Γ⁻¹‖_F", measured: end.distance, bound: TOL_FLOW, from: GAMMA_INV }),
         close({ label: "u(T)", measured: end.u, expected: r.target.u, rel: TOL_FLOW, from: LIMIT_U }),
-        ...uStar.map((v, i) => close({ label: `U_${i + 1}${i + 1}(T)`, measured: end.U[i]![i]!, expected: v, rel: TOL_FLOW, from: LIMIT_U })),
+        ...uStar.map((v, i) =>
+          close({ label: `U_${i + 1}${i + 1}(T)`, measured: end.U[i]![i]!, expected: v, rel: TOL_FLOW, from: LIMIT_U }),
+        ),
       ],
     },
     supporting: [
@@ -176,7 +199,9 @@ export function claimZ3(r: FlowStudy): ClaimRecord {
               label: `data seed ${s.seed}: max over t of ‖G_SGD − G_flow‖_F/‖Γ⁻¹‖_F`,
               measured: maxFromFlow(s),
               bound: TOL_SGD,
-              from: prototype("docs/notes/trained-transformers-icl.md, Tolerances: the SGD noise floor of a prototype run at these settings"),
+              from: prototype(
+                "docs/notes/trained-transformers-icl.md, Tolerances: the SGD noise floor of a prototype run at these settings",
+              ),
             }),
           ),
           ...r.sgd.map((s) =>
@@ -184,7 +209,9 @@ export function claimZ3(r: FlowStudy): ClaimRecord {
               label: `data seed ${s.seed}: ‖uU − Γ⁻¹‖_F/‖Γ⁻¹‖_F at t = ${s.points[s.points.length - 1]!.t}`,
               measured: s.points[s.points.length - 1]!.distance,
               bound: TOL_SGD,
-              from: prototype("docs/notes/trained-transformers-icl.md, Tolerances: the SGD noise floor of a prototype run at these settings"),
+              from: prototype(
+                "docs/notes/trained-transformers-icl.md, Tolerances: the SGD noise floor of a prototype run at these settings",
+              ),
             }),
           ),
         ],
@@ -192,7 +219,12 @@ export function claimZ3(r: FlowStudy): ClaimRecord {
       {
         label: "the off-diagonal blocks (a_x = w^PV_21, b_y = w^KQ_21) stay near 0",
         checks: [
-          atMost({ label: "Adam: max(‖a_x‖, ‖b_y‖)", measured: r.adam.offManifold, bound: TOL_OFF, from: design("0 in the population flow; batch noise moves them, 0.05 is 5% of u") }),
+          atMost({
+            label: "Adam: max(‖a_x‖, ‖b_y‖)",
+            measured: r.adam.offManifold,
+            bound: TOL_OFF,
+            from: design("0 in the population flow; batch noise moves them, 0.05 is 5% of u"),
+          }),
           ...r.sgd.map((s) =>
             atMost({
               label: `SGD seed ${s.seed}: max over t of max(‖a_x‖, ‖b_y‖)`,
@@ -236,7 +268,14 @@ export function claimZ4(r: PromptLengthResult, headlineMs: number[]): ClaimRecor
       label: `trained layers (seeds ${seeds.join(", ")}), MSE vs Thm 4.2 at M ∈ {${headlineMs.join(", ")}}`,
       checks: rows.flatMap((row) =>
         row.trained.map((t, i) =>
-          close({ label: `seed ${seeds[i]}, M = ${row.M} (${row.exact})`, measured: t.mse, expected: row.theory, rel: TOL, se: t.mseSe, from: THM42 }),
+          close({
+            label: `seed ${seeds[i]}, M = ${row.M} (${row.exact})`,
+            measured: t.mse,
+            expected: row.theory,
+            rel: TOL,
+            se: t.mseSe,
+            from: THM42,
+          }),
         ),
       ),
     },
@@ -268,7 +307,14 @@ export function claimZ5(r: { d: number; rows: LengthRow[]; models: { seed: numbe
     headline: {
       label: "one trained layer per N, evaluated at M = N",
       checks: r.rows.map((row) =>
-        close({ label: `N = M = ${row.N} (${row.exact})`, measured: row.trained[0]!.mse, expected: row.theory, rel: TOL, se: row.trained[0]!.mseSe, from: THM42 }),
+        close({
+          label: `N = M = ${row.N} (${row.exact})`,
+          measured: row.trained[0]!.mse,
+          expected: row.theory,
+          rel: TOL,
+          se: row.trained[0]!.mseSe,
+          from: THM42,
+        }),
       ),
     },
     supporting: [{ label: `the formula: GD with G = Γ⁻¹ within ${MC_K} SE`, checks: optimumChecks(r.rows) }],
@@ -289,7 +335,14 @@ export function claimZ6(r: { w: number[]; sigma2: number; rows: TaskShiftRow[] }
       label: `fixed w (‖w‖ = ${wn.toFixed(2)}), σ² = ${r.sigma2}: MSE vs Thm 4.2 for that task`,
       checks: r.rows.flatMap((row) =>
         row.trained.map((t, i) =>
-          close({ label: `seed ${seeds[i]}, M = ${row.M}`, measured: t.mse, expected: row.theory.total, rel: TOL, se: t.mseSe, from: THM42_TASK }),
+          close({
+            label: `seed ${seeds[i]}, M = ${row.M}`,
+            measured: t.mse,
+            expected: row.theory.total,
+            rel: TOL,
+            se: t.mseSe,
+            from: THM42_TASK,
+          }),
         ),
       ),
     },
@@ -299,7 +352,14 @@ export function claimZ6(r: { w: number[]; sigma2: number; rows: TaskShiftRow[] }
         checks: [
           ...r.rows.flatMap((row) =>
             row.trained.map((t, i) =>
-              close({ label: `seed ${seeds[i]}, M = ${row.M}: slope`, measured: t.slope, expected: row.slopeTheory, rel: TOL, se: t.slopeSe, from: SLOPE_43 }),
+              close({
+                label: `seed ${seeds[i]}, M = ${row.M}: slope`,
+                measured: t.slope,
+                expected: row.slopeTheory,
+                rel: TOL,
+                se: t.slopeSe,
+                from: SLOPE_43,
+              }),
             ),
           ),
           ...seeds.map((s, i) =>
@@ -323,13 +383,21 @@ export function claimZ6(r: { w: number[]; sigma2: number; rows: TaskShiftRow[] }
 export function claimZ7(r: { M: number; rows: ScaleRow[] }, seeds: number[]): ClaimRecord {
   return claim({
     id: "Z7",
-    statement: "Covariate shift is not tolerated: with test covariates scaled by c the prediction scales as c²·⟨w, x_q⟩/γ, while OLS is scale-invariant",
+    statement:
+      "Covariate shift is not tolerated: with test covariates scaled by c the prediction scales as c²·⟨w, x_q⟩/γ, while OLS is scale-invariant",
     source: "Zhang et al. §4.2 (covariate shift); notes §3b Z7",
     headline: {
       label: `slope of ŷ on ⟨w, x_q⟩ vs c²/γ, M = ${r.M}`,
       checks: r.rows.flatMap((row) =>
         row.trained.map((t, i) =>
-          close({ label: `seed ${seeds[i]}, c = ${row.c}`, measured: t.slope, expected: row.slopeTheory, rel: TOL, se: t.slopeSe, from: SLOPE_43 }),
+          close({
+            label: `seed ${seeds[i]}, c = ${row.c}`,
+            measured: t.slope,
+            expected: row.slopeTheory,
+            rel: TOL,
+            se: t.slopeSe,
+            from: SLOPE_43,
+          }),
         ),
       ),
     },
@@ -362,11 +430,25 @@ export function claimZ8(r: RandomCovResult): ClaimRecord {
         checks: [
           ...seeds.map((s, i) => {
             const e = r.independent[`trained${i}`]!;
-            return close({ label: `seed ${s}: slope on ⟨w, x_q⟩, x_q ~ N(0, I)`, measured: e.slope, expected: th.slopeIndependentQuery, rel: TOL_Z8, se: e.slopeSe, from: THM45 });
+            return close({
+              label: `seed ${s}: slope on ⟨w, x_q⟩, x_q ~ N(0, I)`,
+              measured: e.slope,
+              expected: th.slopeIndependentQuery,
+              rel: TOL_Z8,
+              se: e.slopeSe,
+              from: THM45,
+            });
           }),
           ...seeds.map((s, i) => {
             const e = r.fromLambda[`trained${i}`]!;
-            return close({ label: `seed ${s}: slope on y_q, x_q ~ N(0, Λ_new)`, measured: e.slope, expected: th.slopeQueryFromLambda, rel: TOL_Z8, se: e.slopeSe, from: THM45 });
+            return close({
+              label: `seed ${s}: slope on y_q, x_q ~ N(0, Λ_new)`,
+              measured: e.slope,
+              expected: th.slopeQueryFromLambda,
+              rel: TOL_Z8,
+              se: e.slopeSe,
+              from: THM45,
+            });
           }),
           close({ label: "OLS slope on ⟨w, x_q⟩", measured: r.independent.ols!.slope, expected: 1, abs: 1e-3, from: OLS_ONE }),
         ],

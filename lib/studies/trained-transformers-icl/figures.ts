@@ -90,13 +90,36 @@ export function flowFigure(r: FlowStudy, title: string): Figure {
 /** MSE against M (log-log): Thm 4.2 line (the isotropic form, drawn for real M), its 1/M and 1/N² parts, trained layers, GD(Γ⁻¹), OLS. */
 export function errorVsLengthFigure(rows: LengthRow[], o: { d: number; N: number; seeds: number[]; title: string }): Figure {
   const Ms = rows.map((r) => r.M);
-  const grid = Array.from({ length: 60 }, (_, k) => Math.exp(Math.log(Math.min(...Ms)) + ((Math.log(Math.max(...Ms)) - Math.log(Math.min(...Ms))) * k) / 59));
+  const grid = Array.from({ length: 60 }, (_, k) =>
+    Math.exp(Math.log(Math.min(...Ms)) + ((Math.log(Math.max(...Ms)) - Math.log(Math.min(...Ms))) * k) / 59),
+  );
   const g = 1 + (o.d + 1) / o.N;
   const lead = (o.d * (o.d + 1)) / (g * g);
   const data: Record<string, unknown>[] = [
-    { type: "scatter", mode: "lines", name: "Thm 4.2: d(d+1)/γ²·(1/M + (d+1)/N²)", x: grid.map((v) => round(v)), y: grid.map((M) => round(lead * (1 / M + (o.d + 1) / o.N ** 2))), line: { color: methodColor(7), width: 2 } },
-    { type: "scatter", mode: "lines", name: "its 1/M part", x: grid.map((v) => round(v)), y: grid.map((M) => round(lead / M)), line: { color: methodColor(7), width: 1, dash: "dot" } },
-    { type: "scatter", mode: "lines", name: "its 1/N² floor", x: grid.map((v) => round(v)), y: grid.map(() => round((lead * (o.d + 1)) / o.N ** 2)), line: { color: methodColor(7), width: 1, dash: "dash" } },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "Thm 4.2: d(d+1)/γ²·(1/M + (d+1)/N²)",
+      x: grid.map((v) => round(v)),
+      y: grid.map((M) => round(lead * (1 / M + (o.d + 1) / o.N ** 2))),
+      line: { color: methodColor(7), width: 2 },
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "its 1/M part",
+      x: grid.map((v) => round(v)),
+      y: grid.map((M) => round(lead / M)),
+      line: { color: methodColor(7), width: 1, dash: "dot" },
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "its 1/N² floor",
+      x: grid.map((v) => round(v)),
+      y: grid.map(() => round((lead * (o.d + 1)) / o.N ** 2)),
+      line: { color: methodColor(7), width: 1, dash: "dash" },
+    },
   ];
   o.seeds.forEach((s, i) =>
     data.push({
@@ -109,9 +132,24 @@ export function errorVsLengthFigure(rows: LengthRow[], o: { d: number; N: number
       marker: { color: methodColor(0), size: 9, symbol: i === 0 ? "circle-open" : "square-open", line: { width: 2 } },
     }),
   );
-  data.push({ type: "scatter", mode: "markers", name: "GD(Γ⁻¹), the Thm 4.1 optimum", x: Ms, y: rows.map((r) => round(r.optimum.mse)), marker: { color: methodColor(1), size: 6, symbol: "x" } });
+  data.push({
+    type: "scatter",
+    mode: "markers",
+    name: "GD(Γ⁻¹), the Thm 4.1 optimum",
+    x: Ms,
+    y: rows.map((r) => round(r.optimum.mse)),
+    marker: { color: methodColor(1), size: 6, symbol: "x" },
+  });
   const ols = rows.filter((r) => r.ols);
-  data.push({ type: "scatter", mode: "lines+markers", name: "OLS (best linear predictor's error is 0)", x: ols.map((r) => r.M), y: ols.map((r) => Math.max(round(r.ols!.mse), 1e-7)), line: { color: methodColor(2), dash: "dashdot" }, marker: { size: 6 } });
+  data.push({
+    type: "scatter",
+    mode: "lines+markers",
+    name: "OLS (best linear predictor's error is 0)",
+    x: ols.map((r) => r.M),
+    y: ols.map((r) => Math.max(round(r.ols!.mse), 1e-7)),
+    line: { color: methodColor(2), dash: "dashdot" },
+    marker: { size: 6 },
+  });
   return {
     data,
     layout: {
@@ -128,11 +166,27 @@ export function errorVsLengthFigure(rows: LengthRow[], o: { d: number; N: number
 /** Slope of ŷ on ⟨w, x_q⟩ against the covariate scale c: trained LSA, c²/γ, OLS (= 1). */
 export function covariateScaleFigure(rows: ScaleRow[], o: { d: number; N: number; seeds: number[]; title: string }): Figure {
   const cs = rows.map((r) => r.c);
-  const grid = Array.from({ length: 60 }, (_, k) => Math.exp(Math.log(Math.min(...cs)) + ((Math.log(Math.max(...cs)) - Math.log(Math.min(...cs))) * k) / 59));
+  const grid = Array.from({ length: 60 }, (_, k) =>
+    Math.exp(Math.log(Math.min(...cs)) + ((Math.log(Math.max(...cs)) - Math.log(Math.min(...cs))) * k) / 59),
+  );
   const g = 1 + (o.d + 1) / o.N;
   const data: Record<string, unknown>[] = [
-    { type: "scatter", mode: "lines", name: "c²/γ (eq. 4.3)", x: grid.map((v) => round(v)), y: grid.map((c) => round((c * c) / g)), line: { color: methodColor(7), width: 2 } },
-    { type: "scatter", mode: "lines", name: "1 (learning the linear model)", x: [Math.min(...cs), Math.max(...cs)], y: [1, 1], line: { color: methodColor(2), width: 1, dash: "dash" } },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "c²/γ (eq. 4.3)",
+      x: grid.map((v) => round(v)),
+      y: grid.map((c) => round((c * c) / g)),
+      line: { color: methodColor(7), width: 2 },
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "1 (learning the linear model)",
+      x: [Math.min(...cs), Math.max(...cs)],
+      y: [1, 1],
+      line: { color: methodColor(2), width: 1, dash: "dash" },
+    },
   ];
   o.seeds.forEach((s, i) =>
     data.push({
@@ -145,7 +199,14 @@ export function covariateScaleFigure(rows: ScaleRow[], o: { d: number; N: number
       marker: { color: methodColor(0), size: 9, symbol: i === 0 ? "circle-open" : "square-open", line: { width: 2 } },
     }),
   );
-  data.push({ type: "scatter", mode: "markers", name: "OLS", x: cs, y: rows.map((r) => round(r.ols.slope)), marker: { color: methodColor(2), size: 9, symbol: "diamond" } });
+  data.push({
+    type: "scatter",
+    mode: "markers",
+    name: "OLS",
+    x: cs,
+    y: rows.map((r) => round(r.ols.slope)),
+    marker: { color: methodColor(2), size: 9, symbol: "diamond" },
+  });
   return {
     data,
     layout: {

@@ -5,7 +5,15 @@
  */
 
 export { PAPER } from "./paper";
-export { trainZhangLsa, trainMany, withPredictor, type TrainedModel, type TrainedCore, type TrainJob, type TrainSettings } from "./experiments/trained";
+export {
+  trainZhangLsa,
+  trainMany,
+  withPredictor,
+  type TrainedModel,
+  type TrainedCore,
+  type TrainJob,
+  type TrainSettings,
+} from "./experiments/trained";
 export { trainedRows } from "./tables";
 
 // Z1: the optimum of the GD family
@@ -20,13 +28,27 @@ export { flowFigure } from "./figures";
 export { claimZ2, claimZ3 } from "./claims";
 
 // Z4/Z5: error against prompt length
-export { runPromptLength, runMEqualsN, evaluateLengths, isoSpec, type LengthRow, type PromptLengthResult } from "./experiments/prompt-length";
+export {
+  runPromptLength,
+  runMEqualsN,
+  evaluateLengths,
+  isoSpec,
+  type LengthRow,
+  type PromptLengthResult,
+} from "./experiments/prompt-length";
 export { lengthRows } from "./tables";
 export { errorVsLengthFigure } from "./figures";
 export { claimZ4, claimZ5 } from "./claims";
 
 // Z6/Z7/Z9: distribution shifts
-export { runTaskShift, runCovariateScale, runOrthogonal, type TaskShiftRow, type ScaleRow, type OrthogonalResult } from "./experiments/shifts";
+export {
+  runTaskShift,
+  runCovariateScale,
+  runOrthogonal,
+  type TaskShiftRow,
+  type ScaleRow,
+  type OrthogonalResult,
+} from "./experiments/shifts";
 export { taskShiftRows, scaleRows, orthogonalRows } from "./tables";
 export { covariateScaleFigure } from "./figures";
 export { claimZ6, claimZ7, claimZ9 } from "./claims";

@@ -64,7 +64,7 @@ export function shiftQueries(batch: TaskBatch, shift: QueryShift, stream: Normal
     if (s !== undefined) {
       if (s.length !== d || !s.every((x) => Number.isFinite(x) && x > 0))
         throw new Error(`shiftQueries: scale must be ${d} positive numbers, got ${JSON.stringify(s)}`);
-      for (let k = 0; k < xq.length; k++) xq[k]! *= s[k % d]!;
+      for (let k = 0; k < xq.length; k++) xq[k]! *= s[k % d];
     }
   } else {
     throw new Error(`shiftQueries: kind must be "orthogonal" or "gauss", got ${JSON.stringify((shift as { kind: unknown }).kind)}`);
@@ -111,14 +111,12 @@ export function evaluateMC(spec: TaskSpec, predictors: Record<string, Predictor>
   if (names.length === 0) throw new Error("evaluateMC: give at least one predictor");
   if (!Number.isInteger(o.tasks) || o.tasks < 2) throw new Error(`evaluateMC: tasks must be an integer ≥ 2, got ${String(o.tasks)}`);
   const groups = o.groups ?? 20;
-  if (!Number.isInteger(groups) || groups < 2 || groups > o.tasks) throw new Error(`evaluateMC: groups must be an integer in [2, tasks]`);
+  if (!Number.isInteger(groups) || groups < 2 || groups > o.tasks) throw new Error("evaluateMC: groups must be an integer in [2, tasks]");
   const chunk = o.chunk ?? 8192;
   const prepared = prepareSpec(spec);
   const stream = new NormalStream(o.rng);
   const perGroup = Math.ceil(o.tasks / groups);
-  const acc = new Map(
-    names.map((k) => [k, { e: 0, e2: 0, pp: 0, pt: new Float64Array(groups), tt: new Float64Array(groups) }]),
-  );
+  const acc = new Map(names.map((k) => [k, { e: 0, e2: 0, pp: 0, pt: new Float64Array(groups), tt: new Float64Array(groups) }]));
   let tt2 = 0;
   let done = 0;
   while (done < o.tasks) {

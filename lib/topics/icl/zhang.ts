@@ -16,7 +16,20 @@
  * formula `gdRiskFixedTask` and against Monte Carlo).
  */
 import * as math from "mathjs";
-import { add, asCovariance, diagOf, inverse, matMul, matVec, scaleMatrix, sub, trace, transpose, zeros, type Matrix } from "../../core/linalg";
+import {
+  add,
+  asCovariance,
+  diagOf,
+  inverse,
+  matMul,
+  matVec,
+  scaleMatrix,
+  sub,
+  trace,
+  transpose,
+  zeros,
+  type Matrix,
+} from "../../core/linalg";
 import { etaStarRandomDiag, gammaSigma } from "./closed-forms";
 import type { MergedParams } from "./lsa";
 

@@ -33,15 +33,37 @@ import {
   type TrainedModel,
 } from "../../../lib/studies/trained-transformers-icl";
 
-const est = (mse: number, slope = 1, seFrac = 0.002): ShiftEstimate => ({ mse, mseSe: seFrac * mse, slope, slopeSe: seFrac * Math.abs(slope), rmsPred: 1, rmsTarget: 1 });
+const est = (mse: number, slope = 1, seFrac = 0.002): ShiftEstimate => ({
+  mse,
+  mseSe: seFrac * mse,
+  slope,
+  slopeSe: seFrac * Math.abs(slope),
+  rmsPred: 1,
+  rmsTarget: 1,
+});
 const model = (seed: number, G: Matrix, step: number): TrainedModel =>
-  ({ label: `m${seed}`, seed, spec: { d: G.length, n: 20, x: { kind: "gauss" }, w: { kind: "iso" } }, G, step, offDiagMax: 0, offManifold: 0, checkpoints: [] }) as unknown as TrainedModel;
+  ({
+    label: `m${seed}`,
+    seed,
+    spec: { d: G.length, n: 20, x: { kind: "gauss" }, w: { kind: "iso" } },
+    G,
+    step,
+    offDiagMax: 0,
+    offManifold: 0,
+    checkpoints: [],
+  }) as unknown as TrainedModel;
 
 test("Z1: the fitted G is Γ⁻¹ (pass) or 5% off in one entry (not reproduced)", () => {
   const Lambda = [0.25, 0.5, 1, 2];
   const target = zhangGlobalMin({ Lambda, N: 12 }).G;
   const se = diagMatrix([0.005, 0.004, 0.003, 0.001]);
-  const r: FitResult = { Lambda, N: 12, fit: { G: target.map((row) => row.slice()), se, tasks: 1000 }, target, exact: ["12/7", "48/41", "48/67", "48/119"] };
+  const r: FitResult = {
+    Lambda,
+    N: 12,
+    fit: { G: target.map((row) => row.slice()), se, tasks: 1000 },
+    target,
+    exact: ["12/7", "48/41", "48/67", "48/119"],
+  };
   assert.equal(claimZ1(r).verdict, "reproduced");
   const bad = { ...r, fit: { ...r.fit, G: r.fit.G.map((row, i) => row.map((v, j) => (i === 0 && j === 0 ? v * 1.05 : v))) } };
   assert.equal(claimZ1(bad).verdict, "not reproduced");
@@ -57,7 +79,15 @@ function flowStudy(over: Partial<FlowStudy> = {}): FlowStudy {
   const run = (dt: number, method: "rk4" | "euler") => integrateZhangFlow({ Lambda, N: 10, start: c, dt, times, method });
   const rk4 = run(0.01, "rk4");
   const opt = zhangGlobalMin({ Lambda, N: 10 });
-  const pt = (t: number, fromFlow: number, distance: number, off = 0.01) => ({ t, step: Math.round(t / 0.02), G: opt.G, distance, fromFlow, offManifold: off, balance: 0 });
+  const pt = (t: number, fromFlow: number, distance: number, off = 0.01) => ({
+    t,
+    step: Math.round(t / 0.02),
+    G: opt.G,
+    distance,
+    fromFlow,
+    offManifold: off,
+    balance: 0,
+  });
   return {
     Lambda,
     N: 10,
@@ -79,7 +109,13 @@ function flowStudy(over: Partial<FlowStudy> = {}): FlowStudy {
 test("Z2: the integrated flow reaches the limit (pass); a flow stopped early fails; a coarse integrator is partly", () => {
   const r = flowStudy();
   assert.equal(claimZ2(r).verdict, "reproduced");
-  const early = integrateZhangFlow({ Lambda: r.Lambda, N: 10, start: { U: r.rk4.points[0]!.U, u: r.rk4.points[0]!.u }, dt: 0.01, times: Array.from({ length: 41 }, (_, k) => k / 8) });
+  const early = integrateZhangFlow({
+    Lambda: r.Lambda,
+    N: 10,
+    start: { U: r.rk4.points[0]!.U, u: r.rk4.points[0]!.u },
+    dt: 0.01,
+    times: Array.from({ length: 41 }, (_, k) => k / 8),
+  });
   assert.equal(claimZ2({ ...r, rk4: early }).verdict, "not reproduced");
   assert.equal(claimZ2({ ...r, halvingError: 1e-5 }).verdict, "partly");
   assert.equal(claimZ2({ ...r, initCondition: 2.5 }).verdict, "partly");
@@ -98,13 +134,26 @@ test("Z3: Adam at Γ⁻¹ and SGD on the flow (pass); Adam 5% off (not reproduce
 function lengthRows(N: number, Ms: number[], factor: number, olsBelow = true): LengthRow[] {
   return Ms.map((M) => {
     const th = zhangIsoError({ d: 5, N, M });
-    return { N, M, theory: th, exact: "x", trained: [est(th * factor), est(th * factor)], optimum: est(th), ols: M >= 7 ? est(olsBelow ? th / 2 : th * 2) : undefined };
+    return {
+      N,
+      M,
+      theory: th,
+      exact: "x",
+      trained: [est(th * factor), est(th * factor)],
+      optimum: est(th),
+      ols: M >= 7 ? est(olsBelow ? th / 2 : th * 2) : undefined,
+    };
   });
 }
 
 test("Z4: trained errors on Thm 4.2 (pass), 5% above (not reproduced), OLS not better at the largest M (partly)", () => {
   const Ms = [5, 20, 80, 320];
-  const res = (factor: number, olsBelow = true): PromptLengthResult => ({ d: 5, N: 20, models: [model(11, [[1]], 1), model(12, [[1]], 1)], rows: lengthRows(20, Ms, factor, olsBelow) });
+  const res = (factor: number, olsBelow = true): PromptLengthResult => ({
+    d: 5,
+    N: 20,
+    models: [model(11, [[1]], 1), model(12, [[1]], 1)],
+    rows: lengthRows(20, Ms, factor, olsBelow),
+  });
   assert.equal(claimZ4(res(1.005), [5, 20, 80]).verdict, "reproduced");
   assert.equal(claimZ4(res(1.05), [5, 20, 80]).verdict, "not reproduced");
   assert.equal(claimZ4(res(1.005, false), [5, 20, 80]).verdict, "partly");
@@ -126,7 +175,14 @@ test("Z6: task shift on Thm 4.2 (pass), off it (not reproduced), slope wrong (pa
   const rows = (factor: number, slope: number): TaskShiftRow[] =>
     [20, 80, 320].map((M) => {
       const theory = thm42FixedTask({ Lambda: [1, 1, 1, 1, 1], N: 20, M, w, sigma2: 1 });
-      return { M, theory, slopeTheory: 1 / 1.3, trained: [est(theory.total * factor, slope), est(theory.total * factor, slope)], optimum: est(theory.total, 1 / 1.3), ols: est(1.1, 1) };
+      return {
+        M,
+        theory,
+        slopeTheory: 1 / 1.3,
+        trained: [est(theory.total * factor, slope), est(theory.total * factor, slope)],
+        optimum: est(theory.total, 1 / 1.3),
+        ols: est(1.1, 1),
+      };
     });
   assert.equal(claimZ6({ w, sigma2: 1, rows: rows(1.004, 1 / 1.3) }, [11, 12]).verdict, "reproduced");
   assert.equal(claimZ6({ w, sigma2: 1, rows: rows(1.1, 1 / 1.3) }, [11, 12]).verdict, "not reproduced");
@@ -160,7 +216,15 @@ test("Z8: G = 2/7 and its slopes (pass); a layer that learned G = 1 (not reprodu
 });
 
 test("Z9: orthogonal queries give ŷ ≈ 0 (pass), an anisotropic layer does not (not reproduced)", () => {
-  const r = (ratio: number, opt = 1e-8): OrthogonalResult => ({ M: 3, trainedRatio: [ratio, ratio], optimumRatio: opt, optimumAbs: opt, anisotropy: [0.003, 0.004], orth: {}, plain: {} });
+  const r = (ratio: number, opt = 1e-8): OrthogonalResult => ({
+    M: 3,
+    trainedRatio: [ratio, ratio],
+    optimumRatio: opt,
+    optimumAbs: opt,
+    anisotropy: [0.003, 0.004],
+    orth: {},
+    plain: {},
+  });
   assert.equal(claimZ9(r(0.01), [11, 12]).verdict, "reproduced");
   assert.equal(claimZ9(r(0.4), [11, 12]).verdict, "not reproduced");
   assert.equal(claimZ9(r(0.01, 1e-3), [11, 12]).verdict, "partly");

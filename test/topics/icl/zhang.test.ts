@@ -46,10 +46,12 @@ test("Γ and the Thm 4.1 minimum: notes Z1/Z2 values, exact fractions, balanced 
   // Z1: Λ = diag(.25, .5, 1, 2), N = 12 → Γ⁻¹ = diag(1.7143, 1.1707, 0.7164, 0.4034)
   const z1 = zhangGlobalMin({ Lambda: [0.25, 0.5, 1, 2], N: 12 });
   [1.7143, 1.1707, 0.7164, 0.4034].forEach((v, i) => within(z1.G[i]![i]!, v, 1e-4, `Z1 Γ⁻¹_${i}`));
-  assert.deepEqual(
-    zhangGammaInverseExact({ Lambda: ["1/4", "1/2", 1, 2], N: 12 }).map(formatFraction),
-    ["12/7", "48/41", "48/67", "48/119"],
-  );
+  assert.deepEqual(zhangGammaInverseExact({ Lambda: ["1/4", "1/2", 1, 2], N: 12 }).map(formatFraction), [
+    "12/7",
+    "48/41",
+    "48/67",
+    "48/119",
+  ]);
   // Γ = gammaSigma at σ = 0, and (1+1/N)Λ + tr Λ/N I by hand
   assert.ok(maxAbsDiff(zhangGamma({ Lambda: [0.5, 1, 2], N: 10 }), diagMatrix([0.9, 1.45, 2.55])) < 1e-12);
   // Z2: d = 3, N = 10, Λ = diag(.5, 1, 2): u* = 1.1685, U* diag (0.9509, 0.5902, 0.3356), init condition 1.10 at σ = 0.5
@@ -72,7 +74,15 @@ test("Γ and the Thm 4.1 minimum: notes Z1/Z2 values, exact fractions, balanced 
   within(init.u, 0.5, 0, "u(0)");
   within(Math.sqrt(trace(matMul(init.U, init.U))), 0.5, 1e-12, "‖U(0)‖_F");
   // power iteration on a non-diagonal SPD matrix: [[2,1],[1,2]] has top eigenvalue 3
-  within(spectralNorm([[2, 1], [1, 2]]), 3, 1e-10, "spectral norm");
+  within(
+    spectralNorm([
+      [2, 1],
+      [1, 2],
+    ]),
+    3,
+    1e-10,
+    "spectral norm",
+  );
 });
 
 test("the global minimum through the token layer: ŷ = x_qᵀΓ⁻¹(1/M)Σ y_i x_i on prompts of any length M (eq. 4.2)", async () => {
@@ -118,7 +128,17 @@ test("Thm 4.2 equals the direct second-moment risk for fixed tasks, and its w-av
     within(avg.total, riskGD(G, { Lambda, Omega: eye(4), n: M }), 1e-10, `random w, M = ${M}`);
   }
   // the general form with a = w, Σ = Cov(xy) given by hand (σ = 0, Λ = I, w = e₁·2): Σ = 4I + 4e₁e₁ᵀ
-  const gen = thm42Error({ Lambda: [1, 1], N: 5, M: 10, a: [2, 0], Sigma: [[8, 0], [0, 4]], best: 0 });
+  const gen = thm42Error({
+    Lambda: [1, 1],
+    N: 5,
+    M: 10,
+    a: [2, 0],
+    Sigma: [
+      [8, 0],
+      [0, 4],
+    ],
+    best: 0,
+  });
   within(gen.total, thm42FixedTask({ Lambda: [1, 1], N: 5, M: 10, w: [2, 0] }).total, 1e-12, "general vs fixed-task form");
   void L;
 });
@@ -154,7 +174,11 @@ test("Thm 4.2 against Monte Carlo: GD(Γ⁻¹) on fresh prompts of length M, ran
   const th = thm42FixedTask({ Lambda, N, M: 20, w, sigma2: 0.5 }).total;
   assert.ok(Math.abs(r.mse - th) <= 4 * r.mseSe, `fixed w: MC ${r.mse} ± ${r.mseSe} vs ${th}`);
   // (4.3): the slope of ŷ on ⟨w, x_q⟩ for Λ = I is 1/γ
-  const iso = evaluateMC({ d: 3, n: 30, x: { kind: "gauss" }, w: { kind: "fixed", w } }, { opt: gdPredictor({ G: zhangGlobalMin({ Lambda: [1, 1, 1], N }).G }) }, { tasks: 40_000, rng: new Rng(5) }).opt!;
+  const iso = evaluateMC(
+    { d: 3, n: 30, x: { kind: "gauss" }, w: { kind: "fixed", w } },
+    { opt: gdPredictor({ G: zhangGlobalMin({ Lambda: [1, 1, 1], N }).G }) },
+    { tasks: 40_000, rng: new Rng(5) },
+  ).opt!;
   within(iso.slope, 1 / 1.4, 4 * iso.slopeSe, "slope 1/γ");
 });
 
@@ -239,7 +263,17 @@ test("SGD on the full LSA from the balanced init follows the flow (small steps, 
   assert.ok(diff < 0.03, `SGD vs Euler flow at t = ${steps * h}: ${diff}`);
   // and it moved: the flow itself travelled much further than that
   assert.ok(flow.distance < 0.7 * relStart(c, Lambda), "the flow moved toward Γ⁻¹");
-  assert.throws(() => trainLSA({ spec: { d: 2, n: 4, x: { kind: "gauss" }, w: { kind: "iso" } }, steps: 1, batch: 2, rng: new Rng(1), optimizer: "sgdx" as "sgd" }), /optimizer must be/);
+  assert.throws(
+    () =>
+      trainLSA({
+        spec: { d: 2, n: 4, x: { kind: "gauss" }, w: { kind: "iso" } },
+        steps: 1,
+        batch: 2,
+        rng: new Rng(1),
+        optimizer: "sgdx" as "sgd",
+      }),
+    /optimizer must be/,
+  );
 });
 
 function relStart(c: { U: Matrix; u: number }, Lambda: number[]): number {
@@ -271,12 +305,17 @@ test("shiftQueries: orthogonal queries are orthogonal and give ŷ = 0 for an iso
     within(s.fq[b]!, f, 1e-5, "f(x_q)");
     within(s.yq[b]! - s.fq[b]!, batch.yq[b]! - batch.fq[b]!, 1e-5, "noise kept");
   }
-  const yhat = lsaPredictor(reduceLSA(zhangGlobalMin({ Lambda: [1, 1, 1, 1, 1], N: 20 }).params, { includeQuery: true }), { includeQuery: true })(s);
+  const yhat = lsaPredictor(reduceLSA(zhangGlobalMin({ Lambda: [1, 1, 1, 1, 1], N: 20 }).params, { includeQuery: true }), {
+    includeQuery: true,
+  })(s);
   assert.ok(Math.max(...Array.from(yhat, Math.abs)) < 1e-5, "ŷ = 0 for Γ⁻¹ ∝ I");
   // an anisotropic G does not give 0
   const aniso = gdPredictor({ G: diagMatrix([1, 0.5, 2, 1, 1]) })(s);
   assert.ok(Math.max(...Array.from(aniso, Math.abs)) > 0.1);
-  assert.throws(() => shiftQueries(sampleTasks({ ...spec, n: 5 }, 2, new Rng(1)), { kind: "orthogonal" }, new NormalStream(new Rng(1))), /n < d/);
+  assert.throws(
+    () => shiftQueries(sampleTasks({ ...spec, n: 5 }, 2, new Rng(1)), { kind: "orthogonal" }, new NormalStream(new Rng(1))),
+    /n < d/,
+  );
   const g = shiftQueries(batch, { kind: "gauss", scale: [2, 2, 2, 2, 2] }, new NormalStream(new Rng(5)));
   const rms = Math.sqrt(Array.from(g.xq).reduce((a, v) => a + v * v, 0) / g.xq.length);
   within(rms, 2, 0.15, "scaled queries");
@@ -295,6 +334,9 @@ test("evaluateMC: OLS slope 1 under covariate scaling, GD(Γ⁻¹) slope c²/γ 
   within(r.ols!.slope, 1, 1e-4, "OLS slope");
   within(r.lsa!.slope, (c * c) / 1.4, 4 * r.lsa!.slopeSe, "LSA slope c²/γ");
   within(r.ols!.mse, 0, 1e-6, "OLS noiseless");
-  assert.throws(() => evaluateMC({ d, n: 5, x: { kind: "gauss" }, w: { kind: "iso" } }, {}, { tasks: 10, rng: new Rng(1) }), /at least one predictor/);
+  assert.throws(
+    () => evaluateMC({ d, n: 5, x: { kind: "gauss" }, w: { kind: "iso" } }, {}, { tasks: 10, rng: new Rng(1) }),
+    /at least one predictor/,
+  );
   void gammaSigma;
 });

@@ -2,7 +2,7 @@
  * Z1: the global minimum's preconditioner (Thm 4.1, Lemma 5.3: uU = Γ⁻¹) found independently, by a
  * least-squares fit of G in ŷ = mᵀ G x_q over all d x d matrices on sampled noiseless tasks.
  */
-import { type Matrix } from "../../../core/linalg";
+import type { Matrix } from "../../../core/linalg";
 import { Rng } from "../../../core/rng";
 import { fitPreconditionerMC, type PreconditionerFit } from "../../../topics/icl/monte-carlo";
 import { zhangGammaInverseExact, zhangGlobalMin } from "../../../topics/icl/zhang";

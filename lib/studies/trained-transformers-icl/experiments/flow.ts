@@ -7,7 +7,7 @@
  *     batches, so step k sits at flow time t = k·h; two data seeds with the same initialisation;
  *   - the same initial matrices trained by Adam (no time correspondence: only the endpoint counts).
  */
-import { type Matrix } from "../../../core/linalg";
+import type { Matrix } from "../../../core/linalg";
 import { Rng } from "../../../core/rng";
 import type { TaskSpec } from "../../../topics/icl/tasks";
 import { initParams, trainLSA } from "../../../topics/icl/train";
@@ -48,13 +48,27 @@ export interface FlowStudy {
   adam: TrainedPoint & { steps: number };
 }
 
-function point(red: { heads: { ay: number; Bx: Matrix }[]; gammaEff: Matrix; axNorm: number; byNorm: number }, t: number, step: number, target: Matrix, flowG: Matrix | undefined): TrainedPoint {
+function point(
+  red: { heads: { ay: number; Bx: Matrix }[]; gammaEff: Matrix; axNorm: number; byNorm: number },
+  t: number,
+  step: number,
+  target: Matrix,
+  flowG: Matrix | undefined,
+): TrainedPoint {
   const U = red.heads[0]!.Bx;
   const u = red.heads[0]!.ay;
   const fro2 = U.flat().reduce((s, v) => s + v * v, 0);
   const tf = Math.sqrt(target.flat().reduce((s, v) => s + v * v, 0));
   const fromFlow = flowG ? relFrobenius(red.gammaEff, flowG) * (Math.sqrt(flowG.flat().reduce((s, v) => s + v * v, 0)) / tf) : Number.NaN;
-  return { t, step, G: red.gammaEff, distance: relFrobenius(red.gammaEff, target), fromFlow, offManifold: Math.max(red.axNorm, red.byNorm), balance: u * u - fro2 };
+  return {
+    t,
+    step,
+    G: red.gammaEff,
+    distance: relFrobenius(red.gammaEff, target),
+    fromFlow,
+    offManifold: Math.max(red.axNorm, red.byNorm),
+    balance: u * u - fro2,
+  };
 }
 
 export function runFlow(o: {
@@ -79,7 +93,8 @@ export function runFlow(o: {
   const ckSteps = [...ck].sort((a, b) => a - b);
   const at = (s: number) => Number((s * o.sgd.h).toFixed(9));
   const times = [...new Set([...ckSteps.map(at), ...Array.from({ length: 121 }, (_, k) => (o.T * k) / 120)])];
-  const flow = (dt: number, method: "rk4" | "euler") => integrateZhangFlow({ Lambda: o.Lambda, N: o.N, start: { U: c.U, u: c.u }, dt, times, method });
+  const flow = (dt: number, method: "rk4" | "euler") =>
+    integrateZhangFlow({ Lambda: o.Lambda, N: o.N, start: { U: c.U, u: c.u }, dt, times, method });
   const rk4 = flow(o.dt, "rk4");
   const rk4Half = flow(o.dt / 2, "rk4");
   const eulerH = flow(o.sgd.h, "euler");

@@ -35,7 +35,14 @@ export interface PromptLengthResult {
 
 export const isoSpec = (d: number, n: number): TaskSpec => ({ d, n, x: { kind: "gauss" }, w: { kind: "iso" } });
 
-export function evaluateLengths(o: { d: number; N: number; models: TrainedModel[]; Ms: number[]; tasks: number; seed: number }): LengthRow[] {
+export function evaluateLengths(o: {
+  d: number;
+  N: number;
+  models: TrainedModel[];
+  Ms: number[];
+  tasks: number;
+  seed: number;
+}): LengthRow[] {
   const g = 1 + (o.d + 1) / o.N;
   const optimum = gdPredictor({ G: diagMatrix(new Array<number>(o.d).fill(1 / g)) });
   return o.Ms.map((M, k) => {
@@ -56,12 +63,23 @@ export function evaluateLengths(o: { d: number; N: number; models: TrainedModel[
 }
 
 /** Z4: layers trained at N (several seeds), evaluated on every M. */
-export function runPromptLength(o: { d: number; N: number; models: TrainedModel[]; Ms: number[]; tasks: number; seed: number }): PromptLengthResult {
+export function runPromptLength(o: {
+  d: number;
+  N: number;
+  models: TrainedModel[];
+  Ms: number[];
+  tasks: number;
+  seed: number;
+}): PromptLengthResult {
   return { d: o.d, N: o.N, models: o.models, rows: evaluateLengths(o) };
 }
 
 /** Z5: one layer per N (models[k] trained at Ns[k]), each evaluated at M = N. */
-export function runMEqualsN(o: { d: number; Ns: number[]; models: TrainedModel[]; seed: number; tasks: number }): { d: number; rows: LengthRow[]; models: TrainedModel[] } {
+export function runMEqualsN(o: { d: number; Ns: number[]; models: TrainedModel[]; seed: number; tasks: number }): {
+  d: number;
+  rows: LengthRow[];
+  models: TrainedModel[];
+} {
   const rows = o.Ns.map((N, k) => {
     const m = o.models[k]!;
     if (m.spec.n !== N) throw new Error(`runMEqualsN: model ${k} was trained at N = ${m.spec.n}, not ${N}`);

@@ -31,15 +31,33 @@ export interface RandomCovResult {
 /** The training distribution of Z8. */
 export const randomCovSpec = (d: number, N: number): TaskSpec => ({ d, n: N, x: { kind: "gaussDiagRandom" }, w: { kind: "iso" } });
 
-export function runRandomCov(o: { d: number; N: number; M: number; models: TrainedModel[]; fitTasks: number; evalTasks: number; seed: number }): RandomCovResult {
+export function runRandomCov(o: {
+  d: number;
+  N: number;
+  M: number;
+  models: TrainedModel[];
+  fitTasks: number;
+  evalTasks: number;
+  seed: number;
+}): RandomCovResult {
   const spec = randomCovSpec(o.d, o.N);
   const models = o.models;
-  for (const m of models) if (m.spec.x.kind !== "gaussDiagRandom") throw new Error("runRandomCov: the layers must be trained on random covariances");
+  for (const m of models)
+    if (m.spec.x.kind !== "gaussDiagRandom") throw new Error("runRandomCov: the layers must be trained on random covariances");
   const fit = fitPreconditionerMC(spec, { tasks: o.fitTasks, rng: new Rng(o.seed) });
   const preds: Record<string, Predictor> = { ols: olsPredictor() };
   models.forEach((m, i) => (preds[`trained${i}`] = m.predictor));
   const test: TaskSpec = { ...spec, n: o.M };
   const independent = evaluateMC(test, preds, { tasks: o.evalTasks, rng: new Rng(o.seed + 1), query: { kind: "gauss" } });
   const fromLambda = evaluateMC(test, preds, { tasks: o.evalTasks, rng: new Rng(o.seed + 2), slopeOn: "label" });
-  return { d: o.d, N: o.N, M: o.M, theory: zhangRandomCov({ N: o.N, d: o.d, ...exponentialMoments(1) }), models, fit, independent, fromLambda };
+  return {
+    d: o.d,
+    N: o.N,
+    M: o.M,
+    theory: zhangRandomCov({ N: o.N, d: o.d, ...exponentialMoments(1) }),
+    models,
+    fit,
+    independent,
+    fromLambda,
+  };
 }

@@ -23,14 +23,25 @@ export interface TaskShiftRow {
   ols: ShiftEstimate;
 }
 
-export function runTaskShift(o: { models: TrainedModel[]; N: number; w: number[]; sigma2: number; Ms: number[]; tasks: number; seed: number }): { w: number[]; sigma2: number; rows: TaskShiftRow[] } {
+export function runTaskShift(o: {
+  models: TrainedModel[];
+  N: number;
+  w: number[];
+  sigma2: number;
+  Ms: number[];
+  tasks: number;
+  seed: number;
+}): { w: number[]; sigma2: number; rows: TaskShiftRow[] } {
   const d = o.w.length;
   const Lambda = new Array<number>(d).fill(1);
   const opt = gdPredictor({ G: zhangGlobalMin({ Lambda, N: o.N }).G });
   const rows = o.Ms.map((M, k) => {
     const preds: Record<string, Predictor> = { optimum: opt, ols: olsPredictor() };
     o.models.forEach((m, i) => (preds[`trained${i}`] = m.predictor));
-    const r = evaluateMC({ d, n: M, x: { kind: "gauss" }, w: { kind: "fixed", w: o.w }, sigma2: o.sigma2 }, preds, { tasks: o.tasks, rng: new Rng(o.seed + k) });
+    const r = evaluateMC({ d, n: M, x: { kind: "gauss" }, w: { kind: "fixed", w: o.w }, sigma2: o.sigma2 }, preds, {
+      tasks: o.tasks,
+      rng: new Rng(o.seed + k),
+    });
     return {
       M,
       theory: thm42FixedTask({ Lambda, N: o.N, M, w: o.w, sigma2: o.sigma2 }),
@@ -51,7 +62,15 @@ export interface ScaleRow {
   ols: ShiftEstimate;
 }
 
-export function runCovariateScale(o: { models: TrainedModel[]; d: number; N: number; M: number; cs: number[]; tasks: number; seed: number }): { M: number; rows: ScaleRow[] } {
+export function runCovariateScale(o: {
+  models: TrainedModel[];
+  d: number;
+  N: number;
+  M: number;
+  cs: number[];
+  tasks: number;
+  seed: number;
+}): { M: number; rows: ScaleRow[] } {
   const g = 1 + (o.d + 1) / o.N;
   const rows = o.cs.map((c, k) => {
     const preds: Record<string, Predictor> = { ols: olsPredictor() };
@@ -77,7 +96,14 @@ export interface OrthogonalResult {
   plain: Record<string, ShiftEstimate>;
 }
 
-export function runOrthogonal(o: { models: TrainedModel[]; d: number; N: number; M: number; tasks: number; seed: number }): OrthogonalResult {
+export function runOrthogonal(o: {
+  models: TrainedModel[];
+  d: number;
+  N: number;
+  M: number;
+  tasks: number;
+  seed: number;
+}): OrthogonalResult {
   const Lambda = new Array<number>(o.d).fill(1);
   const optRed = reduceLSA(zhangGlobalMin({ Lambda, N: o.N }).params, { includeQuery: true });
   const preds: Record<string, Predictor> = { optimum: lsaPredictor(optRed, { includeQuery: true }) };

@@ -61,7 +61,13 @@ export function withPredictor(core: TrainedCore): TrainedModel {
  * each job carries its seed, so the layers do not depend on the number of threads.
  */
 export async function trainMany(jobs: TrainJob[], workers?: number): Promise<TrainedModel[]> {
-  const cores = await mapJobs<TrainJob, TrainedCore>({ study: "trained-transformers-icl", grid: "train", specs: jobs, workers, label: "training the layers" });
+  const cores = await mapJobs<TrainJob, TrainedCore>({
+    study: "trained-transformers-icl",
+    grid: "train",
+    specs: jobs,
+    workers,
+    label: "training the layers",
+  });
   return cores.map(withPredictor);
 }
 
