@@ -1,6 +1,6 @@
 /**
  * In-context linear regression with linear self-attention: the topic library shared by the ICL
- * studies (one-step-gd now; Zhang/Frei/Bartlett, von Oswald, Akyürek next). Notes:
+ * studies (one-step-gd, trained-transformers-icl; von Oswald, Akyürek next). Notes:
  * docs/notes/icl-linear-regression.md. Imports only lib/core.
  */
 
@@ -19,11 +19,16 @@ export * from "./construct";
 // theory: closed forms (float), exact fractions and the symbolic η* check (mathjs)
 export * from "./closed-forms";
 export * from "./exact";
+// Zhang, Frei, Bartlett: Γ, the global minimum, Thm 4.2/4.5, the reduced gradient flow of Lemma 5.2
+export * from "./zhang";
+export * from "./zhang-flow";
 
 // predictors and Monte Carlo estimators (η*, preconditioner fit, paired risks)
 export * from "./predictors";
 export * from "./monte-carlo";
 export * from "./metrics";
+// distribution shifts: redrawn queries, slope/MSE evaluation on shared tasks
+export * from "./shift";
 
 // training: reduced loss, the training loop (core Adam), train-then-evaluate
 export * from "./reduced-loss";

@@ -47,6 +47,12 @@ export interface TrainOptions {
   /** Final learning rate as a fraction of lr (cosine). */
   lrFinal?: number;
   init?: InitSpec;
+  /**
+   * "adam" (default) or "sgd": plain steps φ ← φ − lr·∇L̂, the discretisation of gradient flow with
+   * step lr and sampled batches (Zhang et al. analyse the flow; the beta, eps and clip options are
+   * Adam's and are ignored by "sgd").
+   */
+  optimizer?: "adam" | "sgd";
   includeQuery?: boolean;
   lossScale?: LossScale;
   /** Fixed evaluation tasks for the loss curve (0: none). */
@@ -64,6 +70,8 @@ export interface Checkpoint {
   byNorm: number;
   /** Loss on the fixed evaluation tasks (NaN when evalTasks = 0). */
   evalLoss: number;
+  /** The full reduction (a, B) at this step. */
+  reduction?: Reduction;
 }
 
 export interface TrainResult {
@@ -129,6 +137,8 @@ export function trainLSA(o: TrainOptions): TrainResult {
   if (!(lr > 0)) throw new Error(`trainLSA: lr must be positive, got ${lr}`);
   const includeQuery = o.includeQuery ?? false;
   const lossScale = o.lossScale ?? "half";
+  const optimizer = o.optimizer ?? "adam";
+  if (optimizer !== "adam" && optimizer !== "sgd") throw new Error(`trainLSA: optimizer must be "adam" or "sgd", got ${String(optimizer)}`);
   const evalTasks = o.evalTasks ?? 0;
   checkInt(evalTasks, "evalTasks", 0);
   const ckSteps = new Set(o.checkpoints ?? logCheckpoints(o.steps));
@@ -174,7 +184,7 @@ export function trainLSA(o: TrainOptions): TrainResult {
       evalLoss = t.dataSync()[0]!;
       t.dispose();
     }
-    checkpoints.push({ step, gammaEff: red.gammaEff, axNorm: red.axNorm, byNorm: red.byNorm, evalLoss });
+    checkpoints.push({ step, gammaEff: red.gammaEff, axNorm: red.axNorm, byNorm: red.byNorm, evalLoss, reduction: red });
   };
 
   const bar = progress(o.label ?? "train", o.steps, { steps: 5, quiet: o.label === undefined });
@@ -187,17 +197,16 @@ export function trainLSA(o: TrainOptions): TrainResult {
         const BT = tf.reshape(tf.slice(phi, D, d * D), [d, D]) as tf.Tensor2D;
         const { loss, ga, gBT } = reducedLossAndGrads(a, BT, st, lossScale);
         const g = tf.concat([tf.reshape(ga, [-1]), tf.reshape(gBT, [-1])]) as tf.Tensor1D;
-        adam.step(
-          [g],
-          learningRate(step, {
-            base: lr,
-            total: o.steps,
-            warmup: o.warmup,
-            warmupOffset: 1,
-            decay: o.schedule ?? "constant",
-            finalFraction: o.lrFinal ?? 0,
-          }),
-        );
+        const rate = learningRate(step, {
+          base: lr,
+          total: o.steps,
+          warmup: o.warmup,
+          warmupOffset: 1,
+          decay: o.schedule ?? "constant",
+          finalFraction: o.lrFinal ?? 0,
+        });
+        if (optimizer === "sgd") phi.assign(tf.sub(phi, tf.mul(g, rate)) as tf.Tensor1D);
+        else adam.step([g], rate);
         return loss;
       });
       trainLoss[step] = loss.dataSync()[0]!;
