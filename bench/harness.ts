@@ -12,7 +12,9 @@
  *
  * Without Python, numpy or the reference package, the rows print the project's numbers and say the
  * reference was skipped and why. Environment: LS_BENCH_ROUNDS (default 7), LS_BENCH_PYTHON (an
- * interpreter; default the first of /usr/bin/python3, python3 that imports the module's package).
+ * interpreter; default the first of /usr/bin/python3, python3 that imports the module's package),
+ * LS_BENCH_ALL_CORES=0 skips the all-cores reference (on a loaded machine a multi-threaded
+ * PyTorch spins against the other jobs and only adds minutes).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
@@ -144,7 +146,7 @@ export class Reference {
     });
     const hello = await ref.next();
     if (hello.skipped || hello.error) {
-      proc.kill();
+      await ref.close();
       return { skipped: hello.skipped ?? hello.error! };
     }
     Object.assign(ref.versions, hello.versions ?? {}, { python: python.exe });
@@ -188,9 +190,14 @@ export class Reference {
     return (await this.call({ op: "time", id, reps })).seconds ?? [];
   }
 
-  close(): void {
+  /** Ends the server (it exits on end of input, running its clean-ups); kills it after 20 s. */
+  async close(): Promise<void> {
+    if (this.proc.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.proc.once("exit", () => resolve()));
     this.proc.stdin.end();
-    this.proc.kill();
+    const timer = setTimeout(() => this.proc.kill(), 20_000);
+    await exited;
+    clearTimeout(timer);
   }
 }
 
@@ -225,8 +232,11 @@ function findPython(module: string): { exe: string } | { skipped: string } {
 export interface Workload {
   /** Row label. */
   name: string;
-  /** One timed unit of the project's work (an Adam step, a fit, a forward pass…). */
-  run: () => void;
+  /**
+   * One timed unit of the project's work (an Adam step, a fit, a forward pass…). A workload that
+   * times itself (e.g. kernel start, excluding the shutdown after it) returns its seconds.
+   */
+  run: () => void | number | Promise<void | number>;
   /** Units of work per call (e.g. Adam steps), the reference's call doing as many: times are reported per unit. */
   per?: number;
   /** Calls of `run` per round (each call is timed; the minimum over all calls is reported). */
@@ -251,12 +261,14 @@ export interface RowResult {
   note: string;
 }
 
-function timeProject(w: Workload, reps: number): number[] {
+async function timeProject(w: Workload, reps: number): Promise<number[]> {
   const out: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t0 = process.hrtime.bigint();
-    w.run();
-    out.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    let self = w.run();
+    if (self instanceof Promise) self = await self;
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    out.push(typeof self === "number" ? self : wall);
   }
   return out;
 }
@@ -265,7 +277,14 @@ function timeProject(w: Workload, reps: number): number[] {
  * Runs the workloads of one study against `module` (bench/reference/<module>.py): checks each
  * against the reference, then times them interleaved over the rounds, and prints the table.
  */
-export async function runBench(o: { title: string; slug: string; module?: string; workloads: Workload[] }): Promise<RowResult[]> {
+export async function runBench(o: {
+  title: string;
+  slug: string;
+  module?: string;
+  workloads: Workload[];
+  /** Also time the reference with every core (default true; false where threads cannot matter). */
+  allCores?: boolean;
+}): Promise<RowResult[]> {
   const rounds = Number(process.env.LS_BENCH_ROUNDS ?? 7);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`LS_BENCH_ROUNDS must be a positive integer, got ${process.env.LS_BENCH_ROUNDS}`);
   const needsRef = o.module !== undefined && o.workloads.some((w) => w.reference);
@@ -277,8 +296,13 @@ export async function runBench(o: { title: string; slug: string; module?: string
     if ("skipped" in a) skipped = a.skipped;
     else {
       one = a;
-      const b = await Reference.start(o.module!, "all");
-      if ("skipped" in b) skipped = `all cores: ${b.skipped}`;
+      const b =
+        o.allCores === false
+          ? { skipped: "not applicable" }
+          : process.env.LS_BENCH_ALL_CORES === "0"
+            ? { skipped: "LS_BENCH_ALL_CORES=0" }
+            : await Reference.start(o.module!, "all");
+      if ("skipped" in b) skipped = b.skipped;
       else all = b;
     }
   }
@@ -297,7 +321,7 @@ export async function runBench(o: { title: string; slug: string; module?: string
           notes.set(w, note);
         }
       }
-      for (let i = 0; i < (w.warmup ?? 2); i++) w.run();
+      for (let i = 0; i < (w.warmup ?? 2); i++) await w.run();
     }
     for (const [k, w] of o.workloads.entries()) {
       const id = `w${k}`;
@@ -311,7 +335,7 @@ export async function runBench(o: { title: string; slug: string; module?: string
         if (all) await all.time(id, 1);
       }
       for (let round = 0; round < rounds; round++) {
-        p.push(...timeProject(w, reps));
+        p.push(...(await timeProject(w, reps)));
         if (w.reference && one) r1.push(...(await one.time(id, refReps)));
         if (w.reference && all) ra.push(...(await all.time(id, refReps)));
       }
@@ -326,8 +350,8 @@ export async function runBench(o: { title: string; slug: string; module?: string
       process.stderr.write(`  ${o.slug}: ${w.name} done\n`);
     }
   } finally {
-    one?.close();
-    all?.close();
+    await one?.close();
+    await all?.close();
   }
   printTable(o, results, { one, all, skipped, rounds });
   fs.writeFileSync(path.join(benchDir(o.slug), "ratios.json"), `${JSON.stringify({ title: o.title, rounds, rows: results }, null, 1)}\n`);
