@@ -25,7 +25,18 @@ import {
   softmaxObjective,
   type Dataset,
 } from "../lib/topics/classifiers";
-import { benchDir, expectClose, maxRelDiff, maxScaledDiff, NotSameWork, refArray, refNumber, runBench, writeNpy, type Workload } from "./harness";
+import {
+  benchDir,
+  expectClose,
+  maxRelDiff,
+  maxScaledDiff,
+  NotSameWork,
+  refArray,
+  refNumber,
+  runBench,
+  writeNpy,
+  type Workload,
+} from "./harness";
 
 const dir = benchDir("gen-vs-disc");
 const raw = fromLabelled(loadSklearn("digits"), "digits");

@@ -236,7 +236,7 @@ export interface Workload {
    * One timed unit of the project's work (an Adam step, a fit, a forward pass…). A workload that
    * times itself (e.g. kernel start, excluding the shutdown after it) returns its seconds.
    */
-  run: () => void | number | Promise<void | number>;
+  run: () => unknown;
   /** Units of work per call (e.g. Adam steps), the reference's call doing as many: times are reported per unit. */
   per?: number;
   /** Calls of `run` per round (each call is timed; the minimum over all calls is reported). */
@@ -265,7 +265,7 @@ async function timeProject(w: Workload, reps: number): Promise<number[]> {
   const out: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t0 = process.hrtime.bigint();
-    let self = w.run();
+    let self: unknown = w.run();
     if (self instanceof Promise) self = await self;
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     out.push(typeof self === "number" ? self : wall);
@@ -286,7 +286,8 @@ export async function runBench(o: {
   allCores?: boolean;
 }): Promise<RowResult[]> {
   const rounds = Number(process.env.LS_BENCH_ROUNDS ?? 7);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`LS_BENCH_ROUNDS must be a positive integer, got ${process.env.LS_BENCH_ROUNDS}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`LS_BENCH_ROUNDS must be a positive integer, got ${process.env.LS_BENCH_ROUNDS}`);
   const needsRef = o.module !== undefined && o.workloads.some((w) => w.reference);
   let one: Reference | undefined;
   let all: Reference | undefined;
@@ -365,15 +366,32 @@ function printTable(
 ): void {
   const ms = (v: number | undefined) => (v === undefined ? "–" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3));
   const x = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(2)}x`);
-  const head = ["workload", "project ms", "ref 1-thr ms", "ratio", `ref ${os.cpus().length}-thr ms`, "ratio", "same work (max rel. diff) / note"];
+  const head = [
+    "workload",
+    "project ms",
+    "ref 1-thr ms",
+    "ratio",
+    `ref ${os.cpus().length}-thr ms`,
+    "ratio",
+    "same work (max rel. diff) / note",
+  ];
   const body = rows.map((r) => [r.name, ms(r.projectMs), ms(r.refOneMs), x(r.ratioOne), ms(r.refAllMs), x(r.ratioAll), r.note]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (c: string[]) => c.map((s, i) => (i === 0 || i === c.length - 1 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join("  ");
-  const load = os.loadavg().map((v) => v.toFixed(2)).join(" ");
+  const load = os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(" ");
   console.log(`\n${o.title}`);
-  const ref = ctx.one ? Object.entries(ctx.one.versions).map(([k, v]) => `${k} ${v}`).join(", ") : `reference skipped: ${ctx.skipped}`;
+  const ref = ctx.one
+    ? Object.entries(ctx.one.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")
+    : `reference skipped: ${ctx.skipped}`;
   console.log(`reference: ${ref}${ctx.one && !ctx.all ? ` (all-cores run skipped: ${ctx.skipped})` : ""}`);
-  console.log(`${ctx.rounds} interleaved rounds; minimum per call; ratio = project / reference (> 1: project slower); load average ${load}`);
+  console.log(
+    `${ctx.rounds} interleaved rounds; minimum per call; ratio = project / reference (> 1: project slower); load average ${load}`,
+  );
   console.log(line(head));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const b of body) console.log(line(b));

@@ -70,7 +70,13 @@ async function main(): Promise<void> {
     { name: "  cell `1;` + the runner's kernel_info barrier", run: () => cell(running, "1;", true), reps: 20, note: "project only" },
   ];
   try {
-    await runBench({ title: "kernel overhead: tslab (project) vs ipykernel, ms", slug: "kernel-overhead", module: "kernel", workloads, allCores: false });
+    await runBench({
+      title: "kernel overhead: tslab (project) vs ipykernel, ms",
+      slug: "kernel-overhead",
+      module: "kernel",
+      workloads,
+      allCores: false,
+    });
   } finally {
     await running.shutdown();
     await running.kill();

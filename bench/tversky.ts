@@ -27,10 +27,21 @@ import {
   type XorRun,
 } from "../lib/topics/tversky/index";
 import { gridRuns, loadDigits, splitDigits } from "../lib/studies/tversky/index";
-import { benchDir, expectClose, maxRelDiff, maxScaledDiff, refArray, refNumber, runBench, writeNpy, type RefOutputs, type Workload } from "./harness";
+import {
+  benchDir,
+  expectClose,
+  maxRelDiff,
+  maxScaledDiff,
+  refArray,
+  refNumber,
+  runBench,
+  writeNpy,
+  type RefOutputs,
+  type Workload,
+} from "./harness";
 
 const dir = benchDir("tversky");
-const XOR_STEPS = 50;
+const XOR_STEPS = 20;
 const LR = 0.01;
 
 /** Loss and gradients (one array per parameter) of `loss` at the current values of `vars`. */
@@ -111,7 +122,12 @@ function xorRow(label: string, runs: XorRun[]): Workload {
   };
 }
 
-function headRow(label: string, spec: ClassifierSpec, seeds: number[], train: { X: Float32Array; y: Int32Array; nSamples: number }): Workload {
+function headRow(
+  label: string,
+  spec: ClassifierSpec,
+  seeds: number[],
+  train: { X: Float32Array; y: Int32Array; nSamples: number },
+): Workload {
   const R = seeds.length;
   const D = spec.inputDim;
   const B = 64;
