@@ -64,7 +64,8 @@ export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1
   let worst = 0;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), floor);
-    if (!(d <= worst)) worst = d; // NaN propagates as "worst"
+    if (Number.isNaN(d)) return Number.NaN; // never "close"
+    if (d > worst) worst = d;
   }
   return worst;
 }
@@ -77,7 +78,8 @@ export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   let worst = 0;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i]! - b[i]!) / (scale || 1);
-    if (!(d <= worst)) worst = d;
+    if (Number.isNaN(d)) return Number.NaN;
+    if (d > worst) worst = d;
   }
   return worst;
 }
