@@ -389,7 +389,7 @@ function printTable(
     ? Object.entries(ctx.one.versions)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")
-    : `reference skipped: ${ctx.skipped}`;
+    : `skipped (${ctx.skipped})`;
   console.log(`reference: ${ref}${ctx.one && !ctx.all ? ` (all-cores run skipped: ${ctx.skipped})` : ""}`);
   console.log(
     `${ctx.rounds} interleaved rounds; minimum per call; ratio = project / reference (> 1: project slower); load average ${load}`,
