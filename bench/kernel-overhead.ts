@@ -33,9 +33,10 @@ async function withKernel<T>(f: (k: Kernel) => Promise<T>): Promise<{ startSecon
 
 /**
  * Seconds of one cell, execute_request to idle. A cell that has not answered in 120 s fails the
- * bench: two timed runs on a heavily loaded machine (load average 25 on 2 cores) hung, idle,
- * waiting for a trivial cell after 100-150 cells on one kernel, while a plain loop of 400 cells on
- * one kernel did not; the cause is not found yet.
+ * bench instead of hanging it: on a heavily loaded machine (load average 12-28 on 2 cores) a plain
+ * loop of trivial cells on ONE tslab kernel through the runner's Kernel hung, idle, at cell 173
+ * (and two bench runs after 100-150 cells); not yet diagnosed (reply or idle never arrives), so
+ * the rows keep well under that count.
  */
 async function cell(kernel: Kernel, code: string): Promise<number> {
   const t0 = performance.now();
