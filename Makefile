@@ -2,7 +2,7 @@
 #   make reproduce   execute all notebooks at full scale in place, regenerate figures/ and README's table
 #   make test        unit tests + every notebook at smoke scale into build/smoke (committed files untouched)
 #   make kernel      register the project's tslab as a Jupyter kernel for this user
-#   make bench       print the benchmark tables
+#   make bench [BENCH=<slug>]   the benchmark tables: project vs PyTorch / scikit-learn (bench/)
 #   make run NB=notebooks/x.ipynb [SCALE=smoke] [TIMEOUT=s] [STALL=s]   execute one notebook (in place at
 #                    full scale; at another scale into build/<scale>/notebooks/, figures into build/<scale>/)
 #   make e2e [E2E_NB=one-step-gd]   real browser: Jupyter Notebook + headless Chromium, Restart & Run All
@@ -22,7 +22,8 @@ TS_SOURCES := $(shell find lib test bench e2e $(RUNNER)/src $(RUNNER)/test -name
 # tests live in test/core, test/topics/<topic>, test/studies/<slug>, test/cli, and the runner package's test/
 TEST_FILES := $(patsubst %.ts,dist/%.js,$(sort $(shell find test -name '*.test.ts' -not -path '*/fixtures/*'))) \
   $(patsubst $(RUNNER)/%.ts,$(RUNNER)/dist/%.js,$(sort $(shell find $(RUNNER)/test -name '*.test.ts' -not -path '*/fixtures/*')))
-BENCH_FILES := $(patsubst %.ts,dist/%.js,$(sort $(wildcard bench/*.ts)))
+# one bench file per study (bench/<slug>.ts) plus harness.ts, the shared module; BENCH=<slug> runs one
+BENCH_FILES := $(patsubst %.ts,dist/%.js,$(sort $(filter-out bench/harness.ts,$(if $(BENCH),bench/$(BENCH).ts,$(wildcard bench/*.ts)))))
 INSTALLED := node_modules/.install-stamp
 BUILT := dist/.build-stamp
 
@@ -104,6 +105,8 @@ format: $(INSTALLED)
 	npx --no-install biome check --write .
 
 bench: $(BUILT)
+	@$(if $(BENCH),test -f bench/$(BENCH).ts || { echo "make bench BENCH=<slug>: no bench/$(BENCH).ts (have: $(basename $(notdir $(filter-out bench/harness.ts,$(wildcard bench/*.ts)))))"; exit 2; })
+	@uptime
 	@for f in $(BENCH_FILES); do $(NODE) "$$f" || exit 1; done
 
 # grids (lib/core/grid): STUDY=<slug> names lib/studies/<slug>/grids.ts, MODULE=<path> any grid module

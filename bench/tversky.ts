@@ -1,27 +1,183 @@
 /**
- * Throughput of the Tversky study's training code on this machine's tfjs backend:
- *   - XOR: runs per second (1,000 Adam steps each) batched as one computation, against one run
- *     at a time;
- *   - digits: training samples per second for a linear and a Tversky head (R = 1 and R = 5 seeds
- *     batched), and for the Fashion-MNIST encoder;
- *   - the similarity's forward + backward for a classifier-sized head.
- *
+ * Tversky study (lib/topics/tversky) against PyTorch (bench/reference/tversky.py):
+ *   - XOR with one Tversky layer (product intersection, substractmatch difference), all 972 runs of
+ *     the study's grid trained as one batched computation (K padded to 32), and the 162 runs of
+ *     K = 8: ms per full-batch Adam step of the whole batch;
+ *   - the digits heads on the raw 64 inputs (linear; Tversky K = 16, one seed and 5 seeds batched):
+ *     ms per epoch of mini-batch Adam (batch 64, lr 0.01) over the study's training split.
+ * Same work: at the project's initial parameters both sides give the same loss and the same
+ * gradient of every parameter (XOR: the full batch; heads: each run's first mini-batch in the
+ * project's data order). Parameters after Adam steps are no check: Adam's first steps move a
+ * parameter by ±lr whatever its gradient's size, so float noise on a zero gradient shows as lr.
  * Usage: node dist/bench/tversky.js
  */
-import { initTf, tf, describeBackend } from "../lib/core/tf";
+import * as path from "node:path";
 import { Rng } from "../lib/core/rng";
-import { BatchedClassifier, trainXorBatch, tverskySimilarity, type ClassifierSpec, type Examples } from "../lib/topics/tversky/index";
+import { initTf, tf } from "../lib/core/tf";
+import {
+  BatchedClassifier,
+  batchedCrossEntropy,
+  l2Normalize,
+  trainXorBatch,
+  tverskySimilarity,
+  XOR_X,
+  XOR_Y,
+  xorInitialParameters,
+  type ClassifierSpec,
+  type XorRun,
+} from "../lib/topics/tversky/index";
 import { gridRuns, loadDigits, splitDigits } from "../lib/studies/tversky/index";
+import {
+  benchDir,
+  expectClose,
+  maxRelDiff,
+  maxScaledDiff,
+  refArray,
+  refNumber,
+  runBench,
+  writeNpy,
+  type RefOutputs,
+  type Workload,
+} from "./harness";
 
-const STEPS = 1000;
+const dir = benchDir("tversky");
+const XOR_STEPS = 20;
+const LR = 0.01;
 
-function time<T>(f: () => T): [T, number] {
-  const t0 = performance.now();
-  const out = f();
-  return [out, (performance.now() - t0) / 1000];
+/** Loss and gradients (one array per parameter) of `loss` at the current values of `vars`. */
+function lossAndGrads(vars: tf.Variable[], loss: () => tf.Scalar): { loss: number; grads: Float32Array[] } {
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    return { loss: value.dataSync()[0]!, grads: vars.map((v) => grads[v.name]!.dataSync() as Float32Array) };
+  });
 }
 
-function xorRows(): string[][] {
+function sameLossAndGrads(name: string, mine: { loss: number; grads: Float32Array[] }, ref: RefOutputs): string {
+  return [
+    expectClose(name, "loss", maxRelDiff([mine.loss], [refNumber(ref, "loss")]), 1e-5),
+    expectClose(name, "gradients", Math.max(...mine.grads.map((g, i) => maxScaledDiff(g, refArray(ref, `g${i}`)))), 1e-5),
+  ].join(", ");
+}
+
+function xorRow(label: string, runs: XorRun[]): Workload {
+  const R = runs.length;
+  const Kmax = Math.max(...runs.map((r) => r.K));
+  // the batch exactly as trainXorBatch lays it out
+  const F0 = new Float32Array(R * Kmax * 2);
+  const P0 = new Float32Array(R * 4);
+  const fmask = new Float32Array(R * Kmax);
+  const nflag = new Float32Array(R);
+  const X = new Float32Array(R * 8);
+  runs.forEach((run, r) => {
+    const { F, P } = xorInitialParameters(run);
+    F0.set(F, r * Kmax * 2);
+    P0.set(P, r * 4);
+    fmask.fill(1, r * Kmax, r * Kmax + run.K);
+    nflag[r] = run.normalize ? 1 : 0;
+    XOR_X.forEach(([a, b], i) => {
+      const norm = run.normalize ? Math.max(Math.hypot(a, b), 1e-12) : 1;
+      X[r * 8 + 2 * i] = a / norm;
+      X[r * 8 + 2 * i + 1] = b / norm;
+    });
+  });
+  const tag = `${R}-${Kmax}`;
+  const file = (k: string, v: Float32Array, shape: number[]) => writeNpy(path.join(dir, `xor-${k}-${tag}.npy`), v, shape);
+  const args = {
+    F: file("F", F0, [R, Kmax, 2]),
+    P: file("P", P0, [R, 2, 2]),
+    fmask: file("fmask", fmask, [R, Kmax, 1]),
+    nflag: file("nflag", nflag, [R, 1, 1]),
+    X: file("X", X, [R, 4, 2]),
+    steps: XOR_STEPS,
+    lr: LR,
+  };
+  const cfg = { intersection: "product", difference: "substractmatch", lr: LR } as const;
+  // the project's loss and gradients at the initial parameters, built as trainXorBatch builds them
+  const vars: tf.Variable[] = [tf.variable(tf.tensor3d(F0, [R, Kmax, 2])), tf.variable(tf.tensor3d(P0, [R, 2, 2]))];
+  vars.push(...[1, 0.5, 0.5].map((v) => tf.variable(tf.fill([R, 1, 1], v))));
+  const [Fv, Pv, theta, alpha, beta] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+  const c = {
+    X: tf.tensor3d(X, [R, 4, 2]),
+    fmask: tf.tensor3d(fmask, [R, Kmax, 1]),
+    nflag: tf.tensor3d(nflag, [R, 1, 1]),
+    onehot: tf.tensor3d(
+      XOR_Y.flatMap((y) => (y === 0 ? [1, 0] : [0, 1])),
+      [1, 4, 2],
+    ),
+  };
+  const mine = lossAndGrads(vars, () => {
+    const Pe = tf.add(Pv, tf.mul(c.nflag, tf.sub(l2Normalize(Pv), Pv)));
+    const logits = tverskySimilarity({ ...cfg, x: c.X, prototypes: Pe, features: tf.mul(Fv, c.fmask), theta, alpha, beta });
+    return batchedCrossEntropy(logits as tf.Tensor3D, c.onehot);
+  });
+  tf.dispose([...vars, ...Object.values(c)]);
+  const name = `Tversky XOR ${label}`;
+  return {
+    name,
+    run: () => void trainXorBatch({ ...cfg, steps: XOR_STEPS }, runs),
+    per: XOR_STEPS,
+    reps: 1,
+    reference: { workload: "xor", args },
+    check: (ref) => sameLossAndGrads(name, mine, ref),
+  };
+}
+
+function headRow(
+  label: string,
+  spec: ClassifierSpec,
+  seeds: number[],
+  train: { X: Float32Array; y: Int32Array; nSamples: number },
+): Workload {
+  const R = seeds.length;
+  const D = spec.inputDim;
+  const B = 64;
+  const C = spec.classes;
+  // each run's first mini-batch in the project's data order (BatchedClassifier: the third split
+  // of Rng(seeds[r]) permutes the training set every epoch)
+  const first = new Int32Array(R * B);
+  seeds.forEach((s, r) => {
+    const root = new Rng(s);
+    root.split();
+    root.split();
+    first.set(root.split().permutation(train.nSamples).slice(0, B), r * B);
+  });
+  const xb = new Float32Array(R * B * D);
+  const yb = new Float32Array(R * B * C);
+  first.forEach((row, k) => {
+    xb.set(train.X.subarray(row * D, (row + 1) * D), k * D);
+    yb[k * C + train.y[row]!] = 1;
+  });
+  const model = new BatchedClassifier(spec, seeds);
+  const tag = `${spec.head.kind}-${R}`;
+  const vars = model.trainableVariables();
+  const init = vars.map((v, i) => writeNpy(path.join(dir, `head-${tag}-p${i}.npy`), v.dataSync() as Float32Array, v.shape));
+  const xt = tf.tensor3d(xb, [R, B, D]);
+  const yt = tf.tensor3d(yb, [R, B, C]);
+  const mine = lossAndGrads(vars, () => batchedCrossEntropy(model.logits(xt), yt));
+  tf.dispose([xt, yt]);
+  const name = `digits ${label}`;
+  return {
+    name,
+    run: () => model.fit(train, { epochs: 1, batchSize: 64, lr: LR }),
+    reps: 2,
+    reference: {
+      workload: "classifier",
+      args: {
+        X: writeNpy(path.join(dir, "digits-X.npy"), train.X, [train.nSamples, D]),
+        y: writeNpy(path.join(dir, "digits-y.npy"), train.y, [train.nSamples]),
+        init,
+        head: spec.head.kind,
+        batch: 64,
+        lr: LR,
+        first_batch: writeNpy(path.join(dir, `head-${tag}-first.npy`), first, [R, B]),
+      },
+    },
+    check: (ref) => sameLossAndGrads(name, mine, ref),
+  };
+}
+
+async function main(): Promise<void> {
+  await initTf({ quiet: true });
   const grid = gridRuns({
     intersections: ["product"],
     differences: ["substractmatch"],
@@ -30,123 +186,31 @@ function xorRows(): string[][] {
     protoInits: ["uniform", "normal", "orthogonal"],
     featureInits: ["uniform", "normal", "orthogonal"],
     runsPerCell: 9,
-    lr: 0.01,
-    steps: STEPS,
+    lr: LR,
+    steps: 1000,
     seedBase: 1,
   });
-  const rows: string[][] = [];
-  const measure = (label: string, runs: typeof grid, steps: number, one: boolean) => {
-    const [, s] = time(() => {
-      if (one) for (const r of runs) trainXorBatch({ intersection: "product", difference: "substractmatch", lr: 0.01, steps }, [r]);
-      else trainXorBatch({ intersection: "product", difference: "substractmatch", lr: 0.01, steps }, runs);
-    });
-    const perRun = (s / runs.length) * (STEPS / steps);
-    rows.push([label, `${runs.length} runs × ${steps} steps`, s.toFixed(2), (1 / perRun).toFixed(1)]);
-  };
-  measure("XOR product+substractmatch, all 972 grid runs batched (K padded to 32)", grid, 200, false);
-  measure(
-    "XOR, 162 runs of K = 8 batched",
-    grid.filter((r) => r.K === 8),
-    200,
-    false,
-  );
-  measure("XOR, one run at a time (K = 8)", grid.filter((r) => r.K === 8).slice(0, 6), 200, true);
-  return rows;
-}
-
-function classifierRows(): string[][] {
   const split = splitDigits({ data: loadDigits(), seed: 2024 });
-  const rows: string[][] = [];
-  const measure = (label: string, spec: ClassifierSpec, seeds: number[], data: Examples, epochs: number, batchSize: number) => {
-    const m = new BatchedClassifier(spec, seeds);
-    const [, s] = time(() => m.fit(data, { epochs, batchSize, lr: 0.01 }));
-    m.dispose();
-    const samples = data.nSamples * epochs * seeds.length;
-    rows.push([label, `${seeds.length} seed(s) × ${epochs} epochs × ${data.nSamples}`, s.toFixed(2), Math.round(samples / s).toString()]);
-  };
   const raw = { inputDim: 64, classes: 10, encoder: [] as number[] };
-  measure("digits linear head, batch 64", { ...raw, head: { kind: "linear" } }, [1], split.train, 5, 64);
-  measure("digits Tversky K=16 head, batch 64", { ...raw, head: { kind: "tversky", K: 16, init: "symmetric" } }, [1], split.train, 5, 64);
-  measure(
-    "digits Tversky K=16 head, 5 seeds batched",
-    { ...raw, head: { kind: "tversky", K: 16, init: "symmetric" } },
-    [1, 2, 3, 4, 5],
-    split.train,
-    5,
-    64,
-  );
-  measure(
-    "digits MLP 64→32 + Tversky K=32, 5 seeds batched",
-    { ...raw, encoder: [32], head: { kind: "tversky", K: 32, init: "symmetric" } },
-    [1, 2, 3, 4, 5],
-    split.train,
-    5,
-    64,
-  );
-  const rng = new Rng(1);
-  const fake: Examples = { X: rng.uniforms(4096 * 784), y: Int32Array.from({ length: 4096 }, () => rng.int(0, 10)), nSamples: 4096 };
-  measure(
-    "Fashion-size 784→64→36 + Tversky K=36, batch 128",
-    { inputDim: 784, classes: 10, encoder: [64, 36], encoderLastRelu: false, head: { kind: "tversky", K: 36, init: "symmetric" } },
-    [1],
-    fake,
-    2,
-    128,
-  );
-  measure(
-    "Fashion-size 784→64→36 + linear, batch 128",
-    { inputDim: 784, classes: 10, encoder: [64, 36], encoderLastRelu: false, head: { kind: "linear" } },
-    [1],
-    fake,
-    2,
-    128,
-  );
-  return rows;
+  const tv = { ...raw, head: { kind: "tversky", K: 16, init: "symmetric" } } as const;
+  await runBench({
+    title: "tversky (lib/topics/tversky): XOR ms per Adam step of the whole batch; digits heads ms per epoch (1437 samples, batch 64)",
+    slug: "tversky",
+    module: "tversky",
+    workloads: [
+      xorRow("product+substractmatch, 972 grid runs batched (K padded to 32)", grid),
+      xorRow(
+        "product+substractmatch, 162 runs of K = 8 batched",
+        grid.filter((r) => r.K === 8),
+      ),
+      headRow("linear head, 1 seed", { ...raw, head: { kind: "linear" } }, [1], split.train),
+      headRow("Tversky K=16 head, 1 seed", tv, [1], split.train),
+      headRow("Tversky K=16 head, 5 seeds batched", tv, [1, 2, 3, 4, 5], split.train),
+    ],
+  });
 }
 
-function similarityRows(): string[][] {
-  const rng = new Rng(2);
-  const rows: string[][] = [];
-  for (const [label, o] of [
-    ["product+ignorematch", {}],
-    ["product+substractmatch", { difference: "substractmatch" }],
-    ["min_pf+substractmatch_pf (per-feature)", { intersection: "min_pf", difference: "substractmatch_pf" }],
-  ] as const) {
-    const x = tf.tensor2d(rng.normals(256 * 64), [256, 64]),
-      P = tf.variable(tf.tensor2d(rng.normals(10 * 64), [10, 64])),
-      F = tf.variable(tf.tensor2d(rng.normals(64 * 64), [64, 64]));
-    const step = () =>
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(
-          () => tf.sum(tverskySimilarity({ ...o, x, prototypes: P, features: F, theta: 1, alpha: 0.5, beta: 0.5 })) as tf.Scalar,
-          [P, F],
-        );
-        return [value, ...Object.values(grads)];
-      });
-    tf.dispose(step());
-    const reps = 30;
-    const [, s] = time(() => {
-      for (let i = 0; i < reps; i++) tf.dispose(step());
-    });
-    rows.push([`similarity fwd+bwd ${label}`, "n=256, p=10, K=64, d=64", `${((s / reps) * 1000).toFixed(2)} ms`, "–"]);
-    tf.dispose([x, P, F]);
-  }
-  return rows;
-}
-
-async function main(): Promise<void> {
-  await initTf({ quiet: true });
-  const rows = [...xorRows(), ...classifierRows(), ...similarityRows()];
-  console.log(`\nTversky study benchmarks (backend: ${describeBackend()}; timings are noisy when other jobs share the CPU)`);
-  const head = ["what", "size", "seconds", "runs/s (XOR, per 1,000 steps) or samples/s"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(" | ");
-  console.log(line(head));
-  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
-  for (const r of rows) console.log(line(r));
-}
-
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

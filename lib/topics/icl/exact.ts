@@ -7,14 +7,27 @@
  *     closed form, so the formula the claims use is not only typed in but derived.
  * The float closed forms in closed-forms.ts stay the ones the experiments use; tests tie the two.
  */
-import * as math from "mathjs";
+import type * as MathJs from "mathjs";
 
-export type Rational = math.Fraction;
+export type Rational = MathJs.Fraction;
+
+let loaded: typeof MathJs | undefined;
+
+/**
+ * mathjs, loaded on first use rather than at import: its ~1,000 modules took 1-2 s of CPU (and far
+ * more wall time on a busy disk) to load, which every importer of lib/topics/icl paid in its first
+ * notebook cell, needed or not.
+ */
+function mathjs(): typeof MathJs {
+  loaded ??= require("mathjs") as typeof MathJs;
+  return loaded;
+}
 
 /** A σ² given as a number (0.5 → 1/2; decimals like 0.1 → 1/10) or as a "p/q" string. */
 export type RationalInput = number | string | Rational;
 
 function toFraction(v: RationalInput, what: string): Rational {
+  const math = mathjs();
   const f = math.fraction(v as number);
   if (math.smaller(f, 0)) throw new Error(`${what} must be non-negative, got ${String(v)}`);
   return f;
@@ -26,6 +39,7 @@ function checkCount(v: number, what: string): void {
 
 /** η* = n/(n + d + 1 + σ²) as a fraction (x ~ N(0, I), w ~ N(0, I); notes §1.2 [D]). */
 export function etaStarExact({ n, d, sigma2 }: { n: number; d: number; sigma2: RationalInput }): Rational {
+  const math = mathjs();
   checkCount(n, "etaStarExact n");
   checkCount(d, "etaStarExact d");
   const s = toFraction(sigma2, "etaStarExact sigma2");
@@ -34,6 +48,7 @@ export function etaStarExact({ n, d, sigma2 }: { n: number; d: number; sigma2: R
 
 /** d(d + 1 + σ²)/(n + d + 1 + σ²) + σ², the MSE of GD at η*, as a fraction (notes §1.2 [D]). */
 export function riskStarExact({ n, d, sigma2 }: { n: number; d: number; sigma2: RationalInput }): Rational {
+  const math = mathjs();
   checkCount(n, "riskStarExact n");
   checkCount(d, "riskStarExact d");
   const s = toFraction(sigma2, "riskStarExact sigma2");
@@ -43,6 +58,7 @@ export function riskStarExact({ n, d, sigma2 }: { n: number; d: number; sigma2: 
 
 /** "40/53" (a whole number prints as "3"). */
 export function formatFraction(f: Rational): string {
+  const math = mathjs();
   return math.format(f, { fraction: "ratio" });
 }
 
@@ -55,9 +71,10 @@ export const ONE_STEP_RISK = "eta^2 * (s*d/n) * (t*((n+d-2)*s^2 + m) + g*s) - 2*
 /** The Gaussian case of the moment symbols: s = 1, m = 3 s² = 3, τ² = 1. */
 const GAUSSIAN: Record<string, string> = { s: "1", m: "3", t: "1" };
 
-function substitute(node: math.MathNode, values: Record<string, string>): math.MathNode {
+function substitute(node: MathJs.MathNode, values: Record<string, string>): MathJs.MathNode {
+  const math = mathjs();
   return node.transform((x) =>
-    x.type === "SymbolNode" && (x as math.SymbolNode).name in values ? math.parse(`(${values[(x as math.SymbolNode).name]!})`) : x,
+    x.type === "SymbolNode" && (x as MathJs.SymbolNode).name in values ? math.parse(`(${values[(x as MathJs.SymbolNode).name]!})`) : x,
   );
 }
 
@@ -80,6 +97,7 @@ export interface StepDerivation {
  * n/(n + d + 1 + σ²) exactly.
  */
 export function deriveEtaStar(): StepDerivation {
+  const math = mathjs();
   const R = math.parse(ONE_STEP_RISK);
   const dR = math.derivative(R, "eta");
   const d2R = math.derivative(dR, "eta");
@@ -100,6 +118,7 @@ export function deriveEtaStar(): StepDerivation {
  * identity (a non-zero numerator of degree ≤ 3 in each variable cannot vanish on 4 values of each).
  */
 export function sameOnGrid(a: string, b: string): { equal: boolean; points: number; firstMismatch?: string } {
+  const math = mathjs();
   const mf = math.create(math.all, { number: "Fraction" });
   const ea = mf.compile(a);
   const eb = mf.compile(b);
@@ -134,6 +153,7 @@ export const RISK_STAR_CLOSED_FORM = "d * (d + 1 + g) / (n + d + 1 + g) + g";
  * RISK_STAR_CLOSED_FORM, and the curvature is positive on the grid.
  */
 export function checkEtaStarDerivation(): { derivation: StepDerivation; rootMatches: boolean; riskMatches: boolean; convex: boolean } {
+  const math = mathjs();
   const derivation = deriveEtaStar();
   const rootMatches = sameOnGrid(derivation.root, ETA_STAR_CLOSED_FORM).equal;
   const riskAtRoot = substitute(math.parse(derivation.risk), { eta: derivation.root }).toString();

@@ -26,7 +26,10 @@ export interface TaskStats {
  * C for every task of the batch (float64 accumulation, float32 storage). Each task's tokens are
  * first packed column-major so every entry of C is one contiguous dot product of length n (about
  * twice as fast in V8 as accumulating outer products row by row); the summation order over i is
- * the same either way.
+ * the same either way. Four entries C[j][k..k+3] are accumulated in one pass over i: four
+ * independent add chains instead of one (a single chain waits on each add's latency), each still
+ * summing i = 0, 1, … in order, so every entry is bit-identical to the one-at-a-time loop
+ * (test/topics/icl/task-stats.test.ts checks === against it).
  */
 export function computeStats(batch: TaskBatch, options: { includeQuery?: boolean } = {}): TaskStats {
   const { B, n, d, X, y, xq } = batch;
@@ -50,7 +53,37 @@ export function computeStats(batch: TaskBatch, options: { includeQuery?: boolean
     const o = b * D * D;
     for (let j = 0; j < D; j++) {
       const jo = j * rows;
-      for (let k = j; k < D; k++) {
+      let k = j;
+      for (; k + 3 < D; k += 4) {
+        const k0 = k * rows;
+        const k1 = k0 + rows;
+        const k2 = k1 + rows;
+        const k3 = k2 + rows;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0; i < rows; i++) {
+          const z = Z[jo + i]!;
+          s0 += z * Z[k0 + i]!;
+          s1 += z * Z[k1 + i]!;
+          s2 += z * Z[k2 + i]!;
+          s3 += z * Z[k3 + i]!;
+        }
+        s0 *= inv;
+        s1 *= inv;
+        s2 *= inv;
+        s3 *= inv;
+        C[o + j * D + k] = s0;
+        C[o + k * D + j] = s0;
+        C[o + j * D + k + 1] = s1;
+        C[o + (k + 1) * D + j] = s1;
+        C[o + j * D + k + 2] = s2;
+        C[o + (k + 2) * D + j] = s2;
+        C[o + j * D + k + 3] = s3;
+        C[o + (k + 3) * D + j] = s3;
+      }
+      for (; k < D; k++) {
         const ko = k * rows;
         let s = 0;
         for (let i = 0; i < rows; i++) s += Z[jo + i]! * Z[ko + i]!;
