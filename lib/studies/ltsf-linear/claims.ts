@@ -969,6 +969,6 @@ export function claimB8(cot: CotResult): ClaimRecord {
           ),
       },
     ],
-    note: "decay bound 1e-3: a geometric rate 0.59 gives 0.59^99 ≈ 1e-23 for the Bayes rollout; any rate below 0.93 passes",
+    note: `decay bound 1e-3: a geometric rate 0.59 gives 0.59^99 ≈ 1e-23 for the Bayes rollout; any rate below 0.93 passes. Rollouts that left [−1e6, 1e6]: ${names.map((nm) => `${nm} ${cot.diverged[nm]}/${cot.rollouts}`).join(", ")} (the LSA is cubic in its own forecasts)`,
   });
 }

@@ -2,7 +2,7 @@
  * Plotly specs of the ltsf-linear figures (pure functions of result objects; the notebook renders
  * them with core/figures' showFigure into figures/ltsf-linear/<name>.svg|png).
  */
-import type { Figure } from "../../core/figures";
+import { type Figure, withGaps } from "../../core/figures";
 import { methodColor } from "../../core/plot-style";
 import { asEttName } from "./experiments/closed-form";
 import type { CotResult, ExcessRow, TrainedLsaRow } from "./experiments/ar-lsa";
@@ -208,9 +208,9 @@ export function cotFigure(cot: CotResult): Figure {
   const data: Record<string, unknown>[] = names.map((nm, k) => ({
     type: "scatter",
     mode: "lines",
-    name: `${nm}: k-step MSE`,
+    name: `${nm}: k-step MSE (${cot.rollouts - cot.diverged[nm]} of ${cot.rollouts} rollouts stayed bounded)`,
     x: cot.ks,
-    y: cot.mse[nm].mse.map((v) => round(v, 5)),
+    y: withGaps(cot.mseBounded[nm].map((v) => (Number.isFinite(v) ? round(v, 5) : Number.NaN))),
     line: { color: methodColor(k) },
   }));
   data.push({

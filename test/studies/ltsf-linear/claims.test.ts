@@ -341,6 +341,8 @@ function cot(o: { lsaStuck?: boolean; lsaBetter?: boolean } = {}): CotResult {
     single: { LSA: ks.map(() => 0), "global OLS": ks.map(() => 0), "Bayes (true φ)": ks.map(() => 0), truth: ks.map(() => 0) },
     gamma0: 1.27193,
     meanAbs: { LSA: decay(o.lsaStuck ? 0.999 : 0.6), "global OLS": decay(0.6), "Bayes (true φ)": decay(0.59) },
+    diverged: { LSA: 0, "global OLS": 0, "Bayes (true φ)": 0 },
+    mseBounded: { LSA: ser.mse, "global OLS": ser.mse, "Bayes (true φ)": ser.mse },
     rollouts: 400,
   };
 }

@@ -294,6 +294,10 @@ export interface CotResult {
   gamma0: number;
   /** Mean |x̂_k| over the rollouts. */
   meanAbs: Record<"LSA" | "global OLS" | "Bayes (true φ)", number[]>;
+  /** Rollouts whose forecasts left [−1e6, 1e6] or became non-finite (the LSA is cubic in its inputs). */
+  diverged: Record<"LSA" | "global OLS" | "Bayes (true φ)", number>;
+  /** k-step MSE over the rollouts that stayed bounded (for the figure). */
+  mseBounded: Record<"LSA" | "global OLS" | "Bayes (true φ)", number[]>;
   rollouts: number;
 }
 
@@ -312,6 +316,7 @@ export function runCot(o: { row: TrainedLsaRow; x: Float64Array; trainLength: nu
   const stride = Math.max(1, Math.floor((x.length - K - first) / o.rollouts));
   const err: Record<string, Float64Array[]> = Object.fromEntries(names.map((nm) => [nm, [] as Float64Array[]]));
   const abs: Record<string, Float64Array> = Object.fromEntries(names.map((nm) => [nm, new Float64Array(K)]));
+  const bounded: Record<string, boolean[]> = Object.fromEntries(names.map((nm) => [nm, [] as boolean[]]));
   let count = 0;
   for (let s = first; s + K <= x.length && count < o.rollouts; s += stride, count++) {
     for (const nm of names) {
@@ -322,6 +327,7 @@ export function runCot(o: { row: TrainedLsaRow; x: Float64Array; trainLength: nu
         abs[nm]![k]! += Math.abs(r[k]!);
       }
       err[nm]!.push(e);
+      bounded[nm]!.push(r.every((v) => Number.isFinite(v) && Math.abs(v) <= 1e6));
     }
   }
   const stat = (rows: Float64Array[], k: number) => {
@@ -342,5 +348,23 @@ export function runCot(o: { row: TrainedLsaRow; x: Float64Array; trainLength: nu
     ["truth", Array.from(x.subarray(end, end + K))],
   ]) as CotResult["single"];
   const meanAbs = Object.fromEntries(names.map((nm) => [nm, Array.from(abs[nm]!, (v) => v / count)])) as CotResult["meanAbs"];
-  return { n: row.n, ks, mse, lsaMinusOls, single, gamma0: yuleWalkerAcov(PHI, SIGMA * SIGMA, 0)[0]!, meanAbs, rollouts: count };
+  const diverged = Object.fromEntries(names.map((nm) => [nm, bounded[nm]!.filter((b) => !b).length])) as CotResult["diverged"];
+  const mseBounded = Object.fromEntries(
+    names.map((nm) => {
+      const keep = err[nm]!.filter((_, i) => bounded[nm]![i]);
+      return [nm, ks.map((k) => (keep.length > 1 ? stat(keep, k - 1).m : Number.NaN))];
+    }),
+  ) as CotResult["mseBounded"];
+  return {
+    n: row.n,
+    ks,
+    mse,
+    lsaMinusOls,
+    single,
+    gamma0: yuleWalkerAcov(PHI, SIGMA * SIGMA, 0)[0]!,
+    meanAbs,
+    diverged,
+    mseBounded,
+    rollouts: count,
+  };
 }
