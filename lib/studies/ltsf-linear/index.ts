@@ -1,0 +1,41 @@
+/**
+ * The ltsf-linear study: Zeng et al. (AAAI 2023), Linear / NLinear / DLinear on ETT, and Zhou et
+ * al. (arXiv 2510.09776), linear self-attention on AR(p) prompts. What notebooks/ltsf-linear.ipynb
+ * runs, grouped by its sections. Models and pipeline come from lib/topics/timeseries (paper B's LSA
+ * algebra from lib/topics/icl).
+ */
+export { PAPER, PAPER_B, TABLE2, table2, TABLE2_HORIZONS, TRANSFORMERS } from "./paper";
+
+// A1–A7: data and models
+export { runPipelineChecks, runTrace, type PipelineResult, type TraceResult } from "./experiments/pipeline";
+export { windowRows, traceRows } from "./tables";
+export { checkA1, checkA2, checkA3, checkA4, checkA5, checkA6, checkA7, checkA15 } from "./claims";
+
+// A8, A9, A13: baselines and least squares
+export { runBaselines, runOls, type BaselineRow, type OlsRow } from "./experiments/closed-form";
+export { baselineRows, olsRows } from "./tables";
+export { lookbackFigure } from "./figures";
+export { checkA8, checkA9, claimA13 } from "./claims";
+
+// A10–A12 and the rest of Table 2: trained cells from the grids
+export { readCells, summarizeCells, type CellSummary } from "./experiments/grid-cells";
+export { LOOKBACK, officialHyper, type CellResult, type CellSpec } from "./experiments/trained";
+export { cellRows } from "./tables";
+export { forecastFigure, mseByHorizonFigure } from "./figures";
+export { claimA10, claimA11, claimA12, claimTable2Dataset, claimShift, cellTolerance } from "./claims";
+
+// Paper B: AR(p) prompts and linear self-attention
+export {
+  runArChecks,
+  runIndependentPrompts,
+  runTrainedLsa,
+  runCot,
+  PHI,
+  SIGMA,
+  type ExcessRow,
+  type TrainedLsaRow,
+  type CotResult,
+} from "./experiments/ar-lsa";
+export { arCheckRows, excessRows, trainedLsaRows, cotRows } from "./tables";
+export { lsaExcessFigure, cotFigure } from "./figures";
+export { checkB1to4, checkB5, claimB6, claimB7, claimB8 } from "./claims";
