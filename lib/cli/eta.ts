@@ -6,13 +6,14 @@
 import * as fs from "node:fs";
 import { writeFileAtomic } from "../core/files";
 
-/** Full-scale wall time per notebook on a quiet 2-core machine (estimates; about 20 minutes in all). */
+/** Full-scale wall time per notebook on a quiet 2-core machine (estimates; about 30 minutes in all). */
 export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   "gen-vs-disc": 330,
   "moment-probing": 300,
   "one-step-gd": 120,
   tversky: 150,
   "trained-transformers-icl": 300,
+  "ltsf-linear": 600,
 };
 export const DEFAULT_ESTIMATE_S = 240;
 
