@@ -163,7 +163,7 @@ async function newCellAtEnd(page: Page): Promise<void> {
     await window.jupyterapp.commands.execute("notebook:insert-cell-below");
     await window.jupyterapp.commands.execute("notebook:enter-edit-mode");
   })()`);
-  await page.locator(".jp-Notebook .jp-Cell.jp-mod-active .cm-content").waitFor();
+  await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell.jp-mod-active .cm-content").waitFor();
 }
 
 /**
@@ -181,7 +181,7 @@ async function typingProblems(page: Page): Promise<{ problems: string[]; complet
   await newCellAtEnd(page);
   await page.keyboard.type("labCheckValues.reduceR");
   // Tab completes once the completer has attached to the new cell's editor (asynchronous).
-  await page.locator(".jp-Notebook .jp-Cell.jp-mod-active .jp-mod-completer-enabled").first().waitFor();
+  await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell.jp-mod-active .jp-mod-completer-enabled").first().waitFor();
   // A single candidate may be inserted at once; otherwise the completer lists the candidates.
   let completion = "";
   for (let attempt = 0; attempt < 3 && completion === ""; attempt++) {
