@@ -12,7 +12,7 @@ export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   "moment-probing": 300,
   "one-step-gd": 120,
   tversky: 150,
-  "trained-transformers-icl": 300,
+  "trained-transformers-icl": 900,
   "ltsf-linear": 600,
 };
 export const DEFAULT_ESTIMATE_S = 240;
