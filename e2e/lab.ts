@@ -29,9 +29,8 @@ import type { Page } from "playwright-core";
 import { repoRoot } from "../lib/core/env";
 import {
   type CellReport,
-  KERNEL_READY_MS,
   Prerequisite,
-  RUN_LIMIT_MS,
+  STEP_LIMIT_MS,
   cellProblems,
   chromiumPath,
   conclude,
@@ -123,7 +122,7 @@ async function waitForImages(page: Page): Promise<void> {
   // images decode asynchronously
   await page
     .waitForFunction(`Array.from(document.querySelectorAll(".jp-OutputArea-output img")).every((i) => i.complete)`, undefined, {
-      timeout: 30_000,
+      timeout: STEP_LIMIT_MS,
     })
     .catch(() => undefined);
 }
@@ -140,9 +139,9 @@ async function runActiveCell(page: Page): Promise<{ count: unknown; text: string
   await page.waitForFunction(
     `(() => { const c = ${PANEL}.content.model.cells.get(${index}); return typeof c.executionCount === "number"; })()`,
     undefined,
-    { timeout: 120_000, polling: 250 },
+    { timeout: STEP_LIMIT_MS, polling: 250 },
   );
-  await page.waitForFunction(KERNEL_IDLE, undefined, { timeout: 60_000, polling: 250 });
+  await page.waitForFunction(KERNEL_IDLE, undefined, { timeout: STEP_LIMIT_MS, polling: 250 });
   return (await page.evaluate(`(() => {
     const c = ${PANEL}.content.model.cells.get(${index});
     const outs = c.outputs.toJSON();
@@ -186,7 +185,7 @@ async function typingProblems(page: Page): Promise<{ problems: string[]; complet
   let completion = "";
   for (let attempt = 0; attempt < 3 && completion === ""; attempt++) {
     await page.keyboard.press("Tab");
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + STEP_LIMIT_MS / 3;
     while (Date.now() < deadline) {
       const source = await activeSource(page);
       if (source !== "labCheckValues.reduceR") {
@@ -222,12 +221,12 @@ async function typingProblems(page: Page): Promise<{ problems: string[]; complet
 async function checkNotebook(page: Page, options: { base: string; token: string; rel: string; shot: string }): Promise<string[]> {
   const problems: string[] = [];
   const t0 = Date.now();
-  await page.goto(`${options.base}/lab/tree/${options.rel}?token=${options.token}`, { timeout: KERNEL_READY_MS });
+  await page.goto(`${options.base}/lab/tree/${options.rel}?token=${options.token}`, { timeout: STEP_LIMIT_MS });
   await page.waitForFunction(`document.body.dataset.labRestored === "true" && ${PANEL} !== null && ${PANEL}.context.isReady`, undefined, {
-    timeout: KERNEL_READY_MS,
+    timeout: STEP_LIMIT_MS,
     polling: 250,
   });
-  await page.waitForFunction(KERNEL_IDLE, undefined, { timeout: KERNEL_READY_MS, polling: 250 });
+  await page.waitForFunction(KERNEL_IDLE, undefined, { timeout: STEP_LIMIT_MS, polling: 250 });
   const tOpen = (Date.now() - t0) / 1000;
   // Starting the kernel is when JupyterLab rewrites metadata.kernelspec and language_info.
   await sleep(2000);
@@ -259,7 +258,7 @@ async function checkNotebook(page: Page, options: { base: string; token: string;
       return failed && Date.now() - window.__labIdleSince > 3000;
     })()`,
     undefined,
-    { timeout: RUN_LIMIT_MS, polling: 500 },
+    { timeout: STEP_LIMIT_MS, polling: 500 },
   );
   const runSeconds = (Date.now() - tRun) / 1000;
   await waitForImages(page);
@@ -389,7 +388,7 @@ async function main(argv: string[]): Promise<number> {
       const shot = path.join(shots, `${slug}.png`);
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       // Playwright's 30 s default is short for a 5 MB bundle and a kernel start on a busy 2-core machine.
-      page.setDefaultTimeout(120_000);
+      page.setDefaultTimeout(STEP_LIMIT_MS);
       const pageErrors: string[] = [];
       page.on("pageerror", (e) => pageErrors.push(e.message.split("\n")[0]));
       // A plugin that cannot activate means the bundle lacks a core extension it needs.

@@ -26,9 +26,8 @@ import { repoRoot } from "../lib/core/env";
 import {
   type CellReport,
   chromiumPath as defaultChromium,
-  KERNEL_READY_MS,
   Prerequisite,
-  RUN_LIMIT_MS,
+  STEP_LIMIT_MS,
   cellProblems,
   conclude,
   freePort,
@@ -117,13 +116,14 @@ async function main(argv: string[]): Promise<number> {
       const rel = path.relative(root, nb).split(path.sep).join("/");
       const t0 = Date.now();
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.setDefaultTimeout(STEP_LIMIT_MS);
       const problems: string[] = [];
       try {
         await page.goto(`${base}/notebooks/${rel}?token=${token}`);
         await page.waitForFunction(
           "window.Jupyter !== undefined && Jupyter.notebook !== undefined && Jupyter.notebook.kernel !== null && Jupyter.notebook.kernel.is_connected()",
           undefined,
-          { timeout: KERNEL_READY_MS, polling: 250 },
+          { timeout: STEP_LIMIT_MS, polling: 250 },
         );
         // The kernel_ready handler is where Jupyter rewrites metadata.kernelspec/language_info.
         await sleep(3000);
@@ -138,20 +138,20 @@ async function main(argv: string[]): Promise<number> {
         // Kernel > Restart & Run All, then confirm, as a user does.
         await page.click("#kernellink");
         await page.click("#restart_run_all");
-        await page.click(".modal-footer button.btn-danger", { timeout: 10_000 });
+        await page.click(".modal-footer button.btn-danger", { timeout: STEP_LIMIT_MS });
         const tRun = Date.now();
         await page.waitForFunction(
           `(() => { const cs = Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code" && c.get_text().trim() !== "");
              return cs.length > 0 && cs.every((c) => typeof c.input_prompt_number === "number") && Jupyter.notebook.kernel_busy !== true
                && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null; })()`,
           undefined,
-          { timeout: RUN_LIMIT_MS, polling: 500 },
+          { timeout: STEP_LIMIT_MS, polling: 500 },
         );
         const runSeconds = (Date.now() - tRun) / 1000;
         // images decode asynchronously
         await page
           .waitForFunction(`Array.from(document.querySelectorAll(".output_area img")).every((i) => i.complete)`, undefined, {
-            timeout: 30_000,
+            timeout: STEP_LIMIT_MS,
           })
           .catch(() => undefined);
         const report = (await page.evaluate(INSPECT)) as PageReport;
