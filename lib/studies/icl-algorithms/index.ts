@@ -20,6 +20,7 @@ export {
   type ErrorCurves,
 } from "./experiments/baselines";
 export {
+  readTrainGrid,
   analysePhases,
   summarizeSizes,
   runsOfSize,
