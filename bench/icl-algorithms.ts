@@ -3,8 +3,12 @@
  * (lib/topics/icl/gpt.ts, gpt-train.ts) at the sizes the grid trains (L = 1, 2, 4; H = 32, M = 4;
  * d = 4, 10 pairs = 19 tokens; batch 64), plus the d = 8, H = 64, 16-pair size the issue suggested.
  * ms per step, wall and CPU, best of 3 runs of 10 steps after 2 warm-up steps; noisy on shared cores.
- * Measured 2026-12-03 under load 16–23 (notes "Scale"): CPU-ms/step 80 (L = 1), 262 (L = 4, d = 4);
- * 207 at L = 1, H = 64, d = 8. No PyTorch figure was measured this session (the machine was saturated).
+ * Measured 2026-12-03 22:31 (load ~4), ms/step wall, this file vs bench/reference/icl_algorithms.py
+ * (Debian's torch 1.13, 1 thread, the same model and Adam; run with /usr/bin/python3):
+ *   L = 1, H = 32, d = 4, 19 tokens   tfjs-wasm 54.4   torch 19.5
+ *   L = 2                             tfjs-wasm 96.0   torch 35.9
+ *   L = 4                             tfjs-wasm 209.2  torch 67.9
+ *   L = 1, H = 64, d = 8, 31 tokens   tfjs-wasm 177.1  torch 53.6
  */
 import { Rng } from "../lib/core/rng";
 import { describeBackend, initTf } from "../lib/core/tf";
