@@ -14,6 +14,8 @@ export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   tversky: 150,
   "trained-transformers-icl": 900,
   "ltsf-linear": 600,
+  // reads the stored training grid; the baselines are Monte Carlo of a few seconds each
+  "icl-algorithms": 240,
 };
 export const DEFAULT_ESTIMATE_S = 240;
 
