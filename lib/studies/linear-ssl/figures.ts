@@ -97,14 +97,26 @@ export function fixedPointCountFigure(rows: SweepRow[], title: string): Figure {
   const means = rows.map((r) => r.live.reduce((s, v) => s + v, 0) / r.live.length);
   return {
     data: [
-      { type: "scatter", mode: "lines+markers", name: "modes with a fixed point (theory)", x: etas, y: rows.map((r) => r.theory), line: { color: "#444", shape: "hv", dash: "dash" } },
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        name: "modes with a fixed point (theory)",
+        x: etas,
+        y: rows.map((r) => r.theory),
+        line: { color: "#444", shape: "hv", dash: "dash" },
+      },
       {
         type: "scatter",
         mode: "markers",
         name: `live modes at T (mean, range over ${rows[0]?.live.length ?? 0} seeds)`,
         x: etas,
         y: means.map((m) => round(m)),
-        error_y: { type: "data", symmetric: false, array: rows.map((r, i) => Math.max(...r.live) - means[i]!), arrayminus: rows.map((r, i) => means[i]! - Math.min(...r.live)) },
+        error_y: {
+          type: "data",
+          symmetric: false,
+          array: rows.map((r, i) => Math.max(...r.live) - means[i]!),
+          arrayminus: rows.map((r, i) => means[i]! - Math.min(...r.live)),
+        },
         marker: { color: methodColor(0), size: 10 },
       },
     ],

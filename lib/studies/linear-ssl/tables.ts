@@ -15,7 +15,13 @@ const list = (xs: readonly number[], d = 5) => xs.map((x) => (Number.isFinite(x)
 export function collapseRows(r: CollapseResult): Row[] {
   return r.seeds.flatMap((seed, i) => [
     { check: "A1 no predictor, SimSiam", seed, quantity: "‖W(20)‖/‖W(0)‖", measured: r.a1.ratios[i]!, expected: r.a1.expected },
-    { check: "A1b no predictor, EMA β=1", seed, quantity: "log-slope ‖W‖ on [100,200]", measured: r.a1b.slopes[i]!, expected: r.a1b.expected },
+    {
+      check: "A1b no predictor, EMA β=1",
+      seed,
+      quantity: "log-slope ‖W‖ on [100,200]",
+      measured: r.a1b.slopes[i]!,
+      expected: r.a1b.expected,
+    },
     { check: "A1b", seed, quantity: "log-slope ‖W‖ on [20,40]", measured: r.a1b.earlySlopes[i]!, expected: null },
     { check: "A2 no stop-gradient", seed, quantity: "‖W(50)‖", measured: r.a2.normW50[i]!, expected: 0 },
     { check: "A2 no stop-gradient", seed, quantity: "J(50)", measured: r.a2.loss50[i]!, expected: 0 },
@@ -44,7 +50,14 @@ export function fixedPointRows(r: FixedPointResult): Row[] {
 }
 
 export function balanceRows(r: FixedPointResult): Row[] {
-  return r.balance.map((b) => ({ target: b.target, eta: b.eta, t: b.t, C_ratio: b.ratio, exp_minus_2eta_t: b.expected, rel_err: b.ratio / b.expected - 1 }));
+  return r.balance.map((b) => ({
+    target: b.target,
+    eta: b.eta,
+    t: b.t,
+    C_ratio: b.ratio,
+    exp_minus_2eta_t: b.expected,
+    rel_err: b.ratio / b.expected - 1,
+  }));
 }
 
 export function sweepRows(rows: SweepRow[]): Row[] {
@@ -66,7 +79,15 @@ export function basinRows(cells: BasinCell[]): Row[] {
 
 export function directPredRows(r: DirectPredResult): Row[] {
   return r.cases.flatMap((c) =>
-    c.runs.map((run) => ({ case: c.label, seed: run.seed, T: c.T, live: run.final.live, eig_Wp: list(run.final.eigWp), sv_W: list(run.final.svW), norm_W: run.final.normW })),
+    c.runs.map((run) => ({
+      case: c.label,
+      seed: run.seed,
+      T: c.T,
+      live: run.final.live,
+      eig_Wp: list(run.final.eigWp),
+      sv_W: list(run.final.svW),
+      norm_W: run.final.normW,
+    })),
   );
 }
 
@@ -90,16 +111,45 @@ export function digitsRows(s: DigitsSummary): Row[] {
   s.identity.forEach((r, i) => add("no predictor (W_p = I)", i, r));
   s.untrained.forEach((r, i) => add("untrained encoder", i, r));
   if (s.pixels?.pixels)
-    rows.push({ run: "raw pixels", seed: null, probe_h: s.pixels.pixels.probe, probe_C: null, knn_h: s.pixels.pixels.knn, probe_z: null, zstd: null, erank_z: null, erank_h: null, final_loss: null });
+    rows.push({
+      run: "raw pixels",
+      seed: null,
+      probe_h: s.pixels.pixels.probe,
+      probe_C: null,
+      knn_h: s.pixels.pixels.knn,
+      probe_z: null,
+      zstd: null,
+      erank_z: null,
+      erank_h: null,
+      final_loss: null,
+    });
   return rows;
 }
 
 export function b1Rows(rows: B1Row[]): Row[] {
-  return rows.map((r) => ({ kind: r.kind, L: r.L, t_star_quadrature: r.quadrature, t_star_layered: r.layered, drift: r.drift, wbar_star: r.wbarStar, v_star: r.vStar, wbar_end: r.wbarEnd, v_end: r.vEnd }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    L: r.L,
+    t_star_quadrature: r.quadrature,
+    t_star_layered: r.layered,
+    drift: r.drift,
+    wbar_star: r.wbarStar,
+    v_star: r.vStar,
+    wbar_end: r.wbarEnd,
+    v_end: r.vEnd,
+  }));
 }
 
 export function b2Rows(rows: B2Row[]): Row[] {
-  return rows.map((r) => ({ kind: r.kind, L: r.L, t_rho_02: r.tStar[0]!, t_rho_04: r.tStar[1]!, t_rho_06: r.tStar[2]!, t_rho_08: r.tStar[3]!, ratio_02_over_08: r.ratio }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    L: r.L,
+    t_rho_02: r.tStar[0]!,
+    t_rho_04: r.tStar[1]!,
+    t_rho_06: r.tStar[2]!,
+    t_rho_08: r.tStar[3]!,
+    ratio_02_over_08: r.ratio,
+  }));
 }
 
 export function b3Rows(rows: B3Row[]): Row[] {

@@ -70,7 +70,14 @@ export interface ByolMetrics {
   angleDeg: number;
 }
 
-export function byolMetrics(o: { W: Float64Array; Wp: Float64Array; Xp: Float64Array; d: number; liveTol?: number; liveAbs?: number }): ByolMetrics {
+export function byolMetrics(o: {
+  W: Float64Array;
+  Wp: Float64Array;
+  Xp: Float64Array;
+  d: number;
+  liveTol?: number;
+  liveAbs?: number;
+}): ByolMetrics {
   const { W, Wp, Xp, d } = o;
   const n = d * d;
   const WXp = new Float64Array(n);

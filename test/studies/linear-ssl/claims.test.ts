@@ -91,7 +91,10 @@ function fpResult(over: Partial<FixedPointResult> = {}): FixedPointResult {
     T: 300,
     dt: 0.02,
     pStar: PS,
-    runs: [run(0, {}, [k(0, 0.2), k(100, 5e-6)]), run(1, { live: 3, eigWp: [PS[0]!, PS[1]!, PS[3]!, 0, 0, 0], svW: [PS[0]!, PS[1]!, PS[3]!, 0, 0, 0] }, [k(100, 8e-6)])],
+    runs: [
+      run(0, {}, [k(0, 0.2), k(100, 5e-6)]),
+      run(1, { live: 3, eigWp: [PS[0]!, PS[1]!, PS[3]!, 0, 0, 0], svW: [PS[0]!, PS[1]!, PS[3]!, 0, 0, 0] }, [k(100, 8e-6)]),
+    ],
     runsNoDecay: [run(0, { commutator: 0.08, angleDeg: 20 }), run(1, { commutator: 0.1, angleDeg: 30 })],
     balance: [
       { target: "SimSiam", eta: 0.05, t: 20, ratio: Math.exp(-2), expected: Math.exp(-2) },
@@ -109,13 +112,23 @@ test("A3/A4/A5/A8: fixed points, balancing, alignment, EMA pass; perturbed end p
   assert.equal(verdict(claimA3(off)), "not reproduced");
   assert.equal(verdict(claimA3(fpResult({ runs: [run(0, { live: 5 }, [{ t: 100, commutator: 5e-6 }])] }))), "not reproduced");
   assert.equal(verdict(claimA3(fpResult({ runs: [run(0, { asymmetry: 1e-3 }, [{ t: 100, commutator: 5e-6 }])] }))), "partly");
-  assert.equal(verdict(claimA4(fpResult({ balance: [{ target: "SimSiam", eta: 0.05, t: 20, ratio: Math.exp(-2) * 1.01, expected: Math.exp(-2) }] }))), "not reproduced");
+  assert.equal(
+    verdict(claimA4(fpResult({ balance: [{ target: "SimSiam", eta: 0.05, t: 20, ratio: Math.exp(-2) * 1.01, expected: Math.exp(-2) }] }))),
+    "not reproduced",
+  );
   assert.equal(verdict(claimA5(fpResult({ runsNoDecay: [run(0, { commutator: 1e-6 })] }))), "not reproduced");
   assert.equal(verdict(claimA8(fpResult({ ema: [{ beta: 1, T: 800, dt: 0.05, runs: [run(0, { targetGap: 0.01 })] }] }))), "not reproduced");
 });
 
 test("A6: live ≤ theory at p* (pass) vs a run with more live modes than fixed points (not reproduced)", () => {
-  const row = (eta: number, theory: number, live: number[], pErr = 1e-6): SweepRow => ({ eta, theory, live, pErr: live.map(() => pErr), topP: live.map(() => 0.8), topPStar: 0.84 });
+  const row = (eta: number, theory: number, live: number[], pErr = 1e-6): SweepRow => ({
+    eta,
+    theory,
+    live,
+    pErr: live.map(() => pErr),
+    topP: live.map(() => 0.8),
+    topPStar: 0.84,
+  });
   const ok = [row(0, 6, [4, 5]), row(0.05, 4, [3, 4]), row(0.7, 0, [0, 0])];
   assert.equal(verdict(claimA6(ok)), "reproduced");
   assert.equal(verdict(claimA6([row(0.05, 4, [5, 4])])), "not reproduced");
@@ -124,10 +137,26 @@ test("A6: live ≤ theory at p* (pass) vs a run with more live modes than fixed 
 });
 
 test("A7: more live modes with larger s0 and α_p (pass) vs reversed (not reproduced)", () => {
-  const cell = (alphaP: number, s0: number, live: number[]): BasinCell => ({ alphaP, s0, live, mean: live.reduce((a, b) => a + b, 0) / live.length, se: 0.2 });
-  const up: BasinCell[] = [cell(0.5, 0.05, [1, 1, 1, 2]), cell(0.5, 0.5, [3, 3, 4, 3]), cell(4, 0.05, [3, 3, 3, 2]), cell(4, 0.5, [4, 4, 4, 4])];
+  const cell = (alphaP: number, s0: number, live: number[]): BasinCell => ({
+    alphaP,
+    s0,
+    live,
+    mean: live.reduce((a, b) => a + b, 0) / live.length,
+    se: 0.2,
+  });
+  const up: BasinCell[] = [
+    cell(0.5, 0.05, [1, 1, 1, 2]),
+    cell(0.5, 0.5, [3, 3, 4, 3]),
+    cell(4, 0.05, [3, 3, 3, 2]),
+    cell(4, 0.5, [4, 4, 4, 4]),
+  ];
   assert.equal(verdict(claimA7(up)), "reproduced");
-  const down: BasinCell[] = [cell(0.5, 0.05, [4, 4, 4, 4]), cell(0.5, 0.5, [1, 1, 1, 1]), cell(4, 0.05, [1, 1, 1, 1]), cell(4, 0.5, [1, 1, 1, 1])];
+  const down: BasinCell[] = [
+    cell(0.5, 0.05, [4, 4, 4, 4]),
+    cell(0.5, 0.5, [1, 1, 1, 1]),
+    cell(4, 0.05, [1, 1, 1, 1]),
+    cell(4, 0.5, [1, 1, 1, 1]),
+  ];
   assert.equal(verdict(claimA7(down)), "not reproduced");
 });
 
@@ -141,7 +170,14 @@ test("A9: DirectPred reaches x/x' (pass) vs a mode left short (not reproduced)",
     cases: [
       { label: "η = 0, ε = 0", eta: 0, eps: 0, normalize: "none", T: 1000, runs: [run(0, { live: 6, eigWp: eig0 })] },
       { label: "η = 0.05, ε = 0", eta: 0.05, eps: 0, normalize: "none", T: 1000, runs: [run(0, {})] },
-      { label: "η = 0.05, ε = 0.1", eta: 0.05, eps: 0.1, normalize: "none", T: 1000, runs: [run(0, { eigWp: [...live, 0.1, 0.1], svW: [...sv, 0, 0] })] },
+      {
+        label: "η = 0.05, ε = 0.1",
+        eta: 0.05,
+        eps: 0.1,
+        normalize: "none",
+        T: 1000,
+        runs: [run(0, { eigWp: [...live, 0.1, 0.1], svW: [...sv, 0, 0] })],
+      },
       { label: "max", eta: 0, eps: 0.01, normalize: "max", T: 400, runs: [run(0, { normW: 1e-80 })] },
     ],
     pStar0: p0,
@@ -190,7 +226,9 @@ test("B1-B4, B6, F1 on the real quadrature (pass), and on perturbed values (fail
   const swapped = b3.map((r) => (r.kind === "mae" && r.L === 2 ? { ...r, first: 0 } : r));
   assert.equal(verdict(claimB3(swapped, flips)), "not reproduced");
   assert.equal(verdict(claimB4(b3)), "reproduced");
-  const badSeries = b3.map((r) => (r.kind === "jepa" && r.L === 2 ? { ...r, series: [r.tStar[0] * 1.01, r.tStar[1]] as [number, number] } : r));
+  const badSeries = b3.map((r) =>
+    r.kind === "jepa" && r.L === 2 ? { ...r, series: [r.tStar[0] * 1.01, r.tStar[1]] as [number, number] } : r,
+  );
   assert.equal(verdict(claimB4(badSeries)), "not reproduced");
   assert.equal(verdict(claimB6(b2, b3)), "reproduced");
   const deepL1 = b2.map((r) => (r.kind === "jepa" && r.L === 1 ? { ...r, ratio: 1.3 } : r));
@@ -200,7 +238,17 @@ test("B1-B4, B6, F1 on the real quadrature (pass), and on perturbed values (fail
 });
 
 test("B5: identity-init GD at the scalar t* (pass) vs 2% off (not reproduced); all orthogonal runs matching gives partly", () => {
-  const r = (init: string, t: number[], seed: number | null, learned = [true, true]): B5Run => ({ kind: "jepa", L: 2, init, seed, tStar: t, scalar: [410.42, 332.88], learnedAtEnd: learned, T: 1000, steps: 20000 });
+  const r = (init: string, t: number[], seed: number | null, learned = [true, true]): B5Run => ({
+    kind: "jepa",
+    L: 2,
+    init,
+    seed,
+    tStar: t,
+    scalar: [410.42, 332.88],
+    learnedAtEnd: learned,
+    T: 1000,
+    steps: 20000,
+  });
   const ok = [r("identity", [410.57, 332.96], null), r("orthogonal", [500, 300], 1), r("orthogonal", [410.5, 332.9], 2, [true, false])];
   assert.equal(verdict(claimB5(ok)), "reproduced");
   assert.equal(verdict(claimB5([r("identity", [418.6, 332.96], null), ...ok.slice(1)])), "not reproduced");

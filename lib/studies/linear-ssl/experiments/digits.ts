@@ -6,7 +6,8 @@ import type { DigitsSummary } from "../claims";
 import type { DigitsJob, DigitsJobResult } from "../grids";
 
 export function summarizeDigits(records: GridRecord<DigitsJob, DigitsJobResult>[]): DigitsSummary {
-  const byo = (p: string) => records.filter((r) => r.spec.kind === "byol" && r.spec.predictor === p).sort((a, b) => a.spec.seed - b.spec.seed);
+  const byo = (p: string) =>
+    records.filter((r) => r.spec.kind === "byol" && r.spec.predictor === p).sort((a, b) => a.spec.seed - b.spec.seed);
   const learned = byo("learned");
   return {
     learned: learned.map((r) => r.result),
