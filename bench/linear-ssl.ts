@@ -42,7 +42,12 @@ function byolRow(predictor: "learned" | "directpred"): Row {
   const y0 = initState(new Rng(1), { d: 6, s0: 0.5 });
   const steps = 2000;
   const t = timeIt(() => rk4(byolRhs(m), y0, { dt: 0.05, T: steps * 0.05 }));
-  return { what: `BYOL flow RK4, d = 6, ${predictor} predictor`, unit: "steps", perSecond: (steps * 1000) / t.wall, cpuPerSecond: (steps * 1000) / t.cpu };
+  return {
+    what: `BYOL flow RK4, d = 6, ${predictor} predictor`,
+    unit: "steps",
+    perSecond: (steps * 1000) / t.wall,
+    cpuPerSecond: (steps * 1000) / t.cpu,
+  };
 }
 
 function layeredRow(): Row {
@@ -50,7 +55,12 @@ function layeredRow(): Row {
   const t = timeIt(() => {
     steps = layeredCriticalTime("jepa", { lam: 1, rho: 0.6, eps: 1e-2, L: 3 }).steps;
   });
-  return { what: "layered JEPA system, Dormand-Prince, L = 3, to t*", unit: "steps", perSecond: (steps * 1000) / t.wall, cpuPerSecond: (steps * 1000) / t.cpu };
+  return {
+    what: "layered JEPA system, Dormand-Prince, L = 3, to t*",
+    unit: "steps",
+    perSecond: (steps * 1000) / t.wall,
+    cpuPerSecond: (steps * 1000) / t.cpu,
+  };
 }
 
 function quadRow(): Row {
@@ -58,7 +68,12 @@ function quadRow(): Row {
   const t = timeIt(() => {
     for (let L = 1; L <= n / 4; L++) for (const rho of [0.2, 0.4, 0.6, 0.8]) criticalTime("jepa", { lam: 1, rho, eps: 1e-4, L });
   });
-  return { what: "t* quadrature (Simpson in ln u to 1e-12), ε = 1e-4", unit: "t*", perSecond: (n * 1000) / t.wall, cpuPerSecond: (n * 1000) / t.cpu };
+  return {
+    what: "t* quadrature (Simpson in ln u to 1e-12), ε = 1e-4",
+    unit: "t*",
+    perSecond: (n * 1000) / t.wall,
+    cpuPerSecond: (n * 1000) / t.cpu,
+  };
 }
 
 function epochRow(width: number): Row {
@@ -76,7 +91,9 @@ async function main(): Promise<void> {
   console.log(`\nlinear-ssl hot loops, tfjs backend: ${describeBackend(backend)}`);
   console.log("what                                                          per s (wall)   per s (CPU)");
   for (const r of rows)
-    console.log(`${r.what.padEnd(62)} ${r.perSecond.toPrecision(4).padStart(9)} ${r.unit.padEnd(5)} ${r.cpuPerSecond.toPrecision(4).padStart(9)}`);
+    console.log(
+      `${r.what.padEnd(62)} ${r.perSecond.toPrecision(4).padStart(9)} ${r.unit.padEnd(5)} ${r.cpuPerSecond.toPrecision(4).padStart(9)}`,
+    );
   console.log("wall: best of 3 runs (1 for the epoch); CPU: user + system time of this process in that run.");
 }
 
