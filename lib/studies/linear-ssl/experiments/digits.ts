@@ -5,7 +5,9 @@ import type { GridRecord } from "../../../core/grid/definition";
 import type { DigitsSummary } from "../claims";
 import type { DigitsJob, DigitsJobResult } from "../grids";
 
-export function summarizeDigits(records: GridRecord<DigitsJob, DigitsJobResult>[]): DigitsSummary {
+/** Takes cachedGrid's records as they come (untyped specs), typed here by the grid's definition. */
+export function summarizeDigits(stored: readonly GridRecord[]): DigitsSummary {
+  const records = stored as unknown as GridRecord<DigitsJob, DigitsJobResult>[];
   const byo = (p: string) =>
     records.filter((r) => r.spec.kind === "byol" && r.spec.predictor === p).sort((a, b) => a.spec.seed - b.spec.seed);
   const learned = byo("learned");
