@@ -50,11 +50,14 @@ export function retrievalStudy(o: {
   corruption: { kind: "flip" | "mask"; rho: number };
   betas: readonly number[];
   queries: number;
+  /** Draw a fresh pattern set every this many queries (default: one set), so small-N cells average over sets. */
+  queriesPerSet?: number;
   rng: Rng;
 }): RetrievalResult {
   const { d, N } = o;
-  const P = randomPatterns({ N, d, kind: o.kind, rng: o.rng });
-  const M = maxNorm(P);
+  const perSet = o.queriesPerSet ?? o.queries;
+  let P = randomPatterns({ N, d, kind: o.kind, rng: o.rng });
+  let M = maxNorm(P);
   const errs = o.betas.map(() => [] as number[]);
   const sign = o.betas.map(() => 0);
   const neff = o.betas.map(() => 0);
@@ -65,6 +68,10 @@ export function retrievalStudy(o: {
   const p = new Float64Array(N);
   const out = new Float64Array(d);
   for (let q = 0; q < o.queries; q++) {
+    if (q > 0 && q % perSet === 0) {
+      P = randomPatterns({ N, d, kind: o.kind, rng: o.rng });
+      M = maxNorm(P);
+    }
     const i = o.rng.int(0, N);
     const x = P.X.subarray(i * d, (i + 1) * d);
     const xi = corrupt(x, { ...o.corruption, rng: o.rng });
@@ -162,6 +169,7 @@ export function capacityPoint(o: {
   beta: number;
   threshold: number;
   queries: number;
+  queriesPerSet?: number;
   growth: number;
   maxN: number;
   rng: Rng;
@@ -170,7 +178,7 @@ export function capacityPoint(o: {
   let N = 2;
   let n95 = Number.NaN;
   while (N <= o.maxN) {
-    const r = retrievalStudy({ d: o.d, N, kind: "pm1", corruption: { kind: "flip", rho: o.rho }, betas: [o.beta], queries: o.queries, rng: o.rng });
+    const r = retrievalStudy({ d: o.d, N, kind: "pm1", corruption: { kind: "flip", rho: o.rho }, betas: [o.beta], queries: o.queries, queriesPerSet: o.queriesPerSet, rng: o.rng });
     const exact = o.beta === Infinity ? r.argmaxExact : r.rows[0]!.signExact;
     curve.push({ N, exact });
     if (exact < o.threshold) {

@@ -114,16 +114,23 @@ export function participation(p: ArrayLike<number>): number {
   return 1 / s;
 }
 
-/** A corrupted copy of x: `flip` negates a fraction ρ of the coordinates (exactly round(ρd), chosen at random), `mask` zeroes them. */
-export function corrupt(x: ArrayLike<number>, o: { kind: "flip" | "mask"; rho: number; rng: Rng }): Float64Array {
+/**
+ * A corrupted copy of x: `flip` negates coordinates, `mask` zeroes them. `count: "bernoulli"` (the
+ * default) hits each coordinate independently with probability ρ; `"exact"` hits exactly round(ρd)
+ * coordinates chosen at random.
+ */
+export function corrupt(x: ArrayLike<number>, o: { kind: "flip" | "mask"; rho: number; rng: Rng; count?: "bernoulli" | "exact" }): Float64Array {
   if (!(o.rho >= 0 && o.rho <= 1)) throw new Error(`corrupt: rho must be in [0, 1], got ${o.rho}`);
   const out = Float64Array.from(x);
-  const n = Math.round(o.rho * x.length);
-  for (const j of o.rng.sample(
-    Array.from({ length: x.length }, (_, i) => i),
-    n,
-  ))
-    out[j] = o.kind === "flip" ? -out[j]! : 0;
+  const hit = (j: number) => (out[j] = o.kind === "flip" ? -out[j]! : 0);
+  if ((o.count ?? "bernoulli") === "bernoulli") {
+    for (let j = 0; j < x.length; j++) if (o.rng.uniform() < o.rho) hit(j);
+  } else
+    for (const j of o.rng.sample(
+      Array.from({ length: x.length }, (_, i) => i),
+      Math.round(o.rho * x.length),
+    ))
+      hit(j);
   return out;
 }
 

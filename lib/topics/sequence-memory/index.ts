@@ -10,3 +10,6 @@ export * from "./delta";
 export * from "./hopfield";
 export * from "./hopfield-retrieval";
 export * from "./tasks";
+export * from "./model";
+export * from "./train";
+export * from "./cost";
