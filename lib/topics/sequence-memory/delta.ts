@@ -203,7 +203,11 @@ export function utTransform(k: Arr, beta: ArrayLike<number>, o: { start: number;
  * arithmetic since A is nilpotent), every product rounded to the input's precision: the alternative
  * the notes warn against (DN9). Returns T and the largest intermediate entry.
  */
-export function utTransformDoubling(k: Arr, beta: ArrayLike<number>, o: { start: number; B: number; dk: number }): { T: Arr; maxPower: number } {
+export function utTransformDoubling(
+  k: Arr,
+  beta: ArrayLike<number>,
+  o: { start: number; B: number; dk: number },
+): { T: Arr; maxPower: number } {
   const { start, B, dk } = o;
   const mm = (a: Arr, b: Arr): Arr => {
     const c = alloc(k, B * B);
@@ -273,12 +277,18 @@ export function deltaProductRecurrent(q: Arr, kSub: Arr, vSub: Arr, betaSub: Arr
   for (let t = 0; t < L; t++) {
     for (let j = 0; j < nh; j++) {
       const r = t * nh + j;
-      const step = deltaRecurrent(j === nh - 1 ? q.subarray(t * dk, (t + 1) * dk) : zq, kSub.subarray(r * dk, (r + 1) * dk), vSub.subarray(r * dv, (r + 1) * dv), [betaSub[r]!], {
-        L: 1,
-        dk,
-        dv,
-        S0: S,
-      });
+      const step = deltaRecurrent(
+        j === nh - 1 ? q.subarray(t * dk, (t + 1) * dk) : zq,
+        kSub.subarray(r * dk, (r + 1) * dk),
+        vSub.subarray(r * dv, (r + 1) * dv),
+        [betaSub[r]!],
+        {
+          L: 1,
+          dk,
+          dv,
+          S0: S,
+        },
+      );
       S = step.S;
       if (j === nh - 1) o.set(step.o, t * dv);
     }

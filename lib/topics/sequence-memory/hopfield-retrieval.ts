@@ -75,9 +75,9 @@ export function retrievalStudy(o: {
     const i = o.rng.int(0, N);
     const x = P.X.subarray(i * d, (i + 1) * d);
     const xi = corrupt(x, { ...o.corruption, rng: o.rng });
-    let top = -Infinity;
+    let top = Number.NEGATIVE_INFINITY;
     let arg = -1;
-    let other = -Infinity;
+    let other = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < N; j++) {
       let s = 0;
       for (let c = 0; c < d; c++) s += P.X[j * d + c]! * xi[c]!;
@@ -93,7 +93,7 @@ export function retrievalStudy(o: {
     for (let c = 0; c < d; c++) xNorm += x[c]! ** 2;
     xNorm = Math.sqrt(xNorm);
     o.betas.forEach((beta, b) => {
-      if (beta === Infinity) {
+      if (beta === Number.POSITIVE_INFINITY) {
         out.set(P.X.subarray(arg * d, (arg + 1) * d));
         p.fill(0);
         p[arg] = 1;
@@ -122,7 +122,7 @@ export function retrievalStudy(o: {
       errs[b]!.push(err / xNorm);
       if (ok) sign[b]!++;
       neff[b]! += participation(p);
-      if (beta !== Infinity) {
+      if (beta !== Number.POSITIVE_INFINITY) {
         const bound = 2 * M * (N - 1) * Math.exp(-beta * (z[i]! - other));
         // a relative slack of 1e-9 absorbs float64 rounding of the error itself
         if (err > bound * (1 + 1e-9) + 1e-12) viol[b]!++;
@@ -178,8 +178,17 @@ export function capacityPoint(o: {
   let N = 2;
   let n95 = Number.NaN;
   while (N <= o.maxN) {
-    const r = retrievalStudy({ d: o.d, N, kind: "pm1", corruption: { kind: "flip", rho: o.rho }, betas: [o.beta], queries: o.queries, queriesPerSet: o.queriesPerSet, rng: o.rng });
-    const exact = o.beta === Infinity ? r.argmaxExact : r.rows[0]!.signExact;
+    const r = retrievalStudy({
+      d: o.d,
+      N,
+      kind: "pm1",
+      corruption: { kind: "flip", rho: o.rho },
+      betas: [o.beta],
+      queries: o.queries,
+      queriesPerSet: o.queriesPerSet,
+      rng: o.rng,
+    });
+    const exact = o.beta === Number.POSITIVE_INFINITY ? r.argmaxExact : r.rows[0]!.signExact;
     curve.push({ N, exact });
     if (exact < o.threshold) {
       const prev = curve[curve.length - 2];

@@ -31,7 +31,7 @@ function scores(P: Patterns, xi: ArrayLike<number>, out: Float64Array): void {
 
 /** Softmax in place (max-shifted), returns the log-sum-exp of the inputs. */
 function softmaxInPlace(z: Float64Array): number {
-  let m = -Infinity;
+  let m = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < z.length; i++) if (z[i]! > m) m = z[i]!;
   let s = 0;
   for (let i = 0; i < z.length; i++) {
@@ -119,7 +119,10 @@ export function participation(p: ArrayLike<number>): number {
  * default) hits each coordinate independently with probability ρ; `"exact"` hits exactly round(ρd)
  * coordinates chosen at random.
  */
-export function corrupt(x: ArrayLike<number>, o: { kind: "flip" | "mask"; rho: number; rng: Rng; count?: "bernoulli" | "exact" }): Float64Array {
+export function corrupt(
+  x: ArrayLike<number>,
+  o: { kind: "flip" | "mask"; rho: number; rng: Rng; count?: "bernoulli" | "exact" },
+): Float64Array {
   if (!(o.rho >= 0 && o.rho <= 1)) throw new Error(`corrupt: rho must be in [0, 1], got ${o.rho}`);
   const out = Float64Array.from(x);
   const hit = (j: number) => (out[j] = o.kind === "flip" ? -out[j]! : 0);
@@ -138,7 +141,7 @@ export function corrupt(x: ArrayLike<number>, o: { kind: "flip" | "mask"; rho: n
 export function oneStepBound(P: Patterns, xi: ArrayLike<number>, i: number, beta: number, M: number): number {
   const z = new Float64Array(P.N);
   scores(P, xi, z);
-  let other = -Infinity;
+  let other = Number.NEGATIVE_INFINITY;
   for (let j = 0; j < P.N; j++) if (j !== i && z[j]! > other) other = z[j]!;
   return 2 * M * (P.N - 1) * Math.exp(-beta * (z[i]! - other));
 }

@@ -247,7 +247,8 @@ export function mixer(p: Params, s: MixerSpec, h: tf.Tensor3D): tf.Tensor3D {
     beta = tf.reshape(tf.transpose(tf.mul(tf.sigmoid(logits), s.betaScale), [0, 2, 1]), [B * H, Ln]) as tf.Tensor2D;
   }
   let o = parallelRule(qi, k, v, beta, s.rule);
-  if (nh > 1) o = tf.reshape(tf.slice(tf.reshape(o, [B * H, L, nh, dh]), [0, 0, nh - 1, 0], [B * H, L, 1, dh]), [B * H, L, dh]) as tf.Tensor3D;
+  if (nh > 1)
+    o = tf.reshape(tf.slice(tf.reshape(o, [B * H, L, nh, dh]), [0, 0, nh - 1, 0], [B * H, L, 1, dh]), [B * H, L, dh]) as tf.Tensor3D;
   // per-head RMSNorm
   const rms = tf.sqrt(tf.add(tf.mean(tf.square(o), -1, true), 1e-5));
   const normed = tf.mul(tf.div(o, rms), p.rmsg);

@@ -30,10 +30,12 @@ export interface MqarSpec {
 }
 
 export function checkMqar(s: MqarSpec): void {
-  if (!(Number.isInteger(s.vocab) && s.vocab >= 8 && s.vocab % 2 === 0)) throw new Error(`mqar: vocab must be an even integer ≥ 8, got ${s.vocab}`);
+  if (!(Number.isInteger(s.vocab) && s.vocab >= 8 && s.vocab % 2 === 0))
+    throw new Error(`mqar: vocab must be an even integer ≥ 8, got ${s.vocab}`);
   if (!(Number.isInteger(s.nkv) && s.nkv >= 1)) throw new Error(`mqar: nkv must be a positive integer, got ${s.nkv}`);
   if (s.nkv > s.vocab / 2 - 1) throw new Error(`mqar: ${s.nkv} distinct keys need vocab ≥ ${2 * s.nkv + 2}, got ${s.vocab}`);
-  if (s.L < 4 * s.nkv) throw new Error(`mqar: L = ${s.L} is too short for ${s.nkv} pairs and their queries (need L ≥ 4·nkv = ${4 * s.nkv})`);
+  if (s.L < 4 * s.nkv)
+    throw new Error(`mqar: L = ${s.L} is too short for ${s.nkv} pairs and their queries (need L ≥ 4·nkv = ${4 * s.nkv})`);
 }
 
 export function mqarBatch(o: MqarSpec & { B: number; rng: Rng }): TokenBatch {
@@ -165,7 +167,8 @@ function tMat(k: Float64Array): Float64Array {
 }
 function mul3(a: Float64Array, b: Float64Array): Float64Array {
   const c = new Float64Array(9);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let m = 0; m < 3; m++) c[i * 3 + j] = c[i * 3 + j]! + a[i * 3 + m]! * b[m * 3 + j]!;
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) for (let m = 0; m < 3; m++) c[i * 3 + j] = c[i * 3 + j]! + a[i * 3 + m]! * b[m * 3 + j]!;
   return c;
 }
 function transpose3(a: Float64Array): Float64Array {

@@ -104,7 +104,8 @@ export function accuracy(p: Params, s: ModelSpec, b: TokenBatch, chunk = 100): {
 }
 
 export function trainSequenceModel(spec: TrainSpec, o: { onStep?: (step: number, loss: number) => void } = {}): TrainResult {
-  if (!(spec.steps >= 1 && spec.batch >= 1)) throw new Error(`trainSequenceModel: steps and batch must be ≥ 1, got ${spec.steps}, ${spec.batch}`);
+  if (!(spec.steps >= 1 && spec.batch >= 1))
+    throw new Error(`trainSequenceModel: steps and batch must be ≥ 1, got ${spec.steps}, ${spec.batch}`);
   const t0 = process.cpuUsage();
   const rng = new Rng(spec.seed);
   const params = initParams(spec.model, rng.split());
@@ -138,12 +139,16 @@ export function trainSequenceModel(spec: TrainSpec, o: { onStep?: (step: number,
         accN = 0;
       }
       o.onStep?.(step, value);
-      if ((step + 1) % spec.evalEvery === 0 || step === spec.steps - 1) evals.push({ step: step + 1, acc: accuracy(params, spec.model, heldOut).tokenAcc });
+      if ((step + 1) % spec.evalEvery === 0 || step === spec.steps - 1)
+        evals.push({ step: step + 1, acc: accuracy(params, spec.model, heldOut).tokenAcc });
     }
     let lengths: TrainResult["lengths"];
     if (spec.task.kind === "s3") {
       const task = spec.task;
-      lengths = task.evalLengths.map((L, i) => ({ L, ...accuracy(params, spec.model, batchFor(task, spec.evalSize, new Rng(2_000_003 + 7919 * i + spec.seed), L), 50) }));
+      lengths = task.evalLengths.map((L, i) => ({
+        L,
+        ...accuracy(params, spec.model, batchFor(task, spec.evalSize, new Rng(2_000_003 + 7919 * i + spec.seed), L), 50),
+      }));
     }
     const u = process.cpuUsage(t0);
     return { spec, loss, evals, finalAcc: evals[evals.length - 1]!.acc, lengths, cpuSeconds: (u.user + u.system) / 1e6 };

@@ -2,7 +2,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
-import { corrupt, hopfieldEnergy, hopfieldUpdate, iterateToFixedPoint, maxNorm, participation, patterns, retrievalStudy } from "../../../lib/topics/sequence-memory";
+import {
+  corrupt,
+  hopfieldEnergy,
+  hopfieldUpdate,
+  iterateToFixedPoint,
+  maxNorm,
+  participation,
+  patterns,
+  retrievalStudy,
+} from "../../../lib/topics/sequence-memory";
 
 test("hopfieldUpdate: two orthogonal patterns, a hand-worked softmax", () => {
   const P = patterns([1, 0, 0, 1], { N: 2, d: 2 });
@@ -36,7 +45,16 @@ test("the energy never increases along the update and stays ≥ ½(‖ξ‖ − 
 });
 
 test("retrievalStudy: the derived one-step bound is never violated; small β averages, large β retrieves", () => {
-  const r = retrievalStudy({ d: 32, N: 50, kind: "pm1", corruption: { kind: "flip", rho: 0.1 }, betas: [0.01, 1], queries: 200, queriesPerSet: 50, rng: new Rng(2) });
+  const r = retrievalStudy({
+    d: 32,
+    N: 50,
+    kind: "pm1",
+    corruption: { kind: "flip", rho: 0.1 },
+    betas: [0.01, 1],
+    queries: 200,
+    queriesPerSet: 50,
+    rng: new Rng(2),
+  });
   assert.equal(r.rows[0]!.boundViolations + r.rows[1]!.boundViolations, 0);
   assert.ok(r.rows[0]!.relErr > 0.8, `${r.rows[0]!.relErr}`);
   assert.ok(r.rows[1]!.relErr < 0.05, `${r.rows[1]!.relErr}`);

@@ -40,12 +40,22 @@ function inputs(o: { L: number; dk: number; dv: number; seed: number; betaScale?
   const S0 = g(o.dv * o.dk).map((x) => 0.3 * x);
   return { q, k, v, beta, S0 };
 }
-const f32 = (x: { q: Arr; k: Arr; v: Arr; beta: Arr; S0: Arr }) => ({ q: toF32(x.q), k: toF32(x.k), v: toF32(x.v), beta: toF32(x.beta), S0: toF32(x.S0) });
+const f32 = (x: { q: Arr; k: Arr; v: Arr; beta: Arr; S0: Arr }) => ({
+  q: toF32(x.q),
+  k: toF32(x.k),
+  v: toF32(x.v),
+  beta: toF32(x.beta),
+  S0: toF32(x.S0),
+});
 
 test("deltaRecurrent: a hand-worked two-step case (d = 2)", () => {
   // S0 = 0; t=0: k=e1, v=[1,2], β=1 → S = [[1,0],[2,0]]; o0 = S e1 = [1,2]
   // t=1: k=e1 again, v=[3,4], β=0.5 → u = 0.5([3,4] − [1,2]) = [1,1]; S = [[2,0],[3,0]]; q=e2 → o1 = 0
-  const r = deltaRecurrent(Float64Array.of(1, 0, 0, 1), Float64Array.of(1, 0, 1, 0), Float64Array.of(1, 2, 3, 4), [1, 0.5], { L: 2, dk: 2, dv: 2 });
+  const r = deltaRecurrent(Float64Array.of(1, 0, 0, 1), Float64Array.of(1, 0, 1, 0), Float64Array.of(1, 2, 3, 4), [1, 0.5], {
+    L: 2,
+    dk: 2,
+    dv: 2,
+  });
   assert.deepEqual(Array.from(r.o), [1, 2, 0, 0]);
   assert.deepEqual(Array.from(r.S), [2, 0, 3, 0]);
 });
@@ -65,7 +75,10 @@ test("DN1/DN2: recurrent = chunk (C = 16, 32, 64, ragged last chunk) = parallel,
         const y = f32(x);
         const S0f = S0 === undefined ? undefined : y.S0;
         for (const C of [16, 64, L]) {
-          const f = C === L ? deltaRecurrent(y.q, y.k, y.v, y.beta, { L, dk: d, dv: d, S0: S0f }) : deltaChunk(y.q, y.k, y.v, y.beta, { L, dk: d, dv: d, S0: S0f, C });
+          const f =
+            C === L
+              ? deltaRecurrent(y.q, y.k, y.v, y.beta, { L, dk: d, dv: d, S0: S0f })
+              : deltaChunk(y.q, y.k, y.v, y.beta, { L, dk: d, dv: d, S0: S0f, C });
           assert.ok(f.o instanceof Float32Array);
           assert.ok(maxAbsDiff(f.o, ref.o) <= 5e-6, `f32 d=${d} L=${L} C=${C}: ${maxAbsDiff(f.o, ref.o)}`);
           assert.ok(maxAbsDiff(f.S, ref.S) <= 5e-6);
@@ -102,7 +115,8 @@ test("DN4: β = 1 writes exactly: right after writing (k, v), S k = v (also when
   x.k.set(x.k.subarray(5 * d, 6 * d), 30 * d);
   const beta = new Float64Array(L).fill(1);
   const r = deltaChunk(x.k, x.k, x.v, beta, { L, dk: d, dv: d, C: 16 });
-  for (const t of [5, 30, L - 1]) assert.ok(maxAbsDiff(r.o.subarray(t * d, (t + 1) * d), x.v.subarray(t * d, (t + 1) * d)) <= 1e-12, `t=${t}`);
+  for (const t of [5, 30, L - 1])
+    assert.ok(maxAbsDiff(r.o.subarray(t * d, (t + 1) * d), x.v.subarray(t * d, (t + 1) * d)) <= 1e-12, `t=${t}`);
 });
 
 test("DN5: β = 2·sigmoid and β ≡ 2 (reflections): chunk = recurrent, f32 relative 2e-6", () => {
@@ -196,7 +210,13 @@ test("LA1: linear attention recurrent = chunked (C = 16, 64, ragged) = quadratic
     }
   }
   // hand-worked: λ = 0.5, d = 1: S = 0.5S + v k; o = S q
-  const h = laChunk(Float64Array.of(1, 1, 1), Float64Array.of(1, 1, 1), Float64Array.of(4, 0, 0), { L: 3, dk: 1, dv: 1, lambda: 0.5, C: 2 });
+  const h = laChunk(Float64Array.of(1, 1, 1), Float64Array.of(1, 1, 1), Float64Array.of(4, 0, 0), {
+    L: 3,
+    dk: 1,
+    dv: 1,
+    lambda: 0.5,
+    C: 2,
+  });
   assert.deepEqual(Array.from(h.o), [4, 2, 1]);
 });
 
@@ -214,7 +234,10 @@ test("P1: DeltaProduct recurrence = DeltaNet on the interleaved sequence (parall
   }
   // n_h = 1 is DeltaNet
   const one = deltaProductRecurrent(q, x.k.subarray(0, L * d), x.v.subarray(0, L * d), x.beta.subarray(0, L), { L, dk: d, dv: d, nh: 1 });
-  assert.ok(maxAbsDiff(one.o, deltaRecurrent(q, x.k.subarray(0, L * d), x.v.subarray(0, L * d), x.beta.subarray(0, L), { L, dk: d, dv: d }).o) === 0);
+  assert.ok(
+    maxAbsDiff(one.o, deltaRecurrent(q, x.k.subarray(0, L * d), x.v.subarray(0, L * d), x.beta.subarray(0, L), { L, dk: d, dv: d }).o) ===
+      0,
+  );
 });
 
 test("P2: two Householder reflections per token carry any S₃ word exactly: S_L = (P_{w_L}⋯P_{w_1})ᵀ", () => {
@@ -241,8 +264,17 @@ test("P2: two Householder reflections per token carry any S₃ word exactly: S_L
 });
 
 test("kernels reject bad input with a message naming the fix", () => {
-  assert.throws(() => deltaRecurrent(new Float64Array(4), new Float64Array(4), new Float64Array(4), [0.5, 3], { L: 2, dk: 2, dv: 2 }), /beta\[1\] = 3.*2·sigmoid/);
-  assert.throws(() => deltaChunk(new Float64Array(4), new Float64Array(4), new Float64Array(4), [0.5, 0.5], { L: 2, dk: 2, dv: 2, C: 0 }), /chunk size C/);
+  assert.throws(
+    () => deltaRecurrent(new Float64Array(4), new Float64Array(4), new Float64Array(4), [0.5, 3], { L: 2, dk: 2, dv: 2 }),
+    /beta\[1\] = 3.*2·sigmoid/,
+  );
+  assert.throws(
+    () => deltaChunk(new Float64Array(4), new Float64Array(4), new Float64Array(4), [0.5, 0.5], { L: 2, dk: 2, dv: 2, C: 0 }),
+    /chunk size C/,
+  );
   assert.throws(() => laRecurrent(new Float64Array(3), new Float64Array(4), new Float64Array(4), { L: 2, dk: 2, dv: 2 }), /q: expected 4/);
-  assert.throws(() => laRecurrent(new Float64Array(4), new Float64Array(4), new Float64Array(4), { L: 2, dk: 2, dv: 2, lambda: 1.5 }), /lambda/);
+  assert.throws(
+    () => laRecurrent(new Float64Array(4), new Float64Array(4), new Float64Array(4), { L: 2, dk: 2, dv: 2, lambda: 1.5 }),
+    /lambda/,
+  );
 });

@@ -16,7 +16,13 @@ const d = 4;
 function data(seed: number) {
   const rng = new Rng(seed);
   const g = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
-  return { q: l2normRows(g(L * d), d) as Float64Array, k: l2normRows(g(L * d), d) as Float64Array, v: g(L * d), beta: Float64Array.from({ length: L }, () => sigmoid(rng.normal())), R: g(L * d) };
+  return {
+    q: l2normRows(g(L * d), d) as Float64Array,
+    k: l2normRows(g(L * d), d) as Float64Array,
+    v: g(L * d),
+    beta: Float64Array.from({ length: L }, () => sigmoid(rng.normal())),
+    R: g(L * d),
+  };
 }
 
 test("parallelRule (tfjs, float32) = the float64 recurrence for the delta rule and for LA", async () => {
@@ -44,7 +50,9 @@ test("unitLowerInverse: (I + A)·N = I and its gradient matches finite differenc
       for (let m = 0; m < n; m++) s += ((i === m ? 1 : 0) + A[i * n + m]!) * N[m * n + j]!;
       assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-5);
     }
-  const g = tf.grad(f)(tf.tensor3d(A, [1, n, n])).dataSync();
+  const g = tf
+    .grad(f)(tf.tensor3d(A, [1, n, n]))
+    .dataSync();
   const h = 1e-2;
   for (let i = 1; i < n; i++)
     for (let j = 0; j < i; j++) {
@@ -67,9 +75,11 @@ test("gradients of ⟨R, o⟩ through the parallel delta rule = central finite d
     return s;
   };
   const t3 = (a: Float64Array) => tf.tensor3d(Float32Array.from(a), [1, L, d]);
-  const grads = tf.grads((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, b: tf.Tensor) =>
-    tf.sum(tf.mul(parallelRule(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D, b as tf.Tensor2D, "delta"), t3(x.R))),
-  )([t3(x.q), t3(x.k), t3(x.v), tf.tensor2d(Float32Array.from(x.beta), [1, L])]).map((g) => g.dataSync());
+  const grads = tf
+    .grads((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(parallelRule(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D, b as tf.Tensor2D, "delta"), t3(x.R))),
+    )([t3(x.q), t3(x.k), t3(x.v), tf.tensor2d(Float32Array.from(x.beta), [1, L])])
+    .map((g) => g.dataSync());
   const h = 1e-6;
   const inputs = [x.q, x.k, x.v, x.beta];
   inputs.forEach((arr, which) => {

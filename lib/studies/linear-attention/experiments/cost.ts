@@ -7,7 +7,18 @@
 import * as os from "node:os";
 import { Rng } from "../../../core/rng";
 import { median } from "../../../core/stats";
-import { FORMS, flopCrossover, flops, fitLogLogSlope, measuredCrossover, randomInputs, runForm, timeCpu, type CostPoint, type Form } from "../../../topics/sequence-memory";
+import {
+  FORMS,
+  flopCrossover,
+  flops,
+  fitLogLogSlope,
+  measuredCrossover,
+  randomInputs,
+  runForm,
+  timeCpu,
+  type CostPoint,
+  type Form,
+} from "../../../topics/sequence-memory";
 
 export interface CostSpec {
   d: number;
@@ -58,7 +69,12 @@ export function runCost(spec: CostSpec): CostResult {
   const points: CostPoint[] = [];
   const maxL = Math.max(...spec.linearLs, ...spec.quadraticLs);
   const x = randomInputs({ L: maxL, d: spec.d, rng: new Rng(spec.seed) });
-  const slice = (L: number) => ({ q: x.q.subarray(0, L * spec.d), k: x.k.subarray(0, L * spec.d), v: x.v.subarray(0, L * spec.d), beta: x.beta.subarray(0, L) });
+  const slice = (L: number) => ({
+    q: x.q.subarray(0, L * spec.d),
+    k: x.k.subarray(0, L * spec.d),
+    v: x.v.subarray(0, L * spec.d),
+    beta: x.beta.subarray(0, L),
+  });
   for (const form of FORMS) {
     const Ls = QUADRATIC.includes(form) ? spec.quadraticLs : spec.linearLs;
     for (const L of Ls) {
@@ -77,8 +93,16 @@ export function runCost(spec: CostSpec): CostResult {
   });
   const of = (f: Form) => points.filter((p) => p.form === f);
   const crossovers = [
-    { pair: "LA quadratic vs chunked", measured: measuredCrossover(of("la-quadratic"), of("la-chunk")), flopModel: flopCrossover("la-quadratic", "la-chunk", spec) },
-    { pair: "DeltaNet parallel vs chunked", measured: measuredCrossover(of("delta-parallel"), of("delta-chunk")), flopModel: flopCrossover("delta-parallel", "delta-chunk", spec) },
+    {
+      pair: "LA quadratic vs chunked",
+      measured: measuredCrossover(of("la-quadratic"), of("la-chunk")),
+      flopModel: flopCrossover("la-quadratic", "la-chunk", spec),
+    },
+    {
+      pair: "DeltaNet parallel vs chunked",
+      measured: measuredCrossover(of("delta-parallel"), of("delta-chunk")),
+      flopModel: flopCrossover("delta-parallel", "delta-chunk", spec),
+    },
   ];
   const jsGemmPeak = jsGemmGflops({ n: 256, repeats: 3 });
   return { spec, points, slopes, crossovers, load: { start, end: os.loadavg() }, jsGemmPeak };

@@ -88,7 +88,10 @@ export function runExactness(o: { seed: number }): ExactnessResult {
       const dims = { L, dk: d, dv: d };
       const ref = deltaRecurrent(c.q, c.k, c.v, c.beta, dims);
       const forms: [string, (x: Case | ReturnType<typeof f32>) => { o: Arr; S: Arr }][] = [
-        ...[16, 32, 64].map((C): [string, (x: Case | ReturnType<typeof f32>) => { o: Arr; S: Arr }] => [`chunk C=${C}`, (x) => deltaChunk(x.q, x.k, x.v, x.beta, { ...dims, C })]),
+        ...[16, 32, 64].map((C): [string, (x: Case | ReturnType<typeof f32>) => { o: Arr; S: Arr }] => [
+          `chunk C=${C}`,
+          (x) => deltaChunk(x.q, x.k, x.v, x.beta, { ...dims, C }),
+        ]),
         ["parallel", (x) => deltaParallel(x.q, x.k, x.v, x.beta, dims)],
         ["recurrent", (x) => deltaRecurrent(x.q, x.k, x.v, x.beta, dims)],
       ];
@@ -97,8 +100,22 @@ export function runExactness(o: { seed: number }): ExactnessResult {
         for (const prec of ["f64", "f32"] as const) {
           if (prec === "f64" && name === "recurrent") continue;
           const r = f(prec === "f64" ? c : f32(c));
-          push({ id: "DN1", what: "outputs o, every form vs f64 recurrent", error: maxAbsDiff(r.o, ref.o), relative: false, precision: prec, scale: maxAbs(ref.o) });
-          push({ id: "DN2", what: "final state S_L", error: maxAbsDiff(r.S, ref.S), relative: false, precision: prec, scale: maxAbs(ref.S) });
+          push({
+            id: "DN1",
+            what: "outputs o, every form vs f64 recurrent",
+            error: maxAbsDiff(r.o, ref.o),
+            relative: false,
+            precision: prec,
+            scale: maxAbs(ref.o),
+          });
+          push({
+            id: "DN2",
+            what: "final state S_L",
+            error: maxAbsDiff(r.S, ref.S),
+            relative: false,
+            precision: prec,
+            scale: maxAbs(ref.S),
+          });
         }
       }
     }
@@ -110,7 +127,14 @@ export function runExactness(o: { seed: number }): ExactnessResult {
     const zero = new Float64Array(L);
     const r = deltaChunk(c.q, c.k, c.v, zero, { L, dk: d, dv: d, S0: c.S0, C: 32 });
     const read = laRecurrent(c.q, new Float64Array(L * d), new Float64Array(L * d), { L, dk: d, dv: d, S0: c.S0 });
-    push({ id: "DN3", what: "β ≡ 0: o_t − S0 q_t and S_L − S0", error: Math.max(maxAbsDiff(r.o, read.o), maxAbsDiff(r.S, c.S0)), relative: false, precision: "f64", scale: maxAbs(read.o) });
+    push({
+      id: "DN3",
+      what: "β ≡ 0: o_t − S0 q_t and S_L − S0",
+      error: Math.max(maxAbsDiff(r.o, read.o), maxAbsDiff(r.S, c.S0)),
+      relative: false,
+      precision: "f64",
+      scale: maxAbs(read.o),
+    });
   }
   // DN4: β = 1 write-then-read with a repeated key
   {
@@ -119,7 +143,14 @@ export function runExactness(o: { seed: number }): ExactnessResult {
     const c = makeCase({ L, d, seed: seed++ });
     c.k.set(c.k.subarray(5 * d, 6 * d), 40 * d);
     const r = deltaChunk(c.k, c.k, c.v, new Float64Array(L).fill(1), { L, dk: d, dv: d, C: 16 });
-    push({ id: "DN4", what: "β = 1: S_t k_t − v_t right after each write", error: maxAbsDiff(r.o, c.v), relative: false, precision: "f64", scale: maxAbs(c.v) });
+    push({
+      id: "DN4",
+      what: "β = 1: S_t k_t − v_t right after each write",
+      error: maxAbsDiff(r.o, c.v),
+      relative: false,
+      precision: "f64",
+      scale: maxAbs(c.v),
+    });
   }
   // DN5: β = 2·sigmoid and β ≡ 2
   for (const pure of [false, true]) {
@@ -129,7 +160,9 @@ export function runExactness(o: { seed: number }): ExactnessResult {
     if (pure) c.beta.fill(2);
     const ref = deltaRecurrent(c.q, c.k, c.v, c.beta, { L, dk: d, dv: d });
     const s = maxAbs(ref.o);
-    const what = pure ? "β ≡ 2 (reflections): chunk-64 vs recurrent, relative to max|o|" : "β = 2·sigmoid: chunk-64 vs recurrent, relative to max|o|";
+    const what = pure
+      ? "β ≡ 2 (reflections): chunk-64 vs recurrent, relative to max|o|"
+      : "β = 2·sigmoid: chunk-64 vs recurrent, relative to max|o|";
     for (const prec of ["f64", "f32"] as const) {
       const x = prec === "f64" ? c : f32(c);
       const r = deltaChunk(x.q, x.k, x.v, x.beta, { L, dk: d, dv: d, C: 64 });
@@ -150,12 +183,21 @@ export function runExactness(o: { seed: number }): ExactnessResult {
     const c = makeCase({ L, d, seed: seed++ });
     const la = laRecurrent(c.q, c.k, c.v, { L, dk: d, dv: d }).o;
     const betas = [1e-2, 1e-3, 1e-4];
-    const rel = betas.map((b) => maxAbsDiff(deltaRecurrent(c.q, c.k, c.v, new Float64Array(L).fill(b), { L, dk: d, dv: d }).o.map((y) => y / b), la) / maxAbs(la));
+    const rel = betas.map(
+      (b) =>
+        maxAbsDiff(
+          deltaRecurrent(c.q, c.k, c.v, new Float64Array(L).fill(b), { L, dk: d, dv: d }).o.map((y) => y / b),
+          la,
+        ) / maxAbs(la),
+    );
     const e = new Float64Array(d * d);
     for (let i = 0; i < d; i++) e[i * d + i] = 1;
     const qd = c.q.subarray(0, d * d);
     const vd = c.v.subarray(0, d * d);
-    const orthonormal = maxAbsDiff(deltaRecurrent(qd, e, vd, new Float64Array(d).fill(1), { L: d, dk: d, dv: d }).o, laRecurrent(qd, e, vd, { L: d, dk: d, dv: d }).o);
+    const orthonormal = maxAbsDiff(
+      deltaRecurrent(qd, e, vd, new Float64Array(d).fill(1), { L: d, dk: d, dv: d }).o,
+      laRecurrent(qd, e, vd, { L: d, dk: d, dv: d }).o,
+    );
     return { betas, rel, orthonormal };
   })();
   // DN9: keys with a shared component, as trained keys have
@@ -184,8 +226,20 @@ export function runExactness(o: { seed: number }): ExactnessResult {
     const s = maxAbs(ref.o);
     for (const prec of ["f64", "f32"] as const) {
       const x = prec === "f64" ? c : f32(c);
-      for (const r of [laChunk(x.q, x.k, x.v, { ...dims, C: 16 }), laChunk(x.q, x.k, x.v, { ...dims, C: 64 }), laQuadratic(x.q, x.k, x.v, dims), laRecurrent(x.q, x.k, x.v, dims)]) {
-        push({ id: "LA1", what: `λ = ${lambda}: chunk-16/64, quadratic (and f32 recurrent) vs f64 recurrent, relative to max|o|`, error: maxAbsDiff(r.o, ref.o) / s, relative: true, precision: prec, scale: s });
+      for (const r of [
+        laChunk(x.q, x.k, x.v, { ...dims, C: 16 }),
+        laChunk(x.q, x.k, x.v, { ...dims, C: 64 }),
+        laQuadratic(x.q, x.k, x.v, dims),
+        laRecurrent(x.q, x.k, x.v, dims),
+      ]) {
+        push({
+          id: "LA1",
+          what: `λ = ${lambda}: chunk-16/64, quadratic (and f32 recurrent) vs f64 recurrent, relative to max|o|`,
+          error: maxAbsDiff(r.o, ref.o) / s,
+          relative: true,
+          precision: prec,
+          scale: s,
+        });
       }
     }
   }
@@ -199,7 +253,14 @@ export function runExactness(o: { seed: number }): ExactnessResult {
     const ref = deltaProductRecurrent(q, c.k, c.v, c.beta, { L, dk: d, dv: d, nh });
     for (const C of [undefined, 16]) {
       const r = deltaProduct(q, c.k, c.v, c.beta, { L, dk: d, dv: d, nh, C });
-      push({ id: "P1", what: "DeltaProduct n_h = 3: interleaved parallel and chunk-16 vs the recurrence", error: maxAbsDiff(r.o, ref.o), relative: false, precision: "f64", scale: maxAbs(ref.o) });
+      push({
+        id: "P1",
+        what: "DeltaProduct n_h = 3: interleaved parallel and chunk-16 vs the recurrence",
+        error: maxAbsDiff(r.o, ref.o),
+        relative: false,
+        precision: "f64",
+        scale: maxAbs(ref.o),
+      });
     }
   }
   // P2
@@ -217,12 +278,26 @@ export function runExactness(o: { seed: number }): ExactnessResult {
         beta[t * nh + j] = s.beta;
       }),
     );
-    const r = deltaProduct(new Float64Array(L * d), k, new Float64Array(L * nh * d), beta, { L, dk: d, dv: d, nh, S0: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), C: 32 });
+    const r = deltaProduct(new Float64Array(L * d), k, new Float64Array(L * nh * d), beta, {
+      L,
+      dk: d,
+      dv: d,
+      nh,
+      S0: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1),
+      C: 32,
+    });
     let prod = 0;
     for (const w of words) prod = permCompose(w, prod);
     const P = permMatrix(prod);
     const PT = Float64Array.from({ length: 9 }, (_, i) => P[(i % 3) * 3 + Math.floor(i / 3)]!);
-    push({ id: "P2", what: "S₃ by two reflections per token: S_L − (P_{w_L}⋯P_{w_1})ᵀ after 200 tokens", error: maxAbsDiff(r.S, PT), relative: false, precision: "f64", scale: 1 });
+    push({
+      id: "P2",
+      what: "S₃ by two reflections per token: S_L − (P_{w_L}⋯P_{w_1})ᵀ after 200 tokens",
+      error: maxAbsDiff(r.S, PT),
+      relative: false,
+      precision: "f64",
+      scale: 1,
+    });
   }
   return { rows, dn7, dn8, dn9 };
 }

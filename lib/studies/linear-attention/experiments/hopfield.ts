@@ -52,8 +52,8 @@ export function runHopfieldExact(o: { seed: number }): HopfieldExact {
   }
   const M = maxNorm(P);
   const energy = [0.05, 0.5, 5].map((beta) => {
-    let maxIncrease = -Infinity;
-    let minEnergy = Infinity;
+    let maxIncrease = Number.NEGATIVE_INFINITY;
+    let minEnergy = Number.POSITIVE_INFINITY;
     let lowerBoundViolations = 0;
     for (let s = 0; s < 20; s++) {
       let xi = Float64Array.from({ length: d }, () => 2 * rng.normal());
@@ -97,12 +97,33 @@ export interface RetrievalTables {
   hf5: RetrievalResult[];
 }
 
-export function runRetrievalTables(o: { queries: number; seed: number; cells4?: typeof HF4_CELLS; cells5?: typeof HF5_CELLS }): RetrievalTables {
+export function runRetrievalTables(o: {
+  queries: number;
+  seed: number;
+  cells4?: typeof HF4_CELLS;
+  cells5?: typeof HF5_CELLS;
+}): RetrievalTables {
   const hf4 = (o.cells4 ?? HF4_CELLS).map((c, i) =>
-    retrievalStudy({ ...c, kind: "pm1", corruption: { kind: "flip", rho: 0.1 }, betas: HF4_BETAS, queries: o.queries, queriesPerSet: 100, rng: new Rng(o.seed + i) }),
+    retrievalStudy({
+      ...c,
+      kind: "pm1",
+      corruption: { kind: "flip", rho: 0.1 },
+      betas: HF4_BETAS,
+      queries: o.queries,
+      queriesPerSet: 100,
+      rng: new Rng(o.seed + i),
+    }),
   );
   const hf5 = (o.cells5 ?? HF5_CELLS).map((c, i) =>
-    retrievalStudy({ ...c, kind: "gauss", corruption: { kind: "mask", rho: 0.5 }, betas: HF5_BETAS, queries: o.queries, queriesPerSet: 100, rng: new Rng(o.seed + 100 + i) }),
+    retrievalStudy({
+      ...c,
+      kind: "gauss",
+      corruption: { kind: "mask", rho: 0.5 },
+      betas: HF5_BETAS,
+      queries: o.queries,
+      queriesPerSet: 100,
+      rng: new Rng(o.seed + 100 + i),
+    }),
   );
   return { hf4, hf5 };
 }
@@ -133,8 +154,20 @@ function slope(points: CapacityPoint[]): { slope: number; se: number } {
 
 export function runCapacity(o: { ds: number[]; queries: number; growth: number; maxN: number; seed: number }): CapacityResult {
   const run = (beta: number, off: number) =>
-    o.ds.map((d, i) => capacityPoint({ d, rho: 0.1, beta, threshold: 0.95, queries: o.queries, queriesPerSet: 100, growth: o.growth, maxN: o.maxN, rng: new Rng(o.seed + off + i) }));
-  const argmax = run(Infinity, 0);
+    o.ds.map((d, i) =>
+      capacityPoint({
+        d,
+        rho: 0.1,
+        beta,
+        threshold: 0.95,
+        queries: o.queries,
+        queriesPerSet: 100,
+        growth: o.growth,
+        maxN: o.maxN,
+        rng: new Rng(o.seed + off + i),
+      }),
+    );
+  const argmax = run(Number.POSITIVE_INFINITY, 0);
   const beta1 = run(1, 1000);
   return { ds: o.ds, argmax, beta1, slopeArgmax: slope(argmax), slopeBeta1: slope(beta1) };
 }
@@ -167,7 +200,10 @@ export interface MetastableResult {
 }
 
 /** Unit patterns in `clusters` groups: x = normalise(√ρ c + √(1−ρ) n), c orthonormal centres, n random unit. */
-export function clusteredPatterns(o: { d: number; clusters: number; perCluster: number; rho: number; rng: Rng }): { P: Patterns; cluster: number[] } {
+export function clusteredPatterns(o: { d: number; clusters: number; perCluster: number; rho: number; rng: Rng }): {
+  P: Patterns;
+  cluster: number[];
+} {
   const { d, clusters, perCluster, rng } = o;
   if (clusters > d) throw new Error(`clusteredPatterns: ${clusters} orthonormal centres need d ≥ ${clusters}`);
   // centres: Gram-Schmidt on Gaussian vectors
@@ -198,7 +234,14 @@ export function clusteredPatterns(o: { d: number; clusters: number; perCluster: 
   return { P: { X, N: clusters * perCluster, d }, cluster };
 }
 
-export function runMetastable(o: { betas: number[]; seed: number; d?: number; clusters?: number; perCluster?: number; rho?: number }): MetastableResult {
+export function runMetastable(o: {
+  betas: number[];
+  seed: number;
+  d?: number;
+  clusters?: number;
+  perCluster?: number;
+  rho?: number;
+}): MetastableResult {
   const d = o.d ?? 64;
   const clusters = o.clusters ?? 10;
   const perCluster = o.perCluster ?? 10;
@@ -256,7 +299,16 @@ export function runMetastable(o: { betas: number[]; seed: number; d?: number; cl
       toP = Math.max(toP, dp);
       if (dp < 0.05) ownPattern++;
     }
-    return { beta, nEff: nEff / N, ownCluster: own / N, toGlobalMean: toG, toClusterMean: toC, toOwnPattern: toP, ownPattern: ownPattern / N, converged: converged / N };
+    return {
+      beta,
+      nEff: nEff / N,
+      ownCluster: own / N,
+      toGlobalMean: toG,
+      toClusterMean: toC,
+      toOwnPattern: toP,
+      ownPattern: ownPattern / N,
+      converged: converged / N,
+    };
   });
   return { d, clusters, perCluster, cosWithin: within / nW, cosBetween: between / nB, rows };
 }
@@ -294,7 +346,13 @@ export function standardisedDigits(): { X: Float64Array; y: Int32Array; n: numbe
   return { X, y: data.y, n };
 }
 
-export function runDigits(o: { Ns: number[]; betas: number[]; exampleN: number; exampleBetas: number[]; examples: number[] }): DigitsResult {
+export function runDigits(o: {
+  Ns: number[];
+  betas: number[];
+  exampleN: number;
+  exampleBetas: number[];
+  examples: number[];
+}): DigitsResult {
   const { X, y } = standardisedDigits();
   const d = 64;
   const half = (i: number) => {
@@ -304,7 +362,7 @@ export function runDigits(o: { Ns: number[]; betas: number[]; exampleN: number; 
   };
   const nearest = (P: Patterns, s: ArrayLike<number>) => {
     let best = -1;
-    let bd = Infinity;
+    let bd = Number.POSITIVE_INFINITY;
     for (let i = 0; i < P.N; i++) {
       let e = 0;
       for (let j = 0; j < d; j++) e += (P.X[i * d + j]! - s[j]!) ** 2;
