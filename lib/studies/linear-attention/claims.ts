@@ -402,7 +402,9 @@ export const HF5_PROTO: Record<string, Record<number, number>> = {
 export function claimHF4(t: RetrievalTables): ClaimRecord {
   const cell = (d: number, N: number) => t.hf4.find((r) => r.d === d && r.N === N)!;
   const err = (d: number, N: number, beta: number) => cell(d, N).rows.find((x) => x.beta === beta)!;
-  const betas = cell(32, 10).rows.map((x) => x.beta);
+  const betas = cell(32, 10)
+    .rows.map((x) => x.beta)
+    .sort((a, b) => a - b);
   const proto = prototype("notes §4b HF4/HF5 tables [OURS], Q = 2000 queries per point");
   return claim({
     id: "HF4",

@@ -135,15 +135,17 @@ function tables(o: { shift?: number; violations?: number } = {}): RetrievalTable
       corruption: { kind: "flip" as const, rho: 0.1 },
       queries: 2000,
       argmaxExact: 1,
-      rows: Object.entries(HF4_PROTO[key]!).map(([b, [e, s]]) => ({
-        beta: Number(b),
-        relErr: e + (o.shift ?? 0),
-        relErrSe: 0.002,
-        signExact: s,
-        nEff: 1,
-        boundViolations: o.violations ?? 0,
-        boundInformative: 10,
-      })),
+      rows: Object.entries(HF4_PROTO[key]!)
+        .sort((a, b) => Number(a[0]) - Number(b[0]))
+        .map(([b, [e, s]]) => ({
+          beta: Number(b),
+          relErr: e + (o.shift ?? 0),
+          relErrSe: 0.002,
+          signExact: s,
+          nEff: 1,
+          boundViolations: o.violations ?? 0,
+          boundInformative: 10,
+        })),
     };
   };
   const cell5 = (key: string) => {
