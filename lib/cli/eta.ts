@@ -17,6 +17,7 @@ export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   // reads the stored training grid; the baselines are Monte Carlo of a few seconds each
   "icl-algorithms": 240,
   "linear-ssl": 180,
+  "linear-attention": 300,
 };
 export const DEFAULT_ESTIMATE_S = 240;
 

@@ -1,0 +1,27 @@
+/**
+ * Capability trainings (MQAR DeltaNet vs LA; S₃ with n_h = 1 vs 2) as the notebook reads them from
+ * the stored grid `train` (grids.ts, results/linear-attention/train/). At full scale nothing is
+ * computed here: the jobs run with `make grid STUDY=linear-attention GRID=train`; at smoke scale
+ * the tiny smoke jobs run in this process.
+ */
+import { cachedGrid, type CachedGrid } from "../../../core/grid/cached";
+import { scale as currentScale } from "../../../core/env";
+import type { TrainResult } from "../../../topics/sequence-memory/train";
+import type { TrainJob } from "../grids";
+
+export interface CapabilityRead {
+  cached: CachedGrid<TrainJob, TrainResult>;
+  mqar: { job: TrainJob; result?: TrainResult }[];
+  s3: { job: TrainJob; result?: TrainResult }[];
+}
+
+export async function readCapability(o: { log?: (line: string) => void } = {}): Promise<CapabilityRead> {
+  const cached = await cachedGrid<TrainJob, TrainResult>({
+    study: "linear-attention",
+    grid: "train",
+    scale: currentScale(),
+    ...(o.log ? { log: o.log } : {}),
+  });
+  const entries = cached.entries.map((e) => ({ job: e.job.spec, ...(e.record ? { result: e.record.result } : {}) }));
+  return { cached, mqar: entries.filter((e) => e.job.group === "mqar"), s3: entries.filter((e) => e.job.group === "s3") };
+}

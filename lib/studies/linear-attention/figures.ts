@@ -1,0 +1,167 @@
+/**
+ * Plotly specs of the linear-attention figures (pure functions of result objects; the notebook
+ * renders them with core/figures' showFigure into figures/linear-attention/).
+ */
+import type { Figure } from "../../core/figures";
+import { methodColor } from "../../core/plot-style";
+import { FORMS } from "../../topics/sequence-memory";
+import type { CostResult } from "./experiments/cost";
+import type { DigitsResult, RetrievalTables, MetastableResult } from "./experiments/hopfield";
+import type { CapabilityRead } from "./experiments/capability";
+
+const round = (v: number, digits = 5) => Number(v.toPrecision(digits));
+
+/** Median CPU time against L on log-log axes, one line per algorithm, with fitted slopes in the legend. */
+export function costFigure(r: CostResult, title: string): Figure {
+  const data = FORMS.map((form, i) => {
+    const ps = r.points.filter((p) => p.form === form);
+    const s = r.slopes.find((x) => x.form === form)!;
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      name: `${form} (slope ${s.slope.toFixed(2)})`,
+      x: ps.map((p) => p.L),
+      y: ps.map((p) => round(p.seconds * 1e3)),
+      line: { color: methodColor(i), width: 2, dash: form.startsWith("la") ? "dot" : "solid" },
+    };
+  });
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: "sequence length L" }, type: "log" },
+      yaxis: { title: { text: "CPU ms (median), one head, d = 64" }, type: "log" },
+    },
+  };
+}
+
+/** Mean relative retrieval error against β, one line per (d, N), for HF4 (solid) and HF5 (dashed). */
+export function retrievalFigure(t: RetrievalTables, title: string): Figure {
+  const data = [
+    ...t.hf4.map((c) => ({ c, dash: "solid", tag: "±1, 10% flips" })),
+    ...t.hf5.map((c) => ({ c, dash: "dash", tag: "Gaussian, half masked" })),
+  ].map(({ c, dash, tag }, i) => ({
+    type: "scatter",
+    mode: "lines+markers",
+    name: `${tag}: d = ${c.d}, N = ${c.N}`,
+    x: c.rows.map((x) => x.beta),
+    y: c.rows.map((x) => round(x.relErr)),
+    error_y: { type: "data", array: c.rows.map((x) => round(2 * x.relErrSe)), visible: true },
+    line: { color: methodColor(i), width: 2, dash },
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: "β" }, type: "log" },
+      yaxis: { title: { text: "‖ξ_new − x‖/‖x‖ (mean ± 2 SE)" } },
+    },
+  };
+}
+
+/** n_eff of the fixed point against β (HF7). */
+export function metastableFigure(r: MetastableResult, title: string): Figure {
+  return {
+    data: [
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        name: "n_eff = 1/Σp² at the fixed point",
+        x: r.rows.map((x) => x.beta),
+        y: r.rows.map((x) => round(x.nEff)),
+        line: { color: methodColor(0), width: 2 },
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: `all ${r.clusters * r.perCluster} patterns`,
+        x: [r.rows[0]!.beta, r.rows[r.rows.length - 1]!.beta],
+        y: [r.clusters * r.perCluster, r.clusters * r.perCluster],
+        line: { color: methodColor(1), dash: "dot" },
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: `one cluster (${r.perCluster})`,
+        x: [r.rows[0]!.beta, r.rows[r.rows.length - 1]!.beta],
+        y: [r.perCluster, r.perCluster],
+        line: { color: methodColor(2), dash: "dot" },
+      },
+    ],
+    layout: { title: { text: title }, xaxis: { title: { text: "β" }, type: "log" }, yaxis: { title: { text: "n_eff" }, type: "log" } },
+  };
+}
+
+/** Digits panel: per example, original, query (top half) and the retrieved state at each β, as 8×8 heatmaps. */
+export function digitsFigure(r: DigitsResult, title: string): Figure {
+  const cols = 2 + r.examples[0]!.retrieved.length;
+  const rows = r.examples.length;
+  const data: Record<string, unknown>[] = [];
+  const layout: Record<string, unknown> = { title: { text: title }, showlegend: false, annotations: [] as unknown[] };
+  const img = (v: number[]) => Array.from({ length: 8 }, (_, i) => v.slice(i * 8, i * 8 + 8).map((x) => round(x, 3))).reverse();
+  r.examples.forEach((ex, i) => {
+    const panels = [
+      { name: `stored (label ${ex.label})`, v: ex.original },
+      { name: "query: top half", v: ex.query },
+      ...ex.retrieved.map((x) => ({ name: `retrieved, β = ${x.beta}`, v: x.state })),
+    ];
+    panels.forEach((p, j) => {
+      const k = i * cols + j + 1;
+      data.push({
+        type: "heatmap",
+        z: img(p.v),
+        colorscale: "Greys",
+        reversescale: true,
+        showscale: false,
+        zmin: -2,
+        zmax: 2,
+        xaxis: `x${k}`,
+        yaxis: `y${k}`,
+      });
+      const w = 1 / cols;
+      const h = 1 / rows;
+      layout[`xaxis${k}`] = { domain: [j * w + 0.01, (j + 1) * w - 0.01], showticklabels: false, anchor: `y${k}` };
+      layout[`yaxis${k}`] = {
+        domain: [1 - (i + 1) * h + 0.02, 1 - i * h - 0.06],
+        showticklabels: false,
+        anchor: `x${k}`,
+        scaleanchor: `x${k}`,
+      };
+      (layout.annotations as unknown[]).push({
+        text: p.name,
+        x: (j + 0.5) * w,
+        y: 1 - i * h - 0.03,
+        xref: "paper",
+        yref: "paper",
+        showarrow: false,
+        font: { size: 10 },
+      });
+    });
+  });
+  return { data, layout, width: 180 * cols, height: 200 * rows + 60 };
+}
+
+/** Held-out accuracy against training steps for each stored training job. */
+export function trainingFigure(c: CapabilityRead, group: "mqar" | "s3", title: string): Figure {
+  const es = (group === "mqar" ? c.mqar : c.s3).filter((e) => e.result);
+  const data = es.map((e, i) => ({
+    type: "scatter",
+    mode: "lines+markers",
+    name: e.job.label,
+    x: e.result!.evals.map((p) => p.step),
+    y: e.result!.evals.map((p) => round(p.acc)),
+    line: {
+      color: methodColor(e.job.model.rule === "linear" || e.job.model.nh === 1 ? 0 : 1),
+      width: 2,
+      dash: ["solid", "dash", "dot"][i % 3],
+    },
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: "training step" } },
+      yaxis: { title: { text: "held-out token accuracy" }, range: [0, 1.02] },
+    },
+  };
+}
