@@ -14,6 +14,7 @@ export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   tversky: 150,
   "trained-transformers-icl": 300,
   "ltsf-linear": 600,
+  "icl-by-gd": 900,
 };
 export const DEFAULT_ESTIMATE_S = 240;
 
