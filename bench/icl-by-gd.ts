@@ -1,87 +1,95 @@
 /**
  * Hot loops of the icl-by-gd study (lib/topics/icl lsa-stack.ts, train-stack.ts, gd-plus.ts):
- *   training step   one Adam step of the code's protocol (sampling, float64 forward/backward through
- *                   the stack, core Adam) at d = N = 10: 1-layer LSA (batch 1024), recurrent 2-layer
- *                   LSA (batch 256), 2-head softmax layer (batch 256)
- *   evaluation      predictions and ∂ŷ/∂x_q of a 1-layer stack on 10⁴ tasks
- *   GD++ fit        per-task coefficients and the (η, γ) fit on 10⁴ tasks
- * Timings are wall-clock and CPU, best of 3; noisy when other jobs share the cores.
+ *   loss + gradient   the project's float64 per-task matrix form (lsa-stack.ts stackLossAndGrads)
+ *                     against PyTorch autograd through the batched token products, float64
+ *                     (bench/reference/icl_by_gd.py), at d = N = 10: 1-layer LSA (batch 1024),
+ *                     recurrent 2-layer LSA (batch 256), 2-head softmax layer (batch 256)
+ *   training step     one full Adam step of the code's protocol (sampling, loss and gradient, core
+ *                     Adam), project only
+ *   GD++ fit          per-task coefficients and the (η, γ) fit on 10⁴ tasks, project only
+ * Same work: on the project's tasks and weights both sides give the same loss and gradient.
+ * Usage: node dist/bench/icl-by-gd.js (or make bench BENCH=icl-by-gd).
  */
-import { describeBackend, initTf } from "../lib/core/tf";
+import * as path from "node:path";
 import { Rng } from "../lib/core/rng";
-import { fitGdPlusPlus, gdppCoefficients, gdStack } from "../lib/topics/icl/gd-plus";
-import { stackPredict } from "../lib/topics/icl/lsa-stack";
+import { initTf } from "../lib/core/tf";
+import { fitGdPlusPlus, gdppCoefficients } from "../lib/topics/icl/gd-plus";
+import { flattenStack, stackLossAndGrads } from "../lib/topics/icl/lsa-stack";
 import { sampleTasks } from "../lib/topics/icl/tasks";
-import { trainStack, type StackShape } from "../lib/topics/icl/train-stack";
+import { initStack, trainStack, type StackShape } from "../lib/topics/icl/train-stack";
 import { voSpec } from "../lib/topics/icl/vo-data";
+import { benchDir, expectClose, maxRelDiff, maxScaledDiff, refArray, refNumber, runBench, writeNpy, type Workload } from "./harness";
 
-function timeIt(work: () => void, repeats = 3): { wall: number; cpu: number } {
-  let best = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
-  for (let r = 0; r < repeats; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    work();
-    const wall = Number(process.hrtime.bigint() - t0) / 1e6;
-    const c = process.cpuUsage(c0);
-    if (wall < best.wall) best = { wall, cpu: (c.user + c.system) / 1000 };
-  }
-  return best;
-}
+const d = 10;
+const n = 10;
+const spec = voSpec({ d, n });
 
-interface Row {
-  what: string;
-  unit: string;
-  perSecond: number;
-  cpuPerSecond: number;
-}
-
-const spec = voSpec({ d: 10, n: 10 });
-
-function stepRow(shape: StackShape, batch: number, what: string): Row {
-  const steps = 10;
-  const t = timeIt(() => trainStack({ spec, shape, steps, batch, rng: new Rng(1), lr: 1e-3, beta2: 0.98, clipGlobalNorm: 0.001 }));
-  return {
-    what: `training step, ${what}, batch ${batch}`,
-    unit: "steps",
-    perSecond: (steps * 1000) / t.wall,
-    cpuPerSecond: (steps * 1000) / t.cpu,
+function workloads(shape: StackShape, batch: number, what: string): Workload[] {
+  const dir = benchDir("icl-by-gd");
+  const tag = `${what}, d = N = 10, batch ${batch}`;
+  const tasks = sampleTasks(spec, batch, new Rng(6));
+  // weights of a partly trained scale (init scale 1): gradients of every block are non-trivial
+  const stack = initStack(shape, d, 1, new Rng(5));
+  const weights = flattenStack(stack, d + 1);
+  const key = `${shape.attention}-${shape.depth}-${shape.heads}`;
+  const file = (k: string) => path.join(dir, `${k}-${key}.npy`);
+  const args = {
+    d,
+    attention: shape.attention,
+    depth: shape.depth,
+    recurrent: shape.recurrent,
+    heads: shape.heads,
+    X: writeNpy(file("X"), tasks.X, [batch, n, d]),
+    y: writeNpy(file("y"), tasks.y, [batch, n]),
+    xq: writeNpy(file("xq"), tasks.xq, [batch, d]),
+    yq: writeNpy(file("yq"), tasks.yq, [batch]),
+    weights: writeNpy(file("weights"), weights, [weights.length]),
   };
-}
-
-function evalRow(): Row {
-  const tasks = 10_000;
-  const batch = sampleTasks(spec, tasks, new Rng(2));
-  const m = gdStack({ d: 10, n: 10, eta: 6 });
-  const t = timeIt(() => stackPredict(m, batch, { grad: true }));
-  return { what: "1-layer stack: ŷ and ∂ŷ/∂x_q", unit: "tasks", perSecond: (tasks * 1000) / t.wall, cpuPerSecond: (tasks * 1000) / t.cpu };
-}
-
-function gdppRow(): Row {
-  const tasks = 10_000;
-  const batch = sampleTasks(spec, tasks, new Rng(3));
-  const t = timeIt(() => fitGdPlusPlus(gdppCoefficients(batch)), 1);
-  return {
-    what: "GD++ coefficients + (η, γ) fit",
-    unit: "tasks",
-    perSecond: (tasks * 1000) / t.wall,
-    cpuPerSecond: (tasks * 1000) / t.cpu,
-  };
+  const mine = stackLossAndGrads(stack, tasks);
+  const g = flattenStack(mine.grads, d + 1);
+  const steps = 5;
+  return [
+    {
+      name: `loss + gradient, ${tag}: vs PyTorch autograd on tokens (float64)`,
+      run: () => stackLossAndGrads(stack, tasks),
+      reps: 3,
+      reference: { workload: "stack_grad", args },
+      check: (ref) =>
+        [
+          expectClose(tag, "loss", maxRelDiff([mine.loss], [refNumber(ref, "loss")]), 1e-10),
+          expectClose(tag, "grad", maxScaledDiff(g, refArray(ref, "grad")), 1e-9),
+        ].join(", "),
+    },
+    {
+      name: `  training step (sampling + loss/gradient + Adam), ${tag}`,
+      run: () => trainStack({ spec, shape, steps, batch, rng: new Rng(1), lr: 1e-3, beta2: 0.98, clipGlobalNorm: 0.001 }),
+      per: steps,
+      reps: 1,
+      note: "project only (profile)",
+    },
+  ];
 }
 
 async function main(): Promise<void> {
-  const backend = await initTf({ quiet: true });
-  const rows = [
-    stepRow({ attention: "linear", depth: 1, recurrent: true, heads: 1 }, 1024, "1-layer LSA"),
-    stepRow({ attention: "linear", depth: 2, recurrent: true, heads: 1 }, 256, "recurrent 2-layer LSA"),
-    stepRow({ attention: "softmax", depth: 1, recurrent: true, heads: 2 }, 256, "2-head softmax"),
-    evalRow(),
-    gdppRow(),
-  ];
-  console.log(`\nicl-by-gd hot loops (float64 JS; core Adam on tfjs backend ${describeBackend(backend)})`);
-  console.log("what                                                          per s (wall)   per s (CPU)");
-  for (const r of rows)
-    console.log(`${r.what.padEnd(62)} ${r.perSecond.toFixed(1).padStart(9)} ${r.unit.padEnd(5)} ${r.cpuPerSecond.toFixed(1).padStart(9)}`);
-  console.log("wall: best of 3 runs; CPU: user + system time of this process in that run.");
+  await initTf({ quiet: true });
+  const fitTasks = sampleTasks(spec, 10_000, new Rng(3));
+  await runBench({
+    title: "icl-by-gd: attention stacks (float64), project vs PyTorch",
+    slug: "icl-by-gd",
+    module: "icl_by_gd",
+    workloads: [
+      ...workloads({ attention: "linear", depth: 1, recurrent: true, heads: 1 }, 1024, "1-layer LSA"),
+      ...workloads({ attention: "linear", depth: 2, recurrent: true, heads: 1 }, 256, "recurrent 2-layer LSA"),
+      ...workloads({ attention: "softmax", depth: 1, recurrent: true, heads: 2 }, 256, "2-head softmax"),
+      {
+        name: "GD++ coefficients + (η, γ) fit, 10⁴ tasks",
+        run: () => fitGdPlusPlus(gdppCoefficients(fitTasks)),
+        reps: 1,
+        warmup: 0,
+        note: "project only (profile)",
+      },
+    ],
+  });
 }
 
 main().catch((e) => {
