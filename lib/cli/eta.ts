@@ -18,6 +18,7 @@ export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   "icl-algorithms": 240,
   "linear-ssl": 180,
   "linear-attention": 300,
+  "icl-by-gd": 900,
 };
 export const DEFAULT_ESTIMATE_S = 240;
 

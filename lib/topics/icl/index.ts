@@ -34,3 +34,12 @@ export * from "./shift";
 export * from "./reduced-loss";
 export * from "./train";
 export * from "./evaluate";
+
+// von Oswald et al. (icl-by-gd): float64 attention stacks (separate W_K/W_Q/W_V/P, heads, K layers,
+// recurrence, dampening, softmax), GD/GD++ constructions and line searches, the alignment metrics,
+// the code's data and OOD inputs, and the code's training protocol
+export * from "./lsa-stack";
+export * from "./gd-plus";
+export * from "./alignment";
+export * from "./vo-data";
+export * from "./train-stack";
