@@ -251,6 +251,11 @@ export interface Workload {
   check?: (ref: RefOutputs) => string;
   /** A project-only row's note (e.g. "of which …"). */
   note?: string;
+  /**
+   * A second implementation of the same work (e.g. a fused kernel), printed as its own row right
+   * below and timed in the same rounds (project, variant, reference, …) against the same reference.
+   */
+  variant?: { name: string; run: () => unknown; check?: (ref: RefOutputs) => string; note?: string };
 }
 
 export interface RowResult {
@@ -313,24 +318,32 @@ export async function runBench(o: {
   try {
     // check everything before timing anything: a mismatch fails the bench at once
     const notes = new Map<Workload, string>();
+    const variantNotes = new Map<Workload, string>();
     for (const [k, w] of o.workloads.entries()) {
       const id = `w${k}`;
       if (w.reference && one) {
         await one.setup(id, w.reference.workload, w.reference.args);
         if (all) await all.setup(id, w.reference.workload, w.reference.args);
-        if (w.check) {
-          const note = w.check(await one.outputs(id));
-          if (all) w.check(await all.outputs(id));
-          notes.set(w, note);
+        const refOut = w.check || w.variant?.check ? await one.outputs(id) : {};
+        if (w.check) notes.set(w, w.check(refOut));
+        if (w.variant?.check) variantNotes.set(w, w.variant.check(refOut));
+        if (all && (w.check || w.variant?.check)) {
+          const allOut = await all.outputs(id);
+          w.check?.(allOut);
+          w.variant?.check?.(allOut);
         }
       }
-      for (let i = 0; i < (w.warmup ?? 2); i++) await w.run();
+      for (let i = 0; i < (w.warmup ?? 2); i++) {
+        await w.run();
+        if (w.variant) await w.variant.run();
+      }
     }
     for (const [k, w] of o.workloads.entries()) {
       const id = `w${k}`;
       const reps = w.reps ?? 3;
       const refReps = w.reference?.reps ?? reps;
       const p: number[] = [];
+      const pv: number[] = [];
       const r1: number[] = [];
       const ra: number[] = [];
       if (w.reference && one) {
@@ -339,6 +352,7 @@ export async function runBench(o: {
       }
       for (let round = 0; round < rounds; round++) {
         p.push(...(await timeProject(w, reps)));
+        if (w.variant) pv.push(...(await timeProject({ ...w, run: w.variant.run }, reps)));
         if (w.reference && one) r1.push(...(await one.time(id, refReps)));
         if (w.reference && all) ra.push(...(await all.time(id, refReps)));
       }
@@ -350,6 +364,15 @@ export async function runBench(o: {
       if (row.refAllMs) row.ratioAll = row.projectMs / row.refAllMs;
       if (w.reference && !one) row.note = `reference skipped${row.note ? `; ${row.note}` : ""}`;
       results.push(row);
+      if (w.variant) {
+        const v: RowResult = { name: w.variant.name, projectMs: min(pv)!, note: variantNotes.get(w) ?? w.variant.note ?? "" };
+        v.refOneMs = row.refOneMs;
+        v.refAllMs = row.refAllMs;
+        if (v.refOneMs) v.ratioOne = v.projectMs / v.refOneMs;
+        if (v.refAllMs) v.ratioAll = v.projectMs / v.refAllMs;
+        if (w.reference && !one) v.note = `reference skipped${v.note ? `; ${v.note}` : ""}`;
+        results.push(v);
+      }
       process.stderr.write(`  ${o.slug}: ${w.name} done\n`);
     }
   } finally {

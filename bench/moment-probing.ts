@@ -40,13 +40,35 @@ function mhc3Rows(cfg: MHC3Config, B: number, N: number, reps: number): Workload
   vars.forEach((v, i) => {
     args[NAMES[i]!] = file(NAMES[i]!, v);
   });
-  const out = tf.tidy(() => layer.forward(x).dataSync().slice());
-  const grads = tf.tidy(() => {
-    const { grads: g } = tf.variableGrads(() => tf.sum(tf.mul(layer.forward(x), r)) as tf.Scalar, vars);
-    return vars.map((v) => g[v.name]!.dataSync().slice());
-  });
+  // the same layer (same seed: same weights) with steps 2-6 fused into one custom op
+  const fusedLayer = new MHC3({ ...cfg, fused: true, seed: 2 });
+  const fvars = fusedLayer.trainableVariables();
+  const outOf = (l: MHC3) => tf.tidy(() => l.forward(x).dataSync().slice());
+  const gradsOf = (l: MHC3, vs: tf.Variable[]) =>
+    tf.tidy(() => {
+      const { grads: g } = tf.variableGrads(() => tf.sum(tf.mul(l.forward(x), r)) as tf.Scalar, vs);
+      return vs.map((v) => g[v.name]!.dataSync().slice());
+    });
+  const out = outOf(layer);
+  const grads = gradsOf(layer, vars);
+  const fout = outOf(fusedLayer);
+  const fgrads = gradsOf(fusedLayer, fvars);
+  const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let w = 0;
+    for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i]! - b[i]!));
+    return w;
+  };
+  const vsOld = `vs tfjs path max |Δ| features ${maxAbs(fout, out).toExponential(1)}`;
+  const vsOldGrads = `grads ${Math.max(...fgrads.map((g, i) => maxAbs(g, grads[i]!))).toExponential(1)}`;
   const name = `MHC³ ${tag}, hidden ${cfg.hiddenDim}, ${cfg.numHeads} heads`;
   const sameOut = (ref: Record<string, unknown>) => expectClose(name, "features", maxScaledDiff(out, refArray(ref, "out")), 1e-5);
+  const fusedSameOut = (ref: Record<string, unknown>) =>
+    expectClose(`${name} (fused)`, "features", maxScaledDiff(fout, refArray(ref, "out")), 1e-5);
+  const fusedFwdBwd = () =>
+    tf.tidy(() => {
+      const { grads: g } = tf.variableGrads(() => tf.sum(tf.mul(fusedLayer.forward(x), r)) as tf.Scalar, fvars);
+      g[fvars[0]!.name]!.dataSync();
+    });
   return [
     {
       name: `${name}: forward`,
@@ -54,6 +76,11 @@ function mhc3Rows(cfg: MHC3Config, B: number, N: number, reps: number): Workload
       reps,
       reference: { workload: "mhc3", args: { ...args, backward: false } },
       check: sameOut,
+      variant: {
+        name: "  the same, fused moments (steps 2-6 one op)",
+        run: () => tf.tidy(() => void fusedLayer.forward(x).dataSync()),
+        check: (ref) => `${fusedSameOut(ref)}; ${vsOld}`,
+      },
     },
     {
       name: `${name}: forward+backward`,
@@ -69,6 +96,22 @@ function mhc3Rows(cfg: MHC3Config, B: number, N: number, reps: number): Workload
           sameOut(ref),
           expectClose(name, "gradients", Math.max(...NAMES.map((k, i) => maxScaledDiff(grads[i]!, refArray(ref, k)))), 1e-4),
         ].join(", "),
+      variant: {
+        name: "  the same, fused moments (steps 2-6 one op)",
+        run: fusedFwdBwd,
+        check: (ref) => {
+          const same = [
+            fusedSameOut(ref),
+            expectClose(
+              `${name} (fused)`,
+              "gradients",
+              Math.max(...NAMES.map((k, i) => maxScaledDiff(fgrads[i]!, refArray(ref, k)))),
+              1e-4,
+            ),
+          ];
+          return `${same.join(", ")}; ${vsOld}, ${vsOldGrads}`;
+        },
+      },
     },
   ];
 }

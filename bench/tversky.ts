@@ -59,6 +59,26 @@ function sameLossAndGrads(name: string, mine: { loss: number; grads: Float32Arra
   ].join(", ");
 }
 
+/** Largest absolute difference over matching arrays. */
+function maxAbs(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  let worst = 0;
+  a.forEach((x, i) => {
+    for (let k = 0; k < x.length; k++) worst = Math.max(worst, Math.abs(x[k]! - b[i]![k]!));
+  });
+  return worst;
+}
+
+/** The fused kernel's row note: same work as the reference, and its max |Δ| from the tfjs composition. */
+function fusedNote(
+  name: string,
+  fused: { loss: number; grads: Float32Array[] },
+  old: { loss: number; grads: Float32Array[] },
+  ref: RefOutputs,
+): string {
+  const same = sameLossAndGrads(name, fused, ref);
+  return `${same}; vs tfjs path max |Δ| loss ${Math.abs(fused.loss - old.loss).toExponential(1)}, grads ${maxAbs(fused.grads, old.grads).toExponential(1)}`;
+}
+
 function xorRow(label: string, runs: XorRun[]): Workload {
   const R = runs.length;
   const Kmax = Math.max(...runs.map((r) => r.K));
@@ -105,11 +125,14 @@ function xorRow(label: string, runs: XorRun[]): Workload {
       [1, 4, 2],
     ),
   };
-  const mine = lossAndGrads(vars, () => {
-    const Pe = tf.add(Pv, tf.mul(c.nflag, tf.sub(l2Normalize(Pv), Pv)));
-    const logits = tverskySimilarity({ ...cfg, x: c.X, prototypes: Pe, features: tf.mul(Fv, c.fmask), theta, alpha, beta });
-    return batchedCrossEntropy(logits as tf.Tensor3D, c.onehot);
-  });
+  const lossOf = (fused: boolean) =>
+    lossAndGrads(vars, () => {
+      const Pe = tf.add(Pv, tf.mul(c.nflag, tf.sub(l2Normalize(Pv), Pv)));
+      const logits = tverskySimilarity({ ...cfg, fused, x: c.X, prototypes: Pe, features: tf.mul(Fv, c.fmask), theta, alpha, beta });
+      return batchedCrossEntropy(logits as tf.Tensor3D, c.onehot);
+    });
+  const mine = lossOf(false);
+  const fused = lossOf(true);
   tf.dispose([...vars, ...Object.values(c)]);
   const name = `Tversky XOR ${label}`;
   return {
@@ -119,6 +142,11 @@ function xorRow(label: string, runs: XorRun[]): Workload {
     reps: 1,
     reference: { workload: "xor", args },
     check: (ref) => sameLossAndGrads(name, mine, ref),
+    variant: {
+      name: "  the same, fused similarity kernel",
+      run: () => void trainXorBatch({ ...cfg, steps: XOR_STEPS, fused: true }, runs),
+      check: (ref) => fusedNote(`${name} (fused)`, fused, mine, ref),
+    },
   };
 }
 
@@ -148,17 +176,26 @@ function headRow(
     yb[k * C + train.y[row]!] = 1;
   });
   const model = new BatchedClassifier(spec, seeds);
+  // the same head with the fused similarity kernel (same seeds: same initial weights)
+  const fusedModel =
+    spec.head.kind === "tversky" ? new BatchedClassifier({ ...spec, head: { ...spec.head, fused: true } }, seeds) : undefined;
   const tag = `${spec.head.kind}-${R}`;
   const vars = model.trainableVariables();
   const init = vars.map((v, i) => writeNpy(path.join(dir, `head-${tag}-p${i}.npy`), v.dataSync() as Float32Array, v.shape));
   const xt = tf.tensor3d(xb, [R, B, D]);
   const yt = tf.tensor3d(yb, [R, B, C]);
   const mine = lossAndGrads(vars, () => batchedCrossEntropy(model.logits(xt), yt));
+  const fused = fusedModel && lossAndGrads(fusedModel.trainableVariables(), () => batchedCrossEntropy(fusedModel.logits(xt), yt));
   tf.dispose([xt, yt]);
   const name = `digits ${label}`;
   return {
     name,
     run: () => model.fit(train, { epochs: 1, batchSize: 64, lr: LR }),
+    variant: fusedModel && {
+      name: "  the same, fused similarity kernel",
+      run: () => fusedModel.fit(train, { epochs: 1, batchSize: 64, lr: LR }),
+      check: (ref) => fusedNote(`${name} (fused)`, fused!, mine, ref),
+    },
     reps: 2,
     reference: {
       workload: "classifier",

@@ -16,6 +16,7 @@ import { Rng } from "../../core/rng";
 import { tf } from "../../core/tf";
 import { convOutSide, strideConv3x3, torchToTfFilter } from "./conv";
 import { batchedGram } from "./fastops";
+import { fusedMomentMaps } from "./fused-moments";
 import { gaussian, identity, filled, truncNormal, uniformSym } from "./init";
 import { type LayerVariable, ProbeLayer, linear, oneInput } from "./layer";
 import { assertCentering, geluExact, l2NormalizeAxis, layerNorm, type Centering } from "./moments";
@@ -51,6 +52,11 @@ export interface MHC3Config {
   lnEps?: number;
   /** Covariance divisor: N (code; number of patch tokens) or N−1. */
   divisor?: "N" | "N-1";
+  /**
+   * Steps 2-6 as one fused custom op (fused-moments.ts) instead of the tensor composition: the
+   * same function, float32 rounding differs, so false (the default) keeps earlier results.
+   */
+  fused?: boolean;
 }
 
 export type ResolvedMHC3Config = Required<MHC3Config>;
@@ -68,6 +74,7 @@ export function resolveMHC3Config(cfg: MHC3Config): ResolvedMHC3Config {
     layerNorm: true,
     lnEps: 1e-5,
     divisor: "N",
+    fused: false,
     ...cfg,
   };
   for (const k of ["inDim", "hiddenDim", "numHeads"] as const) {
@@ -91,6 +98,7 @@ export function resolveMHC3Config(cfg: MHC3Config): ResolvedMHC3Config {
     throw new Error(`MHC3 proj=identity needs hiddenDim = inDim (${r.inDim}), got ${r.hiddenDim}`);
   }
   if (!(r.lnEps > 0)) throw new Error(`MHC3 lnEps must be positive, got ${r.lnEps}`);
+  if (typeof r.fused !== "boolean") throw new Error(`MHC3 fused must be true or false, got ${JSON.stringify(r.fused)}`);
   if (r.divisor !== "N" && r.divisor !== "N-1") throw new Error(`MHC3 divisor must be "N" or "N-1", got ${JSON.stringify(r.divisor)}`);
   const pairs = headPairs(r.numHeads, r.pairing);
   if (pairs.length + (r.withinHead ? r.numHeads : 0) === 0) {
@@ -211,6 +219,28 @@ export class MHC3 extends ProbeLayer {
     const h = this.headWidth;
     const div = r.divisor === "N" ? N : N - 1;
     if (div < 1) throw new Error(`MHC3 with divisor N-1 needs at least 2 tokens, got ${N}`);
+    if (r.fused) {
+      if (tokens.rank !== 3 || tokens.shape[2] !== r.inDim) {
+        throw new Error(`MHC3 expects patch tokens [batch, tokens, ${r.inDim}], got [${tokens.shape}]`);
+      }
+      return tf.tidy(() =>
+        fusedMomentMaps(
+          linear(tokens, this.wProj.read(), this.bProj.read()) as tf.Tensor3D,
+          this.lnGamma ? (this.lnGamma.read() as tf.Tensor1D) : null,
+          this.lnBeta ? (this.lnBeta.read() as tf.Tensor1D) : null,
+          {
+            numHeads: H,
+            split: r.split,
+            layerNorm: r.layerNorm,
+            lnEps: r.lnEps,
+            center: r.center,
+            divisor: div,
+            normalize: r.normalize,
+            maps: [...this.pairs, ...(r.withinHead ? Array.from({ length: H }, (_, k) => [k, k] as const) : [])],
+          },
+        ),
+      );
+    }
     return tf.tidy(() => {
       const hs = this.heads(tokens);
       const parts: tf.Tensor4D[] = [];

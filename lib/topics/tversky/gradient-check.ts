@@ -105,7 +105,7 @@ export function gradientCheck(options: TverskyOptions, rng: Rng, o: GradCheckOpt
 }
 
 /** x [n,d], y [m,d], F [K,d] ~ N(0,1) redrawn until every kink quantity is ≥ margin away. */
-function drawKinkFree(o: ResolvedOptions, rng: Rng, n: number, m: number, K: number, d: number, margin: number) {
+export function drawKinkFree(o: ResolvedOptions, rng: Rng, n: number, m: number, K: number, d: number, margin: number) {
   for (let attempt = 0; attempt < 20000; attempt++) {
     const x = Array.from(rng.normals(n * d)),
       y = Array.from(rng.normals(m * d)),

@@ -27,7 +27,7 @@ export type {
 } from "./options";
 export { tverskySimilarity, tverskyTerms, salience, project, combine, l2Normalize, checkShapes } from "./similarity";
 export type { TverskyInputs, TverskyCoefficients, TverskyTerms, Projection, Coef } from "./similarity";
-export { gradientCheck } from "./gradient-check";
+export { gradientCheck, drawKinkFree } from "./gradient-check";
 export type { GradCheckEntry, GradCheckOptions } from "./gradient-check";
 
 // the projection layer and its initialisations (notes §1.7, §3)

@@ -186,6 +186,7 @@ export class TverskyProjection extends tf.layers.Layer {
       normalize: this.options.normalize,
       threshold: this.options.threshold,
       gmeanEps: this.options.gmeanEps,
+      fused: this.options.fused,
       thetaInit: this.scalarInit[0],
       alphaInit: this.scalarInit[1],
       betaInit: this.scalarInit[2],

@@ -40,6 +40,12 @@ export interface TverskyOptions {
    * feature, log 0 = −inf gives a forward value 0 and NaN gradients. Keep 0 to reproduce that.
    */
   gmeanEps?: number;
+  /**
+   * Compute the similarity and its gradient with the fused Float32Array kernel (fused.ts) instead
+   * of the tensor composition. Same function; float32 rounding differs, so default false keeps
+   * earlier results bit for bit.
+   */
+  fused?: boolean;
 }
 
 /** TverskyOptions with every default filled in. */
@@ -50,6 +56,7 @@ export interface ResolvedOptions {
   normalize: boolean;
   threshold: number;
   gmeanEps: number;
+  fused: boolean;
 }
 
 /** Fills defaults and rejects unknown names with the list of valid ones. */
@@ -61,6 +68,7 @@ export function resolveOptions(o: TverskyOptions = {}): ResolvedOptions {
     normalize: o.normalize ?? false,
     threshold: o.threshold ?? 0,
     gmeanEps: o.gmeanEps ?? 0,
+    fused: o.fused ?? false,
   };
   if (!(INTERSECTIONS as readonly string[]).includes(r.intersection)) {
     throw new Error(`unknown intersection reduction ${JSON.stringify(r.intersection)}; pick one of ${INTERSECTIONS.join(", ")}`);

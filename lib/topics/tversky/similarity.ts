@@ -9,6 +9,7 @@
  * Indicators are constants for autodiff, exactly as the official `(dot > threshold).float()`.
  */
 import { tf } from "../../core/tf";
+import { fusedTverskySimilarity } from "./fused";
 import { needsPerFeature, resolveOptions, type ResolvedOptions, type TverskyOptions } from "./options";
 
 type T = tf.Tensor;
@@ -159,9 +160,31 @@ export function tverskyTerms(a: TverskyInputs & TverskyOptions): TverskyTerms {
  * similarity_ratio_model). x [..., n, d], Π [..., m, d], Ω [..., K, d] → [..., n, m].
  *
  *   tverskySimilarity({ x, prototypes, features, theta: 1, alpha: 0.5, beta: 0.5, difference: "substractmatch" })
+ *
+ * With `fused: true` the same function and its gradient run as one custom op (fused.ts).
  */
 export function tverskySimilarity(a: TverskyInputs & TverskyCoefficients & TverskyOptions): T {
-  return tf.tidy(() => combine(tverskyTerms(a), { theta: a.theta, alpha: a.alpha, beta: a.beta, model: resolveOptions(a).model }));
+  const o = resolveOptions(a);
+  if (o.fused) {
+    const fused = tf.tidy(() => {
+      checkShapes(a.x, a.prototypes, a.features);
+      const coef = (c: Coef) => (typeof c === "number" ? tf.scalar(c) : c);
+      return fusedTverskySimilarity(
+        {
+          x: o.normalize ? l2Normalize(a.x) : a.x,
+          prototypes: o.normalize ? l2Normalize(a.prototypes) : a.prototypes,
+          features: a.features,
+          theta: coef(a.theta),
+          alpha: coef(a.alpha),
+          beta: coef(a.beta),
+        },
+        o,
+      );
+    });
+    // coefficients of another shape (e.g. per pair) go through the composition
+    if (fused !== undefined) return fused;
+  }
+  return tf.tidy(() => combine(tverskyTerms(a), { theta: a.theta, alpha: a.alpha, beta: a.beta, model: o.model }));
 }
 
 /** Contrast or ratio combination of the terms. */

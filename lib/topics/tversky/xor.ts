@@ -45,6 +45,8 @@ export interface XorTraining {
   thetaInit?: number;
   alphaInit?: number;
   betaInit?: number;
+  /** Use the fused similarity kernel (fused.ts); default false, the tensor composition. */
+  fused?: boolean;
 }
 
 /** The outcome of one XOR run. */
@@ -113,7 +115,7 @@ export function trainXorBatch(cfg: XorTraining, runs: readonly XorRun[], options
       [1, 4, 2],
     ),
   };
-  const opts = { intersection: cfg.intersection, difference: cfg.difference, gmeanEps: cfg.gmeanEps ?? 0 };
+  const opts = { intersection: cfg.intersection, difference: cfg.difference, gmeanEps: cfg.gmeanEps ?? 0, fused: cfg.fused ?? false };
   const logits = (): tf.Tensor3D => {
     const Fe = tf.mul(F, consts.fmask);
     const Pe = tf.add(P, tf.mul(consts.nflag, tf.sub(l2Normalize(P), P)));

@@ -155,10 +155,10 @@ test("strided conv: custom-gradient version = slices+matmul reference = tf.conv2
 
 const SMALL: MHC3Config = { inDim: 6, hiddenDim: 32, numHeads: 4 };
 
-for (const center of ["scalar", "channel", "none"] as const) {
-  test(`MHC3 forward = float64 reference (center ${center}, near, conv2x)`, () => {
+for (const [fused, center] of [false, true].flatMap((f) => (["scalar", "channel", "none"] as const).map((c) => [f, c] as const))) {
+  test(`MHC3 forward = float64 reference (center ${center}, near, conv2x${fused ? ", fused moments" : ""})`, () => {
     const rng = new Rng(2);
-    const layer = new MHC3({ ...SMALL, center, seed: 3 });
+    const layer = new MHC3({ ...SMALL, center, fused, seed: 3 });
     // perturb LN affine so γ, β matter
     const [, , g, b] = layer.allWeights();
     g!.write(tf.tensor1d(rng.uniforms(8, 0.5, 1.5)));
@@ -184,123 +184,127 @@ for (const center of ["scalar", "channel", "none"] as const) {
   });
 }
 
-test("MHC3 pairings and reduction none match the reference; interleaved split differs from contiguous", () => {
-  const rng = new Rng(4);
-  const xs = nest(randArray(rng, [2, 7, 6]), [2, 7, 6]) as number[][][];
-  for (const [pairing, pairs] of [
-    [
-      "cn2",
+for (const fused of [false, true]) {
+  test(`MHC3 pairings and reduction none match the reference; interleaved split differs from contiguous${fused ? " (fused moments)" : ""}`, () => {
+    const rng = new Rng(4);
+    const xs = nest(randArray(rng, [2, 7, 6]), [2, 7, 6]) as number[][][];
+    for (const [pairing, pairs] of [
       [
-        [0, 1],
-        [0, 2],
-        [0, 3],
-        [1, 2],
-        [1, 3],
-        [2, 3],
+        "cn2",
+        [
+          [0, 1],
+          [0, 2],
+          [0, 3],
+          [1, 2],
+          [1, 3],
+          [2, 3],
+        ],
       ],
-    ],
-    [
-      "half",
       [
-        [0, 2],
-        [1, 3],
+        "half",
+        [
+          [0, 2],
+          [1, 3],
+        ],
       ],
-    ],
-    [
-      "first",
       [
-        [0, 1],
-        [0, 2],
-        [0, 3],
+        "first",
+        [
+          [0, 1],
+          [0, 2],
+          [0, 3],
+        ],
       ],
-    ],
-  ] as const) {
-    const layer = new MHC3({ ...SMALL, pairing, reduction: "none", seed: 5 });
-    const got = tf.tidy(() => layer.forward(tf.tensor3d(xs)).arraySync());
-    const want = refMHC3(xs, readWeights(layer), {
-      heads: 4,
-      center: "scalar",
-      pairs: pairs as unknown as [number, number][],
-      conv: false,
-      eps: 1e-5,
-    });
-    assert.equal(got[0]!.length, pairs.length * 64);
-    got.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - want[i]![j]!) < 1e-4, `${pairing} [${i},${j}]`)));
-    layer.dispose();
-  }
-  const c = new MHC3({ ...SMALL, reduction: "none", seed: 6 });
-  const il = new MHC3({ ...SMALL, reduction: "none", split: "interleaved", seed: 6 });
-  const d = tf.tidy(() => {
-    const x = tf.tensor3d(xs);
-    return tf.max(tf.abs(tf.sub(c.forward(x), il.forward(x)))).dataSync()[0]!;
-  });
-  assert.ok(d > 1e-3, "the interleaved split must give different maps");
-  c.dispose();
-  il.dispose();
-});
-
-test("MHC3 gradients (proj, LN, both convs, input) = central differences of the float64 reference", () => {
-  const rng = new Rng(7);
-  const layer = new MHC3({ ...SMALL, seed: 8 });
-  const B = 2;
-  const N = 5;
-  const xs = nest(randArray(rng, [B, N, 6], 1, 0.3), [B, N, 6]) as number[][][];
-  const r = randArray(rng, [B, 3]);
-  const cfg = {
-    heads: 4,
-    center: "scalar" as const,
-    pairs: [
-      [0, 1],
-      [1, 2],
-      [2, 3],
-    ] as [number, number][],
-    conv: true,
-    eps: 1e-5,
-  };
-  const lossRef = (x: number[][][], w: RefWeights) =>
-    refMHC3(x, w, cfg)
-      .flat()
-      .reduce((s, v, i) => s + v * r[i]!, 0);
-  const vars = layer.trainableVariables();
-  const x = tf.tensor3d(xs);
-  const rt = tf.tensor2d(r, [B, 3]);
-  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.forward(x), rt)), vars);
-  const gx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(layer.forward(xx as tf.Tensor3D), rt)))(x);
-  const w0 = readWeights(layer);
-  const eps = 1e-6;
-  const keys = ["wp", "bp", "gamma", "beta", "conv1", "conv2"] as const;
-  keys.forEach((k, vi) => {
-    const flat = (w0[k] as unknown as number[]).flat(3) as number[];
-    const g = grads[vars[vi]!.name]!.dataSync();
-    const scale = Math.max(...Array.from(g, Math.abs), 1e-3);
-    // check a deterministic subset of coordinates
-    for (let t = 0; t < Math.min(flat.length, 24); t++) {
-      const idx = Math.floor((t * flat.length) / Math.min(flat.length, 24));
-      const shift = (d: number) => {
-        const f2 = flat.slice();
-        f2[idx] = f2[idx]! + d;
-        const shape = vars[vi]!.shape;
-        return lossRef(xs, { ...w0, [k]: nest(f2, shape) });
-      };
-      const fd = (shift(eps) - shift(-eps)) / (2 * eps);
-      assert.ok(Math.abs(fd - g[idx]!) <= 2e-3 * scale + 1e-5, `${k}[${idx}]: finite difference ${fd} vs tfjs ${g[idx]}`);
+    ] as const) {
+      const layer = new MHC3({ ...SMALL, pairing, reduction: "none", fused, seed: 5 });
+      const got = tf.tidy(() => layer.forward(tf.tensor3d(xs)).arraySync());
+      const want = refMHC3(xs, readWeights(layer), {
+        heads: 4,
+        center: "scalar",
+        pairs: pairs as unknown as [number, number][],
+        conv: false,
+        eps: 1e-5,
+      });
+      assert.equal(got[0]!.length, pairs.length * 64);
+      got.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - want[i]![j]!) < 1e-4, `${pairing} [${i},${j}]`)));
+      layer.dispose();
     }
+    const c = new MHC3({ ...SMALL, reduction: "none", fused, seed: 6 });
+    const il = new MHC3({ ...SMALL, reduction: "none", split: "interleaved", fused, seed: 6 });
+    const d = tf.tidy(() => {
+      const x = tf.tensor3d(xs);
+      return tf.max(tf.abs(tf.sub(c.forward(x), il.forward(x)))).dataSync()[0]!;
+    });
+    assert.ok(d > 1e-3, "the interleaved split must give different maps");
+    c.dispose();
+    il.dispose();
   });
-  const gxs = gx.dataSync();
-  const xflat = xs.flat(2);
-  const scaleX = Math.max(...Array.from(gxs, Math.abs));
-  for (let idx = 0; idx < xflat.length; idx += 3) {
-    const at = (d: number) => {
-      const f2 = xflat.slice();
-      f2[idx] = f2[idx]! + d;
-      return lossRef(nest(f2, [B, N, 6]) as number[][][], w0);
+}
+
+for (const fused of [false, true]) {
+  test(`MHC3 gradients (proj, LN, both convs, input) = central differences of the float64 reference${fused ? " (fused moments)" : ""}`, () => {
+    const rng = new Rng(7);
+    const layer = new MHC3({ ...SMALL, fused, seed: 8 });
+    const B = 2;
+    const N = 5;
+    const xs = nest(randArray(rng, [B, N, 6], 1, 0.3), [B, N, 6]) as number[][][];
+    const r = randArray(rng, [B, 3]);
+    const cfg = {
+      heads: 4,
+      center: "scalar" as const,
+      pairs: [
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ] as [number, number][],
+      conv: true,
+      eps: 1e-5,
     };
-    const fd = (at(eps) - at(-eps)) / (2 * eps);
-    assert.ok(Math.abs(fd - gxs[idx]!) <= 2e-3 * scaleX + 1e-5, `x[${idx}]: ${fd} vs ${gxs[idx]}`);
-  }
-  tf.dispose([x, rt, gx, ...Object.values(grads)]);
-  layer.dispose();
-});
+    const lossRef = (x: number[][][], w: RefWeights) =>
+      refMHC3(x, w, cfg)
+        .flat()
+        .reduce((s, v, i) => s + v * r[i]!, 0);
+    const vars = layer.trainableVariables();
+    const x = tf.tensor3d(xs);
+    const rt = tf.tensor2d(r, [B, 3]);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.forward(x), rt)), vars);
+    const gx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(layer.forward(xx as tf.Tensor3D), rt)))(x);
+    const w0 = readWeights(layer);
+    const eps = 1e-6;
+    const keys = ["wp", "bp", "gamma", "beta", "conv1", "conv2"] as const;
+    keys.forEach((k, vi) => {
+      const flat = (w0[k] as unknown as number[]).flat(3) as number[];
+      const g = grads[vars[vi]!.name]!.dataSync();
+      const scale = Math.max(...Array.from(g, Math.abs), 1e-3);
+      // check a deterministic subset of coordinates
+      for (let t = 0; t < Math.min(flat.length, 24); t++) {
+        const idx = Math.floor((t * flat.length) / Math.min(flat.length, 24));
+        const shift = (d: number) => {
+          const f2 = flat.slice();
+          f2[idx] = f2[idx]! + d;
+          const shape = vars[vi]!.shape;
+          return lossRef(xs, { ...w0, [k]: nest(f2, shape) });
+        };
+        const fd = (shift(eps) - shift(-eps)) / (2 * eps);
+        assert.ok(Math.abs(fd - g[idx]!) <= 2e-3 * scale + 1e-5, `${k}[${idx}]: finite difference ${fd} vs tfjs ${g[idx]}`);
+      }
+    });
+    const gxs = gx.dataSync();
+    const xflat = xs.flat(2);
+    const scaleX = Math.max(...Array.from(gxs, Math.abs));
+    for (let idx = 0; idx < xflat.length; idx += 3) {
+      const at = (d: number) => {
+        const f2 = xflat.slice();
+        f2[idx] = f2[idx]! + d;
+        return lossRef(nest(f2, [B, N, 6]) as number[][][], w0);
+      };
+      const fd = (at(eps) - at(-eps)) / (2 * eps);
+      assert.ok(Math.abs(fd - gxs[idx]!) <= 2e-3 * scaleX + 1e-5, `x[${idx}]: ${fd} vs ${gxs[idx]}`);
+    }
+    tf.dispose([x, rt, gx, ...Object.values(grads)]);
+    layer.dispose();
+  });
+}
 
 test("U1: output sizes 2883 / 147 / 27 from the formula and from the layer", () => {
   const cases: [MHC3Config, number, number][] = [
@@ -439,4 +443,50 @@ test("MHC3 works as a tfjs layer inside tf.sequential, and forward/backward leak
   assert.equal(tf.memory().numTensors, before);
   x.dispose();
   mp.dispose();
+});
+
+test("fused moments (steps 2-6 as one op) = the tensor composition, values and every gradient (proj, LN, convs, input), over the options", () => {
+  const rng = new Rng(21);
+  const variants: Partial<MHC3Config>[] = [
+    {},
+    { split: "interleaved", center: "channel" },
+    { center: "none", withinHead: true, pairing: "cn2" },
+    { layerNorm: false, divisor: "N-1", pairing: "half" },
+    { normalize: "none", reduction: "none", pairing: "first", withinHead: true },
+  ];
+  for (const v of variants) {
+    const B = 3,
+      N = 6;
+    const x = tf.tensor3d(randArray(rng, [B, N, 6], 1, 0.2), [B, N, 6]);
+    const run = (fused: boolean) => {
+      const layer = new MHC3({ ...SMALL, ...v, fused, seed: 22 });
+      const [, , g, b] = layer.allWeights();
+      if (layer.cfg.layerNorm) {
+        g!.write(tf.tensor1d(new Rng(23).uniforms(8, 0.5, 1.5)));
+        b!.write(tf.tensor1d(new Rng(24).normals(8, 0, 0.3)));
+      }
+      const vars = layer.trainableVariables();
+      const out = tf.tidy(() => {
+        const y = layer.forward(x);
+        const r = tf.tensor2d(new Rng(25).normals(y.size), y.shape as [number, number]);
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.forward(x), r)), vars);
+        const gx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(layer.forward(xx as tf.Tensor3D), r)))(x);
+        return [y.dataSync(), ...vars.map((w) => grads[w.name]!.dataSync()), gx.dataSync()];
+      });
+      layer.dispose();
+      return out;
+    };
+    const a = run(true),
+      b = run(false);
+    assert.equal(a.length, b.length);
+    a.forEach((arr, k) => {
+      const ref = b[k]!;
+      // floor 1e-2: some gradients are mathematically 0 (β under per-channel centring) and both sides hold float noise
+      const scale = Math.max(1e-2, ...Array.from(ref, Math.abs));
+      let worst = 0;
+      for (let i = 0; i < arr.length; i++) worst = Math.max(worst, Math.abs(arr[i]! - ref[i]!));
+      assert.ok(worst <= 1e-5 * scale, `${JSON.stringify(v)}: output ${k} differs by ${worst} (scale ${scale})`);
+    });
+    x.dispose();
+  }
 });

@@ -24,6 +24,7 @@ import { seedFor } from "../../../topics/moments/seeds";
 import { samplePerClass, selectByValidation } from "../../../topics/moments/selection";
 import type { TrainConfig } from "../../../topics/moments/train";
 import type { SelectionRow } from "./synthetic";
+import { withMomentKernel } from "../kernel";
 
 export interface DigitsRandomParams {
   activations: Activation[];
@@ -104,7 +105,7 @@ export function runDigitsRandom(
   const variant: HeadVariant = {
     firstOrder: "mean",
     secondOrder: true,
-    mhc3: { hiddenDim: P.mpHidden, numHeads: P.mpHeads },
+    mhc3: withMomentKernel({ hiddenDim: P.mpHidden, numHeads: P.mpHeads }),
     hasClsToken: false,
   };
   const embed = (act: Activation, seed: number) => {
@@ -168,7 +169,7 @@ export function runDigitsRandom(
         fullcov: secondMomentFeatures(t, "channel"),
         mhc3rand: mhc3Features(
           t,
-          { hiddenDim: P.randHidden, numHeads: 4, reduction: "none", proj: "frozen" },
+          withMomentKernel({ hiddenDim: P.randHidden, numHeads: 4, reduction: "none", proj: "frozen" } as const),
           seedFor("digits-mhc3-rand", act, seed),
         ),
         meancov: concatFeatures(meanFeatures(t), secondMomentFeatures(t, "channel")),

@@ -33,6 +33,7 @@ import {
   type TokenSet,
 } from "../../../topics/moments/synthetic";
 import type { TrainConfig } from "../../../topics/moments/train";
+import { withMomentKernel } from "../kernel";
 
 export interface SyntheticParams {
   perClassTrain: number;
@@ -75,7 +76,7 @@ export type SyntheticMethod = FixedMethod | `learned:${string}`;
 
 /** The learned head variants used by S1-S5, by name. */
 export function learnedVariants(P: Pick<SyntheticParams, "mpHidden" | "mpHeads">, d = 16): Record<string, HeadVariant> {
-  const base = { hiddenDim: P.mpHidden, numHeads: P.mpHeads };
+  const base = withMomentKernel({ hiddenDim: P.mpHidden, numHeads: P.mpHeads });
   const v = (firstOrder: HeadVariant["firstOrder"], secondOrder: boolean, mhc3: HeadVariant["mhc3"]): HeadVariant => ({
     firstOrder,
     secondOrder,
@@ -203,20 +204,26 @@ export class SyntheticRunner {
         // the notes' prototype: frozen random projection, LayerNorm, column L2, no convolution
         return mhc3Features(
           t,
-          {
+          withMomentKernel({
             hiddenDim: this.P.randHidden,
             numHeads: 4,
             reduction: "none",
             proj: "frozen",
             center: method === "mhc3rand" ? "scalar" : "channel",
-          },
+          } as const),
           seedFor("mhc3-rand", gen, seed),
         );
       case "mhc3id":
       case "mhc3id+within":
         return mhc3Features(
           t,
-          { hiddenDim: t.d, numHeads: 4, reduction: "none", proj: "identity", withinHead: method === "mhc3id+within" },
+          withMomentKernel({
+            hiddenDim: t.d,
+            numHeads: 4,
+            reduction: "none",
+            proj: "identity",
+            withinHead: method === "mhc3id+within",
+          } as const),
           0,
         );
     }

@@ -43,6 +43,7 @@ import {
   type Pretrained,
 } from "../../../topics/moments/transfer";
 import type { SelectionRow } from "./synthetic";
+import { withMomentKernel } from "../kernel";
 
 export interface VitParams {
   backbone: BackboneParams;
@@ -78,7 +79,13 @@ export interface VitParams {
 export const LEARNED: readonly Method[] = ["MP", "MP+", "FT"];
 
 export function methodSpec(pre: Pretrained, P: VitParams): MethodSpec {
-  return { pre, backbone: P.backbone, numClasses: P.downstreamClasses.length, mp: P.mp, psrpBottleneck: P.psrpBottleneck };
+  return {
+    pre,
+    backbone: P.backbone,
+    numClasses: P.downstreamClasses.length,
+    mp: withMomentKernel(P.mp),
+    psrpBottleneck: P.psrpBottleneck,
+  };
 }
 
 /** Stratified split with round(fraction·classSize) test images per class (the study's allocation since its first run). */

@@ -8,6 +8,7 @@ import { progress } from "../../../core/progress";
 import { spearman } from "../../../core/stats";
 import { BatchedClassifier, type ClassifierSpec, type Examples, type HeadSpec, type TrainOptions } from "../../../topics/tversky/index";
 import type { DigitsSplit } from "../data";
+import { withKernel } from "../kernel";
 
 /** Training settings and seeds of the digits experiments (every configuration uses all seeds). */
 export interface DigitsSpec extends TrainOptions {
@@ -71,7 +72,7 @@ export function runDigits(split: DigitsSplit, spec: DigitsSpec, options: { quiet
     cs: ClassifierSpec,
     hooks: { before?: (m: BatchedClassifier) => void; after?: (m: BatchedClassifier) => void } = {},
   ): HeadResult => {
-    const m = new BatchedClassifier(cs, seeds);
+    const m = new BatchedClassifier(withKernel(cs), seeds);
     try {
       hooks.before?.(m);
       m.fit(split.train, train);

@@ -6,6 +6,7 @@
  */
 import { progress } from "../../../core/progress";
 import { BatchedClassifier, type ClassifierSpec, type Examples, type HeadSpec, type TrainOptions } from "../../../topics/tversky/index";
+import { withKernel } from "../kernel";
 import type { HeadResult } from "./digits";
 
 /** Training and model settings of the Fashion-MNIST comparison. */
@@ -41,7 +42,7 @@ export function runFashion(train: Examples, test: Examples, spec: FashionSpec, o
     const scalars: NonNullable<HeadResult["scalars"]> = [];
     let params = { total: 0, trainable: 0 };
     for (const seed of spec.seeds) {
-      const m = new BatchedClassifier(cs, [seed]);
+      const m = new BatchedClassifier(withKernel(cs), [seed]);
       try {
         m.fit(train, spec);
         const a = m.accuracy(test)[0]!;

@@ -14,6 +14,7 @@ import {
   type XorRun,
   type XorRunResult,
 } from "../../../topics/tversky/index";
+import { FUSED_KERNEL } from "../kernel";
 import { XOR_CONVERGENCE } from "../paper";
 
 /** The factors and training settings of an XOR grid. */
@@ -68,7 +69,12 @@ export function trainXorGrid(spec: XorGridSpec, options: { quiet?: boolean; labe
   pairs.forEach((pair, i) => {
     const results: XorRunResult[] = [];
     for (let s = 0; s < runs.length; s += chunk) {
-      results.push(...trainXorBatch({ ...pair, lr: spec.lr, steps: spec.steps, gmeanEps: spec.gmeanEps ?? 0 }, runs.slice(s, s + chunk)));
+      results.push(
+        ...trainXorBatch(
+          { ...pair, lr: spec.lr, steps: spec.steps, gmeanEps: spec.gmeanEps ?? 0, fused: FUSED_KERNEL },
+          runs.slice(s, s + chunk),
+        ),
+      );
     }
     const conv = results.filter((r) => r.converged).length;
     const nan = results.filter((r) => !r.finite).length;

@@ -1,0 +1,447 @@
+/**
+ * The Tversky similarity (similarity.ts) and its gradient as ONE tfjs custom op: plain loops over
+ * Float32Array inputs, arithmetic in float64, outputs rounded once to float32.
+ *
+ * Why: the tensor composition dispatches ~25 kernels forward and ~50 backward for each call
+ * (projections, masks, six matmuls, reductions, combination), each costing ~10 µs of dispatch on the
+ * WASM backend, and a run-batched matmul [R, n, K]·[R, K, m] loops over the runs in a slow path.
+ * The shapes here are small (XOR: n = 4, m = 2, K ≤ 32, d = 2; digits heads: n = 64, m = 10,
+ * K = 16, d = 64), so one pass over the (i, j, k) triples does the whole forward, and one the
+ * whole backward, with no intermediate tensors.
+ *
+ * The gradient is written by hand from the same formulas and follows the composition's conventions
+ * where it matters: memberships 1[x·f > threshold] are constants (tf.step's zero gradient), ties of
+ * min/max send the gradient as tf.minimum/tf.maximum do (min: to the first operand on a ≤ b; max:
+ * on a ≥ b), relu'(0) = 0, and masks enter as multiplications so a NaN (official gmean on an empty
+ * intersection) spreads exactly as far as through the composition's matmuls: over its run's
+ * parameters, never to another run.
+ *
+ * Results differ from the composition by float32 rounding only (the sums are taken in another
+ * order and in float64), which is enough to change chaotic trajectories (XOR training over
+ * thousands of steps): studies select this path with the `fused` option, off by default.
+ * Tested against the float64 reference and against the composition, values and gradients, and
+ * against finite differences, in test/topics/tversky/fused.test.ts.
+ */
+import { tf } from "../../core/tf";
+import { needsPerFeature, type ResolvedOptions } from "./options";
+
+/** Sizes of one call: R runs (1 for rank-2 inputs) of n inputs, m prototypes, K features, width d. */
+interface Dims {
+  R: number;
+  n: number;
+  m: number;
+  K: number;
+  d: number;
+}
+
+/** What the backward pass needs from the forward pass (all float64, per run and pair). */
+interface Forward {
+  S: Float32Array;
+  /** x·f_k [R, n, K] and Π·f_k [R, m, K]. */
+  A: Float64Array;
+  B: Float64Array;
+  /** I, Ia, Ib, D(x,Π), D(Π,x)ᵀ, [R, n, m]. */
+  I: Float64Array;
+  Ia: Float64Array;
+  Ib: Float64Array;
+  Dab: Float64Array;
+  Dba: Float64Array;
+}
+
+type Arr = ArrayLike<number>;
+
+/** out[r, i, k] = Σ_t v[r, i, t] F[r, k, t]. */
+function dots(v: Arr, F: Arr, R: number, rows: number, K: number, d: number): Float64Array {
+  const out = new Float64Array(R * rows * K);
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < rows; i++) {
+      const vo = (r * rows + i) * d;
+      const oo = (r * rows + i) * K;
+      for (let k = 0; k < K; k++) {
+        const fo = (r * K + k) * d;
+        let s = 0;
+        for (let t = 0; t < d; t++) s += v[vo + t]! * F[fo + t]!;
+        out[oo + k] = s;
+      }
+    }
+  }
+  return out;
+}
+
+const relu = (v: number) => (v > 0 ? v : v <= 0 ? 0 : v); // NaN stays NaN, as tf.relu
+/** −logsumexp(−a, −b), as the composition's tf.logSumExp over the two. */
+function softmin(a: number, b: number): number {
+  const m = Math.max(-a, -b);
+  if (!Number.isFinite(m)) return Math.min(a, b);
+  return -(m + Math.log(Math.exp(-a - m) + Math.exp(-b - m)));
+}
+/** ∂ softmin(a, b) / ∂a = e^{−a} / (e^{−a} + e^{−b}). */
+const softminWeight = (a: number, b: number) => 1 / (1 + Math.exp(a - b));
+
+function forward(o: ResolvedOptions, dm: Dims, x: Arr, y: Arr, F: Arr, th: Float64Array, al: Float64Array, be: Float64Array): Forward {
+  const { R, n, m, K, d } = dm;
+  const A = dots(x, F, R, n, K, d);
+  const B = dots(y, F, R, m, K, d);
+  const P = R * n * m;
+  const out: Forward = {
+    S: new Float32Array(P),
+    A,
+    B,
+    I: new Float64Array(P),
+    Ia: new Float64Array(P),
+    Ib: new Float64Array(P),
+    Dab: new Float64Array(P),
+    Dba: new Float64Array(P),
+  };
+  const t = o.threshold;
+  const pf = needsPerFeature(o);
+  const inter = o.intersection;
+  const diff = o.difference;
+  const eps = o.gmeanEps;
+  const ratio = o.model === "ratio";
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < n; i++) {
+      const ao = (r * n + i) * K;
+      for (let j = 0; j < m; j++) {
+        const bo = (r * m + j) * K;
+        let Ia = 0,
+          Ib = 0,
+          prod = 0,
+          onlyA = 0,
+          onlyB = 0,
+          pfI = 0,
+          exA = 0,
+          exB = 0;
+        for (let k = 0; k < K; k++) {
+          const Av = A[ao + k]!,
+            Bv = B[bo + k]!;
+          const ma = Av > t ? 1 : 0,
+            mb = Bv > t ? 1 : 0;
+          const a = Av * ma,
+            b = Bv * mb;
+          Ia += a * mb;
+          Ib += ma * b;
+          prod += a * b;
+          onlyA += a * (1 - mb);
+          onlyB += (1 - ma) * b;
+          if (pf) {
+            const joint = ma * mb;
+            if (inter === "min_pf") pfI += joint * Math.min(a, b);
+            else if (inter === "max_pf") pfI += joint * Math.max(a, b);
+            else if (inter === "softmin_pf") pfI += joint * softmin(a, b);
+            else if (inter === "gmean_pf") {
+              const a1 = a * joint + (1 - joint),
+                b1 = b * joint + (1 - joint);
+              pfI += joint * joint * Math.exp((Math.log(a1 + eps) + Math.log(b1 + eps)) * 0.5);
+            }
+            exA += joint * relu(a - b);
+            exB += joint * relu(b - a);
+          }
+        }
+        let I: number;
+        switch (inter) {
+          case "product":
+            I = prod;
+            break;
+          case "min":
+            I = Math.min(Ia, Ib);
+            break;
+          case "max":
+            I = Math.max(Ia, Ib);
+            break;
+          case "mean":
+            I = (Ia + Ib) * 0.5;
+            break;
+          case "gmean":
+            I = Math.exp((Math.log(Ia + eps) + Math.log(Ib + eps)) * 0.5);
+            break;
+          case "softmin":
+            I = softmin(Ia, Ib);
+            break;
+          default:
+            I = pfI;
+        }
+        let Dab = onlyA,
+          Dba = onlyB;
+        if (diff === "substractmatch") {
+          Dab += relu(Ia - Ib);
+          Dba += relu(Ib - Ia);
+        } else if (diff === "substractmatch_pf") {
+          Dab = exA;
+          Dba = exB;
+        } else if (diff === "substractmatch_pf_plus") {
+          Dab += exA;
+          Dba += exB;
+        }
+        const p = (r * n + i) * m + j;
+        out.I[p] = I;
+        out.Ia[p] = Ia;
+        out.Ib[p] = Ib;
+        out.Dab[p] = Dab;
+        out.Dba[p] = Dba;
+        out.S[p] = ratio ? I / (I + al[r]! * Dab + be[r]! * Dba + 1) : th[r]! * I - al[r]! * Dab - be[r]! * Dba;
+      }
+    }
+  }
+  return out;
+}
+
+interface Backward {
+  dx: Float32Array;
+  dy: Float32Array;
+  dF: Float32Array;
+  /** Per run. */
+  dth: Float64Array;
+  dal: Float64Array;
+  dbe: Float64Array;
+}
+
+function backward(
+  o: ResolvedOptions,
+  dm: Dims,
+  f: Forward,
+  x: Arr,
+  y: Arr,
+  F: Arr,
+  th: Float64Array,
+  al: Float64Array,
+  be: Float64Array,
+  G: Arr,
+): Backward {
+  const { R, n, m, K, d } = dm;
+  const { A, B } = f;
+  const t = o.threshold;
+  const pf = needsPerFeature(o);
+  const inter = o.intersection;
+  const diff = o.difference;
+  const eps = o.gmeanEps;
+  const ratio = o.model === "ratio";
+  const product = inter === "product";
+  // gradients with respect to the measures a = (x·f)·1[x·f > t] and b, [R, n, K] and [R, m, K]
+  const ga = new Float64Array(R * n * K);
+  const gb = new Float64Array(R * m * K);
+  const dth = new Float64Array(R),
+    dal = new Float64Array(R),
+    dbe = new Float64Array(R);
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < n; i++) {
+      const ao = (r * n + i) * K;
+      for (let j = 0; j < m; j++) {
+        const bo = (r * m + j) * K;
+        const p = (r * n + i) * m + j;
+        const g = G[p]!;
+        const I = f.I[p]!,
+          Ia = f.Ia[p]!,
+          Ib = f.Ib[p]!,
+          Dab = f.Dab[p]!,
+          Dba = f.Dba[p]!;
+        let gI: number, gDab: number, gDba: number;
+        if (ratio) {
+          // S = I / Q, Q = I + αD_ab + βD_ba + 1 (θ unused)
+          const Q = I + al[r]! * Dab + be[r]! * Dba + 1;
+          const gQ = (-g * I) / (Q * Q);
+          gI = g / Q + gQ;
+          gDab = gQ * al[r]!;
+          gDba = gQ * be[r]!;
+          dal[r] += gQ * Dab;
+          dbe[r] += gQ * Dba;
+        } else {
+          gI = g * th[r]!;
+          gDab = -g * al[r]!;
+          gDba = -g * be[r]!;
+          dth[r] += g * I;
+          dal[r] -= g * Dab;
+          dbe[r] -= g * Dba;
+        }
+        // gradients of the aggregates Ia = Σ_joint a_k, Ib = Σ_joint b_k
+        let gIa = 0,
+          gIb = 0;
+        switch (inter) {
+          case "min":
+            gIa = gI * (Ia <= Ib ? 1 : 0);
+            gIb = gI * (Ia > Ib ? 1 : 0);
+            break;
+          case "max":
+            gIa = gI * (Ia >= Ib ? 1 : 0);
+            gIb = gI * (Ia < Ib ? 1 : 0);
+            break;
+          case "mean":
+            gIa = gI * 0.5;
+            gIb = gI * 0.5;
+            break;
+          case "gmean": {
+            const h = gI * I * 0.5;
+            gIa = h / (Ia + eps);
+            gIb = h / (Ib + eps);
+            break;
+          }
+          case "softmin": {
+            const w = softminWeight(Ia, Ib);
+            gIa = gI * w;
+            gIb = gI * (1 - w);
+            break;
+          }
+          default:
+        }
+        if (diff === "substractmatch") {
+          const dd = Ia - Ib;
+          const gd = gDab * (dd > 0 ? 1 : 0) - gDba * (dd < 0 ? 1 : 0);
+          gIa += gd;
+          gIb -= gd;
+        }
+        const ignore = diff !== "substractmatch_pf"; // the ignorematch sums D_ab, D_ba are in every other difference
+        for (let k = 0; k < K; k++) {
+          const Av = A[ao + k]!,
+            Bv = B[bo + k]!;
+          const ma = Av > t ? 1 : 0,
+            mb = Bv > t ? 1 : 0;
+          const a = Av * ma,
+            b = Bv * mb;
+          let gak = gIa * mb,
+            gbk = gIb * ma;
+          if (ignore) {
+            gak += gDab * (1 - mb);
+            gbk += gDba * (1 - ma);
+          }
+          if (product) {
+            gak += gI * b;
+            gbk += gI * a;
+          }
+          if (pf) {
+            const joint = ma * mb;
+            const gj = gI * joint;
+            if (inter === "min_pf") {
+              gak += gj * (a <= b ? 1 : 0);
+              gbk += gj * (a > b ? 1 : 0);
+            } else if (inter === "max_pf") {
+              gak += gj * (a >= b ? 1 : 0);
+              gbk += gj * (a < b ? 1 : 0);
+            } else if (inter === "softmin_pf") {
+              const w = softminWeight(a, b);
+              gak += gj * w;
+              gbk += gj * (1 - w);
+            } else if (inter === "gmean_pf") {
+              const a1 = a * joint + (1 - joint),
+                b1 = b * joint + (1 - joint);
+              const h = gj * joint * Math.exp((Math.log(a1 + eps) + Math.log(b1 + eps)) * 0.5) * 0.5;
+              gak += (h / (a1 + eps)) * joint;
+              gbk += (h / (b1 + eps)) * joint;
+            }
+            if (diff === "substractmatch_pf" || diff === "substractmatch_pf_plus") {
+              const up = gDab * joint * (a - b > 0 ? 1 : 0); // relu(a − b)
+              const down = gDba * joint * (b - a > 0 ? 1 : 0); // relu(b − a)
+              gak += up - down;
+              gbk += down - up;
+            }
+          }
+          ga[ao + k] += gak;
+          gb[bo + k] += gbk;
+        }
+      }
+    }
+  }
+  // measures → dot products (the membership mask is a constant), then the three products
+  for (let q = 0; q < ga.length; q++) ga[q] = ga[q]! * (A[q]! > t ? 1 : 0);
+  for (let q = 0; q < gb.length; q++) gb[q] = gb[q]! * (B[q]! > t ? 1 : 0);
+  const dx = new Float32Array(R * n * d);
+  const dy = new Float32Array(R * m * d);
+  const dF64 = new Float64Array(R * K * d);
+  accumulate(ga, x, F, R, n, K, d, dx, dF64);
+  accumulate(gb, y, F, R, m, K, d, dy, dF64);
+  return { dx, dy, dF: Float32Array.from(dF64), dth, dal, dbe };
+}
+
+/** dv[r, i, :] = Σ_k g[r, i, k] F[r, k, :] and dF[r, k, :] += Σ_i g[r, i, k] v[r, i, :] (top-level, so V8 optimises it once). */
+function accumulate(
+  g: Float64Array,
+  v: Arr,
+  F: Arr,
+  R: number,
+  rows: number,
+  K: number,
+  d: number,
+  dv: Float32Array,
+  dF: Float64Array,
+): void {
+  const row = new Float64Array(d);
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < rows; i++) {
+      const go = (r * rows + i) * K;
+      const vo = (r * rows + i) * d;
+      row.fill(0);
+      for (let k = 0; k < K; k++) {
+        const gk = g[go + k]!;
+        if (gk === 0) continue; // absent features (most of them) contribute nothing
+        const fo = (r * K + k) * d;
+        for (let s = 0; s < d; s++) {
+          row[s] += gk * F[fo + s]!;
+          dF[fo + s] += gk * v[vo + s]!;
+        }
+      }
+      for (let s = 0; s < d; s++) dv[vo + s] = row[s]!;
+    }
+  }
+}
+
+/** A coefficient's values per run, or undefined when its shape is not one the kernel handles. */
+function perRun(c: tf.Tensor, R: number, rank3: boolean): Float64Array | undefined {
+  if (c.size === 1) return new Float64Array(R).fill(c.dataSync()[0]!);
+  if (rank3 && c.rank === 3 && c.shape[0] === R && c.shape[1] === 1 && c.shape[2] === 1) return Float64Array.from(c.dataSync());
+  return undefined;
+}
+
+/** A coefficient's gradient in its own shape: per run, or summed over runs for a shared one. */
+function coefGrad(c: tf.Tensor, g: Float64Array): tf.Tensor {
+  if (c.size === 1) {
+    let s = 0;
+    for (let r = 0; r < g.length; r++) s += g[r]!;
+    return tf.fill(c.shape, s);
+  }
+  return tf.tensor(Float32Array.from(g), c.shape);
+}
+
+/**
+ * The fused similarity of (already normalised, if asked) x [..., n, d], Π [..., m, d], Ω [..., K, d]
+ * with θ, α, β tensors of one value or one per run ([R, 1, 1]). Returns undefined when a
+ * coefficient has another shape (the composition then handles it). Shapes are checked by the caller.
+ */
+export function fusedTverskySimilarity(
+  a: { x: tf.Tensor; prototypes: tf.Tensor; features: tf.Tensor; theta: tf.Tensor; alpha: tf.Tensor; beta: tf.Tensor },
+  o: ResolvedOptions,
+): tf.Tensor | undefined {
+  const rank3 = a.x.rank === 3;
+  const R = rank3 ? a.x.shape[0]! : 1;
+  const dm: Dims = {
+    R,
+    n: a.x.shape[a.x.rank - 2]!,
+    m: a.prototypes.shape[a.prototypes.rank - 2]!,
+    K: a.features.shape[a.features.rank - 2]!,
+    d: a.x.shape[a.x.rank - 1]!,
+  };
+  const coefs = [a.theta, a.alpha, a.beta].map((c) => perRun(c, R, rank3));
+  if (coefs.some((c) => c === undefined)) return undefined;
+  const [th, al, be] = coefs as Float64Array[];
+  const outShape = rank3 ? [R, dm.n, dm.m] : [dm.n, dm.m];
+  const op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, y, F, theta, alpha, beta] = args as tf.Tensor[];
+    const xs = x!.dataSync(),
+      ys = y!.dataSync(),
+      Fs = F!.dataSync();
+    const fw = forward(o, dm, xs, ys, Fs, th!, al!, be!);
+    return {
+      value: tf.tensor(fw.S, outShape),
+      gradFunc: (dS: tf.Tensor) => {
+        const g = backward(o, dm, fw, xs, ys, Fs, th!, al!, be!, dS.dataSync());
+        return [
+          tf.tensor(g.dx, x!.shape),
+          tf.tensor(g.dy, y!.shape),
+          tf.tensor(g.dF, F!.shape),
+          coefGrad(theta!, g.dth),
+          coefGrad(alpha!, g.dal),
+          coefGrad(beta!, g.dbe),
+        ];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(a.x, a.prototypes, a.features, a.theta, a.alpha, a.beta) as tf.Tensor;
+}
