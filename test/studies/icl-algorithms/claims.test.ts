@@ -20,7 +20,9 @@ test("A1/A2: pass at the closed form, fail 10% away", () => {
 function scan(best: number): RidgeScan {
   const lambdas = [0.0625, 0.125, 0.25, 0.5, 1, 2];
   // per-task errors: a common part plus a λ-dependent offset, minimal at `best`
-  const errors = lambdas.map((l) => Array.from({ length: 200 }, (_, t) => 1 + ((t * 37) % 11) / 10 + 0.05 * Math.abs(Math.log2(l / best)) + ((t * 13) % 7) / 1000));
+  const errors = lambdas.map((l) =>
+    Array.from({ length: 200 }, (_, t) => 1 + ((t * 37) % 11) / 10 + 0.05 * Math.abs(Math.log2(l / best)) + ((t * 13) % 7) / 1000),
+  );
   const mse = errors.map((e) => e.reduce((a, b) => a + b, 0) / e.length);
   return { d: 4, n: 6, tau2: 2, sigma2: 0.5, tasks: 200, lambdas, mse, se: mse.map(() => 0.01), bayes: 0.25, errors };
 }
@@ -69,7 +71,22 @@ function run(layers: number, seed: number, m: Record<string, number>): RunAnalys
 function study(bySize: Record<number, Record<string, number>>): PhaseStudy {
   const runs = Object.entries(bySize).flatMap(([L, m]) => [1, 2, 3].map((s) => run(Number(L), s, m)));
   return {
-    job: { d: 4, n: 10, sigma2: 0, width: 32, heads: 4, steps: 500, batch: 64, lr: 2e-3, warmup: 50, evalSeed: 1, evalTasks: 1000, probeTasks: 200, probeK: 8, prefixes: [1, 2, 3] },
+    job: {
+      d: 4,
+      n: 10,
+      sigma2: 0,
+      width: 32,
+      heads: 4,
+      steps: 500,
+      batch: 64,
+      lr: 2e-3,
+      warmup: 50,
+      evalSeed: 1,
+      evalTasks: 1000,
+      probeTasks: 200,
+      probeK: 8,
+      prefixes: [1, 2, 3],
+    },
     runs,
     sizes: Object.keys(bySize).map(Number),
     referenceError: {},

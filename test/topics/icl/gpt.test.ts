@@ -76,9 +76,10 @@ test("causal: changing pair i+1 onward leaves the predictions at positions ≤ i
   for (let t = 0; t < 3; t++) b.y[t * 5 + 3] = -9;
   const pa = gptPredictAll(m, a);
   const pb = gptPredictAll(m, b);
-  for (let t = 0; t < 3; t++) for (let i = 0; i < 5; i++) {
-    if (i <= 2) assert.equal(pa[t * 5 + i], pb[t * 5 + i], `prompt ${t} position ${i}`);
-  }
+  for (let t = 0; t < 3; t++)
+    for (let i = 0; i < 5; i++) {
+      if (i <= 2) assert.equal(pa[t * 5 + i], pb[t * 5 + i], `prompt ${t} position ${i}`);
+    }
   assert.notEqual(pa[4], pb[4]);
   // the probe path with probe = x_{i+1} reproduces the every-position prediction at i
   const prefixes = [0, 2, 4];
