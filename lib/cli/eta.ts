@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import { writeFileAtomic } from "../core/files";
 
-/** Full-scale wall time per notebook on a quiet 2-core machine (estimates; about 30 minutes in all). */
+/** Full-scale wall time per notebook on a quiet 2-core machine (estimates; every notebook has one, test/cli/eta.test.ts). */
 export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   "gen-vs-disc": 330,
   "moment-probing": 300,

@@ -87,8 +87,12 @@ export function runCost(spec: CostSpec): CostResult {
     }
   }
   const slopes = FORMS.map((form) => {
+    // The slope is fitted where fixed costs no longer matter; a short sweep (smoke scale) that has
+    // fewer than two such lengths falls back to its three longest, and `Ls` says which were used.
     const lo = QUADRATIC.includes(form) ? 512 : 1024;
-    const ps = points.filter((p) => p.form === form && p.L >= lo);
+    const all = points.filter((p) => p.form === form);
+    const long = all.filter((p) => p.L >= lo);
+    const ps = long.length >= 2 ? long : all.slice(-3);
     return { form, ...fitLogLogSlope(ps), Ls: ps.map((p) => p.L) };
   });
   const of = (f: Form) => points.filter((p) => p.form === f);
