@@ -38,3 +38,4 @@ export { claimHF1, claimHF3, claimHF4, claimHF6, claimHF7, claimHF8 } from "./cl
 export { readCapability, type CapabilityRead } from "./experiments/capability";
 export { capabilityRows } from "./tables";
 export { trainingFigure } from "./figures";
+export { claimMQAR, claimP3, plateauEscape, heldOutTrials } from "./claims";
