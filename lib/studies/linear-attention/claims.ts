@@ -680,13 +680,15 @@ export const MQAR_CHANCE_LOSS = Math.log(128);
 export const PLATEAU_DROP = 0.5;
 
 /** Runs paired by seed: [seed, a, b] for every seed present in both arms; an unpaired run is an error. */
-function pairBySeed(a: TrainResult[], b: TrainResult[], what: string): [number, TrainResult, TrainResult][] {
+function pairBySeed(a: TrainResult[], b: TrainResult[], what: string, names: [string, string]): [number, TrainResult, TrainResult][] {
   const seeds = [...new Set([...a, ...b].map((r) => r.spec.seed))].sort((x, y) => x - y);
   return seeds.map((seed) => {
     const ra = a.filter((r) => r.spec.seed === seed);
     const rb = b.filter((r) => r.spec.seed === seed);
     if (ra.length !== 1 || rb.length !== 1)
-      throw new Error(`${what}: seed ${seed} has ${ra.length} and ${rb.length} runs in the two arms; pass exactly one of each per seed`);
+      throw new Error(
+        `${what}: seed ${seed} has ${ra.length} ${names[0]} and ${rb.length} ${names[1]} run(s); pass exactly one of each per seed`,
+      );
     return [seed, ra[0]!, rb[0]!];
   });
 }
@@ -730,7 +732,7 @@ export function claimMQAR(runs: TrainResult[]): ClaimRecord {
   const la = runs.filter((r) => r.spec.model.rule === "linear");
   if (delta.length + la.length !== runs.length || runs.some((r) => r.spec.task.kind !== "mqar"))
     throw new Error("claimMQAR: pass only MQAR runs with rule delta or linear");
-  const pairs = pairBySeed(delta, la, "claimMQAR");
+  const pairs = pairBySeed(delta, la, "claimMQAR", ["DeltaNet", "LA"]);
   const t = pairs[0]?.[1].spec;
   const size = t && t.task.kind === "mqar" ? `${t.task.nkv} pairs, L = ${t.task.L}, head dimension ${t.model.D / t.model.H}` : "";
   const budget = t ? `${t.steps} steps at batch ${t.batch}` : "";
@@ -794,7 +796,7 @@ export function claimP3(runs: TrainResult[]): ClaimRecord {
   const two = runs.filter((r) => r.spec.model.nh === 2);
   if (one.length + two.length !== runs.length || runs.some((r) => r.spec.task.kind !== "s3"))
     throw new Error("claimP3: pass only S₃ runs with n_h = 1 or 2");
-  const pairs = pairBySeed(two, one, "claimP3");
+  const pairs = pairBySeed(two, one, "claimP3", ["n_h = 2", "n_h = 1"]);
   // The evaluated lengths (full scale 24, 64, 128): tracking is tested at all but the longest (the
   // notes' "L ≤ 64"), extrapolation at the longest.
   const task = pairs[0]?.[1].spec.task;
@@ -823,7 +825,12 @@ export function claimP3(runs: TrainResult[]): ClaimRecord {
           from: B,
         }),
         ...pairs.map(([seed, , r1]) =>
-          atMost({ label: `seed ${seed}: n_h = 1 token accuracy at L = ${trainL}`, measured: s3Acc(r1, trainL).acc, bound: P3_NOT_TRACK, from: B }),
+          atMost({
+            label: `seed ${seed}: n_h = 1 token accuracy at L = ${trainL}`,
+            measured: s3Acc(r1, trainL).acc,
+            bound: P3_NOT_TRACK,
+            from: B,
+          }),
         ),
       ],
     },
@@ -840,17 +847,17 @@ export function claimP3(runs: TrainResult[]): ClaimRecord {
             from: design("a paired comparison over seeds; with 3 seeds one stuck seed fails it, so it is not in the headline"),
           }),
           ...pairs.flatMap(([seed, r2]) =>
-          tracked.map((L) => {
-            const a = s3Acc(r2, L);
-            return proportion({
-              label: `seed ${seed}, L = ${L}`,
-              successes: a.successes,
-              trials: a.trials,
-              expected: P3_TRACK,
-              compare: "atLeast",
-              from: prototype("notes §3b P3 [OURS]: n_h = 2 token accuracy 1.000 at L = 24, 64 (seed 0); threshold 0.99"),
-            });
-          }),
+            tracked.map((L) => {
+              const a = s3Acc(r2, L);
+              return proportion({
+                label: `seed ${seed}, L = ${L}`,
+                successes: a.successes,
+                trials: a.trials,
+                expected: P3_TRACK,
+                compare: "atLeast",
+                from: prototype("notes §3b P3 [OURS]: n_h = 2 token accuracy 1.000 at L = 24, 64 (seed 0); threshold 0.99"),
+              });
+            }),
           ),
         ],
       },
