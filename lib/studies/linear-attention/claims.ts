@@ -783,7 +783,7 @@ export function claimMQAR(runs: TrainResult[]): ClaimRecord {
         ],
       },
     ],
-    note: `prototype evidence at CPU scale (notes §2d [OURS], not the expected value): a tie at d_model = 32, LA ahead at d_model = 16 after 2400 steps (0.70 vs 0.34), a tie after 6000 (0.76 vs 0.74); chance accuracy 1/128`,
+    note: "prototype evidence at CPU scale (notes §2d [OURS], not the expected value): a tie at d_model = 32, LA ahead at d_model = 16 after 2400 steps (0.70 vs 0.34), a tie after 6000 (0.76 vs 0.74); chance accuracy 1/128",
   });
 }
 

@@ -8,6 +8,7 @@ import { FORMS } from "../../topics/sequence-memory";
 import type { CostResult } from "./experiments/cost";
 import type { DigitsResult, RetrievalTables, MetastableResult } from "./experiments/hopfield";
 import type { CapabilityRead } from "./experiments/capability";
+import type { TrainResult } from "../../topics/sequence-memory/train";
 
 const round = (v: number, digits = 5) => Number(v.toPrecision(digits));
 
@@ -161,6 +162,57 @@ export function trainingFigure(c: CapabilityRead, group: "mqar" | "s3", title: s
     layout: {
       title: { text: title },
       xaxis: { title: { text: "training step" } },
+      yaxis: { title: { text: "held-out token accuracy" }, range: [0, 1.02] },
+    },
+  };
+}
+
+const armOf = (r: TrainResult) => (r.spec.model.rule === "linear" || r.spec.model.nh === 1 ? 0 : 1);
+const armName = (r: TrainResult) =>
+  r.spec.task.kind === "mqar" ? (r.spec.model.rule === "delta" ? "DeltaNet" : "LA") : `n_h = ${r.spec.model.nh}`;
+
+/** Training loss (20-step block means) against steps, one line per run; a horizontal line at a reference loss. */
+export function lossFigure(runs: TrainResult[], o: { title: string; reference?: { loss: number; name: string } }): Figure {
+  const data: Record<string, unknown>[] = runs.map((r, i) => ({
+    type: "scatter",
+    mode: "lines",
+    name: `${armName(r)} seed ${r.spec.seed}`,
+    x: r.loss.map((p) => p.step + 1),
+    y: r.loss.map((p) => round(p.loss)),
+    line: { color: methodColor(armOf(r)), width: 2, dash: ["solid", "dash", "dot"][Math.floor(i / 2) % 3] },
+  }));
+  if (o.reference) {
+    const end = Math.max(...runs.map((r) => r.spec.steps));
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: o.reference.name,
+      x: [0, end],
+      y: [round(o.reference.loss), round(o.reference.loss)],
+      line: { color: "#888", width: 1, dash: "dashdot" },
+    });
+  }
+  return {
+    data,
+    layout: { title: { text: o.title }, xaxis: { title: { text: "training step" } }, yaxis: { title: { text: "training loss (nats)" } } },
+  };
+}
+
+/** S₃ token accuracy against the evaluation length (train length marked), one line per run. */
+export function s3LengthFigure(runs: TrainResult[], title: string): Figure {
+  const data = runs.map((r) => ({
+    type: "scatter",
+    mode: "lines+markers",
+    name: `${armName(r)} seed ${r.spec.seed}`,
+    x: (r.lengths ?? []).map((l) => l.L),
+    y: (r.lengths ?? []).map((l) => round(l.tokenAcc)),
+    line: { color: methodColor(armOf(r)), width: 2, dash: ["solid", "dash", "dot"][r.spec.seed % 3] },
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: "sequence length L (trained at 24)" }, type: "log" },
       yaxis: { title: { text: "held-out token accuracy" }, range: [0, 1.02] },
     },
   };

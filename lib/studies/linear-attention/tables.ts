@@ -5,6 +5,9 @@ import type { CostResult } from "./experiments/cost";
 import type { ExactnessResult } from "./experiments/exactness";
 import type { CapacityResult, DigitsResult, HopfieldExact, MetastableResult, RetrievalTables } from "./experiments/hopfield";
 import type { CapabilityRead } from "./experiments/capability";
+import { wilsonInterval } from "../../core/stats";
+import type { TrainResult } from "../../topics/sequence-memory/train";
+import { heldOutTrials, plateauEscape } from "./claims";
 
 const sci = (x: number) => Number(x.toPrecision(3));
 
@@ -150,6 +153,52 @@ export function capabilityRows(c: CapabilityRead): Row[] {
     lengths: e.result?.lengths ? e.result.lengths.map((l) => `L=${l.L}: ${l.tokenAcc.toFixed(3)}/${l.seqAcc.toFixed(3)}`).join("; ") : null,
     cpu_s: e.result ? sci(e.result.cpuSeconds) : null,
   }));
+}
+
+const wilson = (acc: number, n: number) => {
+  const w = wilsonInterval(Math.round(acc * n), n);
+  return `[${w.lo.toFixed(3)}, ${w.hi.toFixed(3)}]`;
+};
+
+/** MQAR per seed: final held-out accuracy (95% Wilson interval over the held-out queries), the paired difference, plateau exits. */
+export function mqarSeedRows(runs: TrainResult[]): Row[] {
+  const seeds = [...new Set(runs.map((r) => r.spec.seed))].sort((a, b) => a - b);
+  return seeds.map((seed) => {
+    const d = runs.find((r) => r.spec.seed === seed && r.spec.model.rule === "delta");
+    const l = runs.find((r) => r.spec.seed === seed && r.spec.model.rule === "linear");
+    const esc = (r?: TrainResult) => (r ? (plateauEscape(r).escaped ? plateauEscape(r).steps : `never (${r.spec.steps})`) : null);
+    return {
+      seed,
+      deltanet_acc: d ? sci(d.finalAcc) : null,
+      deltanet_95: d ? wilson(d.finalAcc, heldOutTrials(d)) : null,
+      la_acc: l ? sci(l.finalAcc) : null,
+      la_95: l ? wilson(l.finalAcc, heldOutTrials(l)) : null,
+      diff: d && l ? sci(d.finalAcc - l.finalAcc) : null,
+      deltanet_leaves_plateau: esc(d),
+      la_leaves_plateau: esc(l),
+      deltanet_final_loss: d ? sci(d.loss[d.loss.length - 1]!.loss) : null,
+      la_final_loss: l ? sci(l.loss[l.loss.length - 1]!.loss) : null,
+      cpu_s: `${d ? Math.round(d.cpuSeconds) : "-"} / ${l ? Math.round(l.cpuSeconds) : "-"}`,
+    };
+  });
+}
+
+/** S₃ per seed, n_h and length: token accuracy (95% Wilson interval) and whole-sequence accuracy. */
+export function s3SeedRows(runs: TrainResult[]): Row[] {
+  return [...runs]
+    .sort((a, b) => a.spec.seed - b.spec.seed || a.spec.model.nh - b.spec.model.nh)
+    .flatMap((r) =>
+      (r.lengths ?? []).map((l) => ({
+        seed: r.spec.seed,
+        n_h: r.spec.model.nh,
+        L: l.L,
+        token_acc: sci(l.tokenAcc),
+        token_95: wilson(l.tokenAcc, heldOutTrials(r, l.L)),
+        seq_acc: sci(l.seqAcc),
+        final_loss: sci(r.loss[r.loss.length - 1]!.loss),
+        cpu_s: Math.round(r.cpuSeconds),
+      })),
+    );
 }
 
 /** Nominal FLOPs of one form (re-exported for the notebook's cost note). */

@@ -20,8 +20,8 @@ function mqar(rule: "delta" | "linear", seed: number, finalAcc: number, escapeAt
   return { spec, loss: lossCurve(spec.steps, escapeAt), evals: [{ step: spec.steps, acc: finalAcc }], finalAcc, cpuSeconds: 1 };
 }
 
-function mqarRuns(delta: number[], la: number[], escape: { delta?: number; la?: number } = { delta: 900, la: 300 }): TrainResult[] {
-  return [1, 2, 3].flatMap((s, i) => [mqar("delta", s, delta[i]!, escape.delta), mqar("linear", s, la[i]!, escape.la)]);
+function mqarRuns(delta: number[], la: number[], esc: { delta?: number; la?: number } = { delta: 900, la: 300 }): TrainResult[] {
+  return [1, 2, 3].flatMap((s, i) => [mqar("delta", s, delta[i]!, esc.delta), mqar("linear", s, la[i]!, esc.la)]);
 }
 
 test("plateauEscape: the first 20-step block at ≤ ln 128 − 0.5, censored at the budget", () => {

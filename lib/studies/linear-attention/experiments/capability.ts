@@ -25,3 +25,11 @@ export async function readCapability(o: { log?: (line: string) => void } = {}): 
   const entries = cached.entries.map((e) => ({ job: e.job.spec, ...(e.record ? { result: e.record.result } : {}) }));
   return { cached, mqar: entries.filter((e) => e.job.group === "mqar"), s3: entries.filter((e) => e.job.group === "s3") };
 }
+
+/** The stored results of one group, or the labels of the jobs still missing (a claim is only made on a complete group). */
+export function storedRuns(entries: CapabilityRead["mqar"]): { runs: TrainResult[]; missing: string[] } {
+  return {
+    runs: entries.flatMap((e) => (e.result ? [e.result] : [])),
+    missing: entries.filter((e) => !e.result).map((e) => e.job.label),
+  };
+}
