@@ -142,20 +142,26 @@ export function digitsFigure(r: DigitsResult, title: string): Figure {
   return { data, layout, width: 180 * cols, height: 200 * rows + 60 };
 }
 
-/** Held-out accuracy against training steps for each stored training job. */
+/** Colour index of a run's arm: the paper's method (DeltaNet; n_h = 2) is 1, its baseline (LA; n_h = 1) 0. */
+const armOf = (r: TrainResult) => (r.spec.task.kind === "mqar" ? (r.spec.model.rule === "delta" ? 1 : 0) : r.spec.model.nh >= 2 ? 1 : 0);
+const armName = (r: TrainResult) =>
+  r.spec.task.kind === "mqar" ? (r.spec.model.rule === "delta" ? "DeltaNet" : "LA") : `n_h = ${r.spec.model.nh}`;
+/** One dash style per seed, the same in both arms. */
+const seedDash = (runs: TrainResult[], r: TrainResult) => {
+  const seeds = [...new Set(runs.map((x) => x.spec.seed))].sort((a, b) => a - b);
+  return ["solid", "dash", "dot", "dashdot"][seeds.indexOf(r.spec.seed) % 4];
+};
+
+/** Held-out accuracy against training steps for each stored training job (colour: arm, dash: seed). */
 export function trainingFigure(c: CapabilityRead, group: "mqar" | "s3", title: string): Figure {
-  const es = (group === "mqar" ? c.mqar : c.s3).filter((e) => e.result);
-  const data = es.map((e, i) => ({
+  const runs = (group === "mqar" ? c.mqar : c.s3).flatMap((e) => (e.result ? [e.result] : []));
+  const data = runs.map((r) => ({
     type: "scatter",
     mode: "lines+markers",
-    name: e.job.label,
-    x: e.result!.evals.map((p) => p.step),
-    y: e.result!.evals.map((p) => round(p.acc)),
-    line: {
-      color: methodColor(e.job.model.rule === "linear" || e.job.model.nh === 1 ? 0 : 1),
-      width: 2,
-      dash: ["solid", "dash", "dot"][i % 3],
-    },
+    name: `${armName(r)} seed ${r.spec.seed}`,
+    x: r.evals.map((p) => p.step),
+    y: r.evals.map((p) => round(p.acc)),
+    line: { color: methodColor(armOf(r)), width: 2, dash: seedDash(runs, r) },
   }));
   return {
     data,
@@ -167,19 +173,15 @@ export function trainingFigure(c: CapabilityRead, group: "mqar" | "s3", title: s
   };
 }
 
-const armOf = (r: TrainResult) => (r.spec.model.rule === "linear" || r.spec.model.nh === 1 ? 0 : 1);
-const armName = (r: TrainResult) =>
-  r.spec.task.kind === "mqar" ? (r.spec.model.rule === "delta" ? "DeltaNet" : "LA") : `n_h = ${r.spec.model.nh}`;
-
 /** Training loss (20-step block means) against steps, one line per run; a horizontal line at a reference loss. */
 export function lossFigure(runs: TrainResult[], o: { title: string; reference?: { loss: number; name: string } }): Figure {
-  const data: Record<string, unknown>[] = runs.map((r, i) => ({
+  const data: Record<string, unknown>[] = runs.map((r) => ({
     type: "scatter",
     mode: "lines",
     name: `${armName(r)} seed ${r.spec.seed}`,
     x: r.loss.map((p) => p.step + 1),
     y: r.loss.map((p) => round(p.loss)),
-    line: { color: methodColor(armOf(r)), width: 2, dash: ["solid", "dash", "dot"][Math.floor(i / 2) % 3] },
+    line: { color: methodColor(armOf(r)), width: 2, dash: seedDash(runs, r) },
   }));
   if (o.reference) {
     const end = Math.max(...runs.map((r) => r.spec.steps));
@@ -206,13 +208,13 @@ export function s3LengthFigure(runs: TrainResult[], title: string): Figure {
     name: `${armName(r)} seed ${r.spec.seed}`,
     x: (r.lengths ?? []).map((l) => l.L),
     y: (r.lengths ?? []).map((l) => round(l.tokenAcc)),
-    line: { color: methodColor(armOf(r)), width: 2, dash: ["solid", "dash", "dot"][r.spec.seed % 3] },
+    line: { color: methodColor(armOf(r)), width: 2, dash: seedDash(runs, r) },
   }));
   return {
     data,
     layout: {
       title: { text: title },
-      xaxis: { title: { text: "sequence length L (trained at 24)" }, type: "log" },
+      xaxis: { title: { text: `sequence length L (trained at ${runs[0]?.spec.task.L ?? "?"})` }, type: "log" },
       yaxis: { title: { text: "held-out token accuracy" }, range: [0, 1.02] },
     },
   };
