@@ -33,3 +33,13 @@ export function storedRuns(entries: CapabilityRead["mqar"]): { runs: TrainResult
     missing: entries.filter((e) => !e.result).map((e) => e.job.label),
   };
 }
+
+/** The diagnostic grid `s3-long` (grids-diagnostic.ts): S₃ at 3× the steps, one seed; shown, never a claim. */
+export async function readS3Diagnostic(o: { log?: (line: string) => void } = {}): Promise<CachedGrid<TrainJob, TrainResult>> {
+  return cachedGrid<TrainJob, TrainResult>({
+    module: "lib/studies/linear-attention/grids-diagnostic.ts",
+    grid: "s3-long",
+    scale: currentScale(),
+    ...(o.log ? { log: o.log } : {}),
+  });
+}
