@@ -5,7 +5,8 @@
  * the tiny smoke jobs run in this process.
  */
 import { cachedGrid, type CachedGrid } from "../../../core/grid/cached";
-import { scale as currentScale } from "../../../core/env";
+import * as path from "node:path";
+import { scale as currentScale, repoRoot } from "../../../core/env";
 import type { TrainResult } from "../../../topics/sequence-memory/train";
 import type { TrainJob } from "../grids";
 
@@ -37,7 +38,8 @@ export function storedRuns(entries: CapabilityRead["mqar"]): { runs: TrainResult
 /** The diagnostic grid `s3-long` (grids-diagnostic.ts): S₃ at 3× the steps, one seed; shown, never a claim. */
 export async function readS3Diagnostic(o: { log?: (line: string) => void } = {}): Promise<CachedGrid<TrainJob, TrainResult>> {
   return cachedGrid<TrainJob, TrainResult>({
-    module: "lib/studies/linear-attention/grids-diagnostic.ts",
+    // resolved from the repository root: the notebook's working directory is notebooks/
+    module: path.join(repoRoot(), "lib/studies/linear-attention/grids-diagnostic.ts"),
     grid: "s3-long",
     scale: currentScale(),
     ...(o.log ? { log: o.log } : {}),
