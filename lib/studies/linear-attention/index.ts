@@ -35,7 +35,7 @@ export { retrievalFigure, metastableFigure, digitsFigure } from "./figures";
 export { claimHF1, claimHF3, claimHF4, claimHF6, claimHF7, claimHF8 } from "./claims";
 
 // capability
-export { readCapability, readS3Diagnostic, storedRuns, type CapabilityRead } from "./experiments/capability";
-export { capabilityRows, mqarSeedRows, s3SeedRows } from "./tables";
+export { readCapability, readS3Diagnostic, storedRuns, type CapabilityRead, type DiagnosticRead } from "./experiments/capability";
+export { capabilityRows, mqarSeedRows, s3SeedRows, ruleRows } from "./tables";
 export { trainingFigure, lossFigure, s3LengthFigure } from "./figures";
 export { claimMQAR, claimP3, plateauEscape, heldOutTrials, MQAR_CHANCE_LOSS } from "./claims";

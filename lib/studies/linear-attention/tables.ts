@@ -1,4 +1,5 @@
 /** Row builders for the notebook's tables (and figures/linear-attention/results.csv). */
+import type { ClaimRecord } from "../../core/claims";
 import type { Row } from "../../core/results";
 import { flops, type CostPoint } from "../../topics/sequence-memory";
 import type { CostResult } from "./experiments/cost";
@@ -199,6 +200,13 @@ export function s3SeedRows(runs: TrainResult[]): Row[] {
         cpu_s: Math.round(r.cpuSeconds),
       })),
     );
+}
+
+/** The checks of a claim record, one row each (to show a rule applied to a diagnostic without recording a claim). */
+export function ruleRows(c: ClaimRecord): Row[] {
+  return c.parts.flatMap((p) =>
+    p.checks.map((k) => ({ part: p.role, check: k.label, expected: k.expected, measured: k.measured, pass: k.pass ? "holds" : "fails" })),
+  );
 }
 
 /** Nominal FLOPs of one form (re-exported for the notebook's cost note). */

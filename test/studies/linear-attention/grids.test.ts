@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GRIDS, mqarJob, s3Job } from "../../../lib/studies/linear-attention/grids";
 import { GRIDS as DIAGNOSTIC, s3LongJob } from "../../../lib/studies/linear-attention/grids-diagnostic";
+import { GRIDS as DIAGNOSTIC_SEEDS, s3LongSeedJob } from "../../../lib/studies/linear-attention/grids-diagnostic-seeds";
 
 const strip = (j: ReturnType<typeof mqarJob>, drop: (spec: Record<string, unknown>) => void) => {
   const { label: _l, ...rest } = j;
@@ -37,4 +38,18 @@ test("s3-long: the grid's first seed at 3x the steps, every other setting identi
     assert.equal(long.steps, 3 * base.steps);
     assert.deepEqual({ ...long, steps: 0, label: "" }, { ...base, steps: 0, label: "" });
   }
+});
+
+test("s3-long-seeds: the same diagnostic for seeds 2 and 3", () => {
+  const jobs = DIAGNOSTIC_SEEDS["s3-long-seeds"].jobs("full");
+  assert.deepEqual(
+    jobs.map((j) => [j.seed, j.model.nh]),
+    [
+      [102, 1],
+      [102, 2],
+      [103, 1],
+      [103, 2],
+    ],
+  );
+  for (const nh of [1, 2] as const) assert.deepEqual({ ...s3LongSeedJob(nh, 1) }, { ...s3LongJob(nh) });
 });

@@ -35,13 +35,37 @@ export function storedRuns(entries: CapabilityRead["mqar"]): { runs: TrainResult
   };
 }
 
-/** The diagnostic grid `s3-long` (grids-diagnostic.ts): S₃ at 3× the steps, one seed; shown, never a claim. */
-export async function readS3Diagnostic(o: { log?: (line: string) => void } = {}): Promise<CachedGrid<TrainJob, TrainResult>> {
+/** One stored diagnostic grid, read (and computed at smoke scale) like the grid `train`. */
+function readDiagnostic(file: string, grid: string, log?: (line: string) => void): Promise<CachedGrid<TrainJob, TrainResult>> {
   return cachedGrid<TrainJob, TrainResult>({
     // resolved from the repository root: the notebook's working directory is notebooks/
-    module: path.join(repoRoot(), "lib/studies/linear-attention/grids-diagnostic.ts"),
-    grid: "s3-long",
+    module: path.join(repoRoot(), "lib/studies/linear-attention", file),
+    grid,
     scale: currentScale(),
-    ...(o.log ? { log: o.log } : {}),
+    ...(log ? { log } : {}),
   });
+}
+
+export interface DiagnosticRead {
+  grids: CachedGrid<TrainJob, TrainResult>[];
+  /** Stored runs of both grids, seed 101 first. */
+  runs: TrainResult[];
+  missing: string[];
+}
+
+/**
+ * The diagnostic grids `s3-long` (seed 101) and `s3-long-seeds` (seeds 102, 103): S₃ at 3× the
+ * steps of the grid `train`; shown, never a claim.
+ */
+export async function readS3Diagnostic(o: { log?: (line: string) => void } = {}): Promise<DiagnosticRead> {
+  const grids = [
+    await readDiagnostic("grids-diagnostic.ts", "s3-long", o.log),
+    await readDiagnostic("grids-diagnostic-seeds.ts", "s3-long-seeds", o.log),
+  ];
+  const entries = grids.flatMap((g) => g.entries);
+  return {
+    grids,
+    runs: entries.flatMap((e) => (e.record ? [e.record.result] : [])),
+    missing: entries.filter((e) => !e.record).map((e) => e.job.spec.label),
+  };
 }
