@@ -214,7 +214,11 @@ export function s3LengthFigure(runs: TrainResult[], title: string): Figure {
     data,
     layout: {
       title: { text: title },
-      xaxis: { title: { text: `sequence length L (trained at ${runs[0]?.spec.task.L ?? "?"})` }, type: "log" },
+      xaxis: {
+        title: { text: `sequence length L (trained at ${runs[0]?.spec.task.L ?? "?"})` },
+        type: "log",
+        tickvals: [...new Set(runs.flatMap((r) => (r.lengths ?? []).map((l) => l.L)))],
+      },
       yaxis: { title: { text: "held-out token accuracy" }, range: [0, 1.02] },
     },
   };
