@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../core/files";
 
 /** Full-scale wall time per notebook on a quiet 2-core machine (estimates; every notebook has one, test/cli/eta.test.ts). */
 export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
-  "gen-vs-disc": 330,
+  "gen-vs-disc": 1000,
   "moment-probing": 300,
   "one-step-gd": 120,
   tversky: 150,
@@ -18,7 +18,7 @@ export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   "icl-algorithms": 240,
   "linear-ssl": 180,
   "linear-attention": 300,
-  "icl-by-gd": 900,
+  "icl-by-gd": 1200,
 };
 export const DEFAULT_ESTIMATE_S = 240;
 
