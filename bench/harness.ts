@@ -234,11 +234,13 @@ function findPython(module: string): { exe: string } | { skipped: string } {
 export interface Workload {
   /** Row label. */
   name: string;
-  /**
-   * One timed unit of the project's work (an Adam step, a fit, a forward pass…). A workload that
-   * times itself (e.g. kernel start, excluding the shutdown after it) returns its seconds.
-   */
+  /** One timed unit of the project's work (an Adam step, a fit, a forward pass…). */
   run: () => unknown;
+  /**
+   * `run` times itself and returns its seconds (e.g. kernel start, excluding the shutdown after it).
+   * Explicit, because an ordinary unit may return a number too (a step's loss) that is not a time.
+   */
+  selfTimed?: boolean;
   /** Units of work per call (e.g. Adam steps), the reference's call doing as many: times are reported per unit. */
   per?: number;
   /** Calls of `run` per round (each call is timed; the minimum over all calls is reported). */
@@ -275,7 +277,9 @@ async function timeProject(w: Workload, reps: number): Promise<number[]> {
     let self: unknown = w.run();
     if (self instanceof Promise) self = await self;
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-    out.push(typeof self === "number" ? self : wall);
+    if (w.selfTimed && typeof self !== "number")
+      throw new Error(`bench workload "${w.name}" is selfTimed but its run returned ${typeof self}, not seconds`);
+    out.push(w.selfTimed ? (self as number) : wall);
   }
   return out;
 }

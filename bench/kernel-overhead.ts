@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     {
       name: "kernel start (spawn → ready)",
       run: async () => (await withKernel(async () => undefined)).startSeconds,
+      selfTimed: true,
       reps: 1,
       warmup: 1,
       reference: { workload: "start", args: {} },
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     {
       name: "first cell `1;` of a fresh kernel",
       run: async () => (await withKernel((k) => cell(k, "1;"))).value,
+      selfTimed: true,
       reps: 1,
       warmup: 1,
       reference: { workload: "first_cell", args: {} },
@@ -75,10 +77,11 @@ async function main(): Promise<void> {
     {
       name: "empty cell (one execute round trip)",
       run: () => cell(running, ""),
+      selfTimed: true,
       reps: 10,
       reference: { workload: "cell", args: { code: "" } },
     },
-    { name: "  cell `1;`", run: () => cell(running, "1;"), reps: 10, note: "project only" },
+    { name: "  cell `1;`", run: () => cell(running, "1;"), selfTimed: true, reps: 10, note: "project only" },
     // (the runner's kernel_info barrier after a cell is left out: under heavy load a timed run hung there once, idle)
   ];
   try {

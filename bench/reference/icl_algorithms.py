@@ -1,71 +1,71 @@
-"""PyTorch reference for bench/icl-algorithms.ts: one Adam step of the same causal transformer
-(interleaved tokens, Dense read-in, learned positions, pre-LN blocks with M-head softmax attention and
-a tanh-GeLU MLP of width 4H, no final LayerNorm, read-out at the x positions), one CPU thread."""
-import time
+"""PyTorch reference for bench/icl-algorithms.ts: one Adam step of the same causal transformer as
+lib/topics/icl/gpt.ts (interleaved tokens, Dense read-in, learned positions, pre-LN blocks with
+M-head softmax attention and a tanh-GeLU MLP of width 4H, no final LayerNorm, read-out at the x
+positions), float32, written with explicit parameters so the project's weights load one to one.
+
+The check runs on the project's initial weights and batch (build/bench/icl-algorithms/*.npy): loss
+and the gradient of every parameter, in the project's variable order. The timed unit is one step:
+zero the gradients, forward, backward, Adam(β = (0.9, 0.98), ε = 1e-9) on the same tokens.
+"""
+import math
+
+import numpy as np
 import torch
-import torch.nn as nn
+import torch.nn.functional as F
 
-torch.set_num_threads(1)
+REQUIRES = ("torch",)
 
-
-class Block(nn.Module):
-    def __init__(self, H, M):
-        super().__init__()
-        self.ln1, self.ln2 = nn.LayerNorm(H), nn.LayerNorm(H)
-        self.att = nn.MultiheadAttention(H, M, batch_first=True)
-        self.mlp = nn.Sequential(nn.Linear(H, 4 * H), nn.GELU(approximate="tanh"), nn.Linear(4 * H, H))
-
-    def forward(self, h, mask):
-        a = self.ln1(h)
-        h = h + self.att(a, a, a, attn_mask=mask, need_weights=False)[0]
-        return h + self.mlp(self.ln2(h))
+# the project's order of a block's parameters (gpt.ts BLOCK_PARAMS)
+BLOCK = ("ln1g", "ln1b", "wq", "bq", "wk", "bk", "wv", "bv", "wo", "bo", "ln2g", "ln2b", "w1", "b1", "w2", "b2")
 
 
-class Gpt(nn.Module):
-    def __init__(self, d, L, H, M, T):
-        super().__init__()
-        self.inp, self.pos = nn.Linear(d + 1, H), nn.Parameter(torch.randn(T, H) * 0.02)
-        self.blocks = nn.ModuleList(Block(H, M) for _ in range(L))
-        self.out = nn.Linear(H, 1)
+class GptStep:
+    def __init__(self, args):
+        self.L, self.H, self.M = args["layers"], args["width"], args["heads"]
+        self.tok = torch.from_numpy(np.load(args["tokens"]).astype(np.float32))
+        self.y = torch.from_numpy(np.load(args["y"]).astype(np.float32))
+        self.params = [torch.from_numpy(np.load(f).astype(np.float32)).requires_grad_(True) for f in args["weights"]]
+        if len(self.params) != 3 + 16 * self.L + 2:
+            raise ValueError(f"{len(self.params)} weight files for {self.L} blocks: expected {3 + 16 * self.L + 2}")
+        T = self.tok.shape[1]
+        self.mask = torch.triu(torch.full((T, T), -1e9), 1)
+        self.opt = torch.optim.Adam(self.params, lr=args["lr"], betas=(0.9, 0.98), eps=1e-9)
 
-    def forward(self, tok):
-        T = tok.shape[1]
-        mask = torch.triu(torch.full((T, T), float("-inf")), 1)
-        h = self.inp(tok) + self.pos[:T]
-        for b in self.blocks:
-            h = b(h, mask)
-        return self.out(h)[..., 0]
+    def loss(self):
+        B, T, _ = self.tok.shape
+        H, M = self.H, self.M
+        hd = H // M
+        it = iter(self.params)
+        w_in, b_in, pos = next(it), next(it), next(it)
+        h = self.tok @ w_in + b_in + pos[:T]
+        for _ in range(self.L):
+            p = {k: next(it) for k in BLOCK}
+            a = F.layer_norm(h, (H,), p["ln1g"], p["ln1b"], eps=1e-5)
 
+            def heads(x):
+                return x.view(B, T, M, hd).transpose(1, 2)
 
-def step_ms(d, L, H, n, B, M=4):
-    T = 2 * n - 1
-    model = Gpt(d, L, H, M, T)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.98), eps=1e-9)
-    X, w = torch.randn(B, n, d), torch.randn(B, d, 1)
-    y = (X @ w)[..., 0]
-    tok = torch.zeros(B, T, d + 1)
-    tok[:, 0::2, 1:] = X
-    tok[:, 1::2, 0] = y[:, : n - 1]
+            q, k, v = heads(a @ p["wq"] + p["bq"]), heads(a @ p["wk"] + p["bk"]), heads(a @ p["wv"] + p["bv"])
+            s = q @ k.transpose(-1, -2) / math.sqrt(hd) + self.mask
+            att = (torch.softmax(s, -1) @ v).transpose(1, 2).reshape(B, T, H)
+            h = h + att @ p["wo"] + p["bo"]
+            f = F.layer_norm(h, (H,), p["ln2g"], p["ln2b"], eps=1e-5)
+            h = h + F.gelu(f @ p["w1"] + p["b1"], approximate="tanh") @ p["w2"] + p["b2"]
+        w_out, b_out = next(it), next(it)
+        out = (h @ w_out + b_out)[..., 0]
+        return ((out[:, 0::2] - self.y) ** 2).mean()
 
-    def one():
-        opt.zero_grad()
-        loss = ((model(tok)[:, 0::2] - y) ** 2).mean()
+    def outputs(self):
+        for p in self.params:
+            p.grad = None
+        loss = self.loss()
         loss.backward()
-        opt.step()
+        return {"loss": loss.item(), "grad": torch.cat([p.grad.reshape(-1) for p in self.params])}
 
-    for _ in range(2):
-        one()
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        for _ in range(10):
-            one()
-        best = min(best, (time.perf_counter() - t0) / 10 * 1000)
-    return best
+    def run(self):
+        self.opt.zero_grad()
+        self.loss().backward()
+        self.opt.step()
 
 
-if __name__ == "__main__":
-    print(f"torch {torch.__version__}, 1 thread: ms per Adam step")
-    for L in (1, 2, 4):
-        print(f"L = {L}, H = 32, d = 4, 19 tokens, B = 64: {step_ms(4, L, 32, 10, 64):.1f}")
-    print(f"L = 1, H = 64, d = 8, 31 tokens, B = 64: {step_ms(8, 1, 64, 16, 64):.1f}")
+WORKLOADS = {"gpt_step": GptStep}
