@@ -1,61 +1,94 @@
 /**
- * Training throughput of the linear forecasters (lib/topics/timeseries) on the selected tfjs
- * backend, ETTh1 L = 336, batch 32 (224 rows of 7 channels), H = 96 and 336:
- *   step          one official training step: gather the batch (JS), loss + hand-written gradient
- *                 (two WASM matmuls), Adam; in windows per second
- *   evaluate      the full val set forward (2785 windows at H = 96)
- * Reference: the notes (§3.3) report 1.1–2.5 CPU-s per ETTh1 H = 96 epoch (256 steps) for torch 1.13
- * CPU on one thread; Debian's python3-torch is not installed here, so the ratio is against those
- * figures, not a run on this machine. Timings are wall-clock and noisy on a shared machine.
+ * Training step of the linear forecasters (lib/topics/timeseries) against the official models in
+ * PyTorch (bench/reference/ltsf_linear.py: cure-lab/LTSF-Linear's Linear, NLinear, DLinear with
+ * individual = False), ETTh1 L = 336, batch 32 windows (224 rows of 7 channels), H = 96 and 336:
+ *   step       gather 32 random training windows, loss and gradient, Adam (lr 0.005); the project
+ *              computes the models as one matmul over features (models.ts), the reference as the
+ *              official modules (DLinear's moving average by avg_pool1d)
+ *   evaluate   the full validation set forward, project only
+ * Same work: at the project's initial θ, on the project's first batch, both sides give the same
+ * loss and the same gradient of θ. Usage: node dist/bench/ltsf-linear.js (make bench BENCH=ltsf-linear).
  */
-import { describeBackend, initTf, tf } from "../lib/core/tf";
+import * as path from "node:path";
 import { Adam } from "../lib/core/optim";
 import { Rng } from "../lib/core/rng";
+import { initTf, tf } from "../lib/core/tf";
 import { ettWindows, evaluateModel, gatherBatch, initParams, lossAndGrad, prepareEtt, type ModelName } from "../lib/topics/timeseries";
+import { benchDir, expectClose, maxRelDiff, maxScaledDiff, refArray, refNumber, runBench, writeNpy, type Workload } from "./harness";
 
-const TORCH_CPU_S_PER_EPOCH: Record<ModelName, number> = { Linear: 1.35, NLinear: 1.15, DLinear: 2.4 }; // notes §3.3, H = 96, mean of two seeds
+const L = 336;
+const BATCH = 32;
+const LR = 0.005;
+
+function workloads(d: ReturnType<typeof prepareEtt>, H: number, model: ModelName): Workload[] {
+  const w = ettWindows(d, { L, H });
+  const tag = `${model}, H = ${H}`;
+  const p = initParams({ model, L, H, init: "torch", rng: new Rng(1) });
+  const theta = tf.variable(tf.tensor1d(p.theta));
+  const adam = new Adam([theta]);
+  const rng = new Rng(2);
+  const draw = () => Array.from({ length: BATCH }, () => rng.int(0, w.train.n - 1));
+  const first = draw();
+  const dir = benchDir("ltsf-linear");
+  const file = (k: string) => path.join(dir, `${k}-${model}-H${H}.npy`);
+  const C = d.channels;
+  const { start } = w.train.range;
+  const rows = w.train.n + L + H - 1;
+  const args = {
+    model,
+    L,
+    H,
+    batch: BATCH,
+    windows: w.train.n,
+    series: writeNpy(file("series"), d.data.subarray(start * C, (start + rows) * C), [rows, C]),
+    idx: writeNpy(file("idx"), Int32Array.from(first), [BATCH]),
+    theta: writeNpy(file("theta"), p.theta, [p.theta.length]),
+  };
+  const mine = lossAndGrad(theta, gatherBatch(model, w.train, first), p.layers);
+  const loss = mine.loss.dataSync()[0]!;
+  const grad = mine.grad.dataSync() as Float32Array;
+  tf.dispose([mine.loss, mine.grad]);
+  return [
+    {
+      name: `training step, ${tag}`,
+      run: () => {
+        const { loss, grad } = lossAndGrad(theta, gatherBatch(model, w.train, draw()), p.layers);
+        adam.step([grad], LR);
+        loss.dataSync();
+        tf.dispose([loss, grad]);
+      },
+      reps: 20,
+      reference: { workload: "ltsf_step", args, reps: 20 },
+      check: (ref) =>
+        [
+          // float32 means over 32·7·H ≈ 10⁵ terms, summed in different orders: ~√N·ε ≈ 2e-5
+          expectClose(tag, "loss", maxRelDiff([loss], [refNumber(ref, "loss")]), 1e-4),
+          expectClose(tag, "gradient", maxScaledDiff(grad, refArray(ref, "grad")), 1e-4),
+        ].join(", "),
+    },
+    {
+      name: `  validation forward (${w.val.n} windows), ${tag}`,
+      run: () => evaluateModel({ model, layers: p.layers, theta }, w.val),
+      reps: 1,
+      warmup: 1,
+      note: "project only",
+    },
+  ];
+}
 
 async function main(): Promise<void> {
   await initTf({ quiet: true });
   const d = prepareEtt("ETTh1");
-  const rows: string[] = [];
-  for (const H of [96, 336]) {
-    const w = ettWindows(d, { L: 336, H });
-    for (const model of ["Linear", "NLinear", "DLinear"] as ModelName[]) {
-      const p = initParams({ model, L: 336, H, init: "torch", rng: new Rng(1) });
-      const theta = tf.variable(tf.tensor1d(p.theta));
-      const adam = new Adam([theta]);
-      const rng = new Rng(2);
-      const steps = 40;
-      const c0 = process.cpuUsage();
-      const t0 = process.hrtime.bigint();
-      for (let s = 0; s < steps; s++) {
-        const idx = Array.from({ length: 32 }, () => rng.int(0, w.train.n - 1));
-        const { loss, grad } = lossAndGrad(theta, gatherBatch(model, w.train, idx), p.layers);
-        adam.step([grad], 0.005);
-        loss.dataSync();
-        tf.dispose([loss, grad]);
-      }
-      const wall = Number(process.hrtime.bigint() - t0) / 1e9 / steps;
-      const c = process.cpuUsage(c0);
-      const cpu = (c.user + c.system) / 1e6 / steps;
-      const e0 = process.hrtime.bigint();
-      evaluateModel({ model, layers: p.layers, theta }, w.val);
-      const evalS = Number(process.hrtime.bigint() - e0) / 1e9;
-      const epochCpu = cpu * Math.floor(w.train.n / 32);
-      rows.push(
-        `| ${H} | ${model} | ${(wall * 1000).toFixed(1)} | ${(cpu * 1000).toFixed(1)} | ${Math.round(32 / wall)} | ${evalS.toFixed(2)} | ${epochCpu.toFixed(1)} | ${H === 96 ? (epochCpu / TORCH_CPU_S_PER_EPOCH[model]).toFixed(1) : "–"} |`,
-      );
-      theta.dispose();
-      adam.dispose();
-    }
-  }
-  console.log(`ltsf-linear: official training step, ETTh1 L = 336, batch 32, backend ${describeBackend()}`);
-  console.log(
-    "| H | model | wall ms/step | CPU ms/step | windows/s | val forward s | CPU s/epoch (est.) | ratio to torch CPU s/epoch (notes §3.3) |",
-  );
-  console.log("|---|---|---|---|---|---|---|---|");
-  for (const r of rows) console.log(r);
+  const models: ModelName[] = ["Linear", "NLinear", "DLinear"];
+  await runBench({
+    title: `ltsf-linear: ms per training step (ETTh1, L = ${L}, batch ${BATCH} windows × 7 channels), project vs official models in PyTorch`,
+    slug: "ltsf-linear",
+    module: "ltsf_linear",
+    workloads: [96, 336].flatMap((H) => models.flatMap((m) => workloads(d, H, m))),
+  });
 }
 
-void main();
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
