@@ -6,19 +6,22 @@
 import * as fs from "node:fs";
 import { writeFileAtomic } from "../core/files";
 
-/** Full-scale wall time per notebook on a quiet 2-core machine (estimates; every notebook has one, test/cli/eta.test.ts). */
+/**
+ * Full-scale wall time per notebook on a quiet 2-core machine: measured by `make reproduce FORCE=1` on a
+ * fresh clone, 2026-12-04, two notebooks at a time (every notebook has one, test/cli/eta.test.ts).
+ */
 export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
-  "gen-vs-disc": 1000,
-  "moment-probing": 300,
-  "one-step-gd": 120,
-  tversky: 150,
-  "trained-transformers-icl": 900,
-  "ltsf-linear": 600,
+  "gen-vs-disc": 610,
+  "moment-probing": 760,
+  "one-step-gd": 460,
+  tversky: 880,
+  "trained-transformers-icl": 240,
+  "ltsf-linear": 90,
   // reads the stored training grid; the baselines are Monte Carlo of a few seconds each
-  "icl-algorithms": 240,
-  "linear-ssl": 180,
-  "linear-attention": 300,
-  "icl-by-gd": 1200,
+  "icl-algorithms": 30,
+  "linear-ssl": 110,
+  "linear-attention": 140,
+  "icl-by-gd": 1050,
 };
 export const DEFAULT_ESTIMATE_S = 240;
 

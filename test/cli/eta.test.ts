@@ -15,10 +15,10 @@ test("make reproduce prints a progress line per notebook with an ETA (first run:
     .map((f) => f.replace(/\.ipynb$/, ""));
   for (const slug of slugsHere)
     assert.ok((FIRST_RUN_ESTIMATE_S[slug] ?? 0) > 0, `notebooks/${slug}.ipynb has a first-run estimate in lib/cli/eta.ts`);
-  // from the table: gen-vs-disc 1000 s ≈ 17 min; the four notebooks 1000 + 300 + 120 + 150 s ≈ 26 min
+  // from the table: gen-vs-disc 610 s ≈ 10 min; the four notebooks 610 + 760 + 460 + 880 s ≈ 45 min
   assert.match(
     first,
-    /^\[1\/4\] notebooks\/gen-vs-disc\.ipynb: running \(no stamp\); ~17 min for this notebook \(first run: estimate for a quiet 2-core machine\), ETA ~26 min for the rest \(if all run\), elapsed 0 s$/,
+    /^\[1\/4\] notebooks\/gen-vs-disc\.ipynb: running \(no stamp\); ~10 min for this notebook \(first run: estimate for a quiet 2-core machine\), ETA ~45 min for the rest \(if all run\), elapsed 0 s$/,
   );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ls-eta-"));
   const file = path.join(dir, "timings.json");
