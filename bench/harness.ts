@@ -90,6 +90,24 @@ export function expectClose(workload: string, what: string, diff: number, tol: n
   return `${what} ${diff.toExponential(0)}`;
 }
 
+/**
+ * The same-work check of a loss-and-gradient workload: the project's loss (relative difference) and
+ * gradient (difference scaled by the largest entry) against the reference's outputs "loss" and "grad".
+ * Throws NotSameWork beyond the tolerances; returns the row's note.
+ */
+export function expectSameLossAndGradient(
+  workload: string,
+  mine: { loss: number; grad: ArrayLike<number> },
+  ref: RefOutputs,
+  tol: { loss: number; grad: number },
+  gradLabel = "gradient",
+): string {
+  return [
+    expectClose(workload, "loss", maxRelDiff([mine.loss], [refNumber(ref, "loss")]), tol.loss),
+    expectClose(workload, gradLabel, maxScaledDiff(mine.grad, refArray(ref, "grad")), tol.grad),
+  ].join(", ");
+}
+
 /** Outputs of a reference workload: numbers and nested arrays of numbers, from JSON. */
 export type RefOutputs = Record<string, unknown>;
 

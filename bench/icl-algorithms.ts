@@ -14,7 +14,7 @@ import { initTf, tf } from "../lib/core/tf";
 import { gptLoss, gptWeights, initGpt, type GptConfig } from "../lib/topics/icl/gpt";
 import { gptBatchTensors, gptStepper } from "../lib/topics/icl/gpt-train";
 import { prepareSpec, sampleTasks } from "../lib/topics/icl/tasks";
-import { benchDir, expectClose, maxRelDiff, maxScaledDiff, refArray, refNumber, runBench, writeNpy, type Workload } from "./harness";
+import { benchDir, expectSameLossAndGradient, runBench, writeNpy, type Workload } from "./harness";
 
 const LR = 1e-3;
 const BATCH = 64;
@@ -51,11 +51,7 @@ function stepWorkload(model: GptConfig, n: number): Workload {
     run: () => stepper.step(batch, LR),
     reps: 5,
     reference: { workload: "gpt_step", args, reps: 5 },
-    check: (ref) =>
-      [
-        expectClose(tag, "loss", maxRelDiff([loss], [refNumber(ref, "loss")]), 1e-5),
-        expectClose(tag, "gradients", maxScaledDiff(g, refArray(ref, "grad")), 1e-4),
-      ].join(", "),
+    check: (ref) => expectSameLossAndGradient(tag, { loss, grad: g }, ref, { loss: 1e-5, grad: 1e-4 }, "gradients"),
   };
 }
 

@@ -18,7 +18,7 @@ import { flattenStack, stackLossAndGrads } from "../lib/topics/icl/lsa-stack";
 import { sampleTasks } from "../lib/topics/icl/tasks";
 import { initStack, trainStack, type StackShape } from "../lib/topics/icl/train-stack";
 import { voSpec } from "../lib/topics/icl/vo-data";
-import { benchDir, expectClose, maxRelDiff, maxScaledDiff, refArray, refNumber, runBench, writeNpy, type Workload } from "./harness";
+import { benchDir, expectSameLossAndGradient, runBench, writeNpy, type Workload } from "./harness";
 
 const d = 10;
 const n = 10;
@@ -54,11 +54,7 @@ function workloads(shape: StackShape, batch: number, what: string): Workload[] {
       run: () => stackLossAndGrads(stack, tasks),
       reps: 3,
       reference: { workload: "stack_grad", args },
-      check: (ref) =>
-        [
-          expectClose(tag, "loss", maxRelDiff([mine.loss], [refNumber(ref, "loss")]), 1e-10),
-          expectClose(tag, "grad", maxScaledDiff(g, refArray(ref, "grad")), 1e-9),
-        ].join(", "),
+      check: (ref) => expectSameLossAndGradient(tag, { loss: mine.loss, grad: g }, ref, { loss: 1e-10, grad: 1e-9 }, "grad"),
     },
     {
       name: `  training step (sampling + loss/gradient + Adam), ${tag}`,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { expectClose, maxRelDiff, maxScaledDiff, NotSameWork, writeNpy } from "../../bench/harness";
+import { expectClose, expectSameLossAndGradient, maxRelDiff, maxScaledDiff, NotSameWork, writeNpy } from "../../bench/harness";
 
 function readNpy(file: string): { header: string; body: Buffer; headerLength: number } {
   const buf = fs.readFileSync(file);
@@ -59,4 +59,15 @@ test("expectClose: passes within the tolerance with a note, throws NotSameWork n
     (e: unknown) => e instanceof NotSameWork && /LR digits: .*objective differ by 1\.00e-3/.test((e as Error).message),
   );
   assert.throws(() => expectClose("w", "grad", Number.NaN, 1), NotSameWork);
+});
+
+test("expectSameLossAndGradient: the loss relative, the gradient scaled by its largest entry, against the reference's loss and grad", () => {
+  // hand-worked: loss 2 vs 2.002 is 1e-3 relative; gradient [4, 1] vs [4, 1.04] differs by 0.04 / 4 = 1e-2 scaled
+  const ref = { loss: 2.002, grad: [[4], [1.04]] };
+  assert.equal(expectSameLossAndGradient("step", { loss: 2, grad: [4, 1] }, ref, { loss: 2e-3, grad: 2e-2 }), "loss 1e-3, gradient 1e-2");
+  assert.throws(
+    () => expectSameLossAndGradient("step", { loss: 2, grad: [4, 1] }, ref, { loss: 2e-3, grad: 5e-3 }, "grads"),
+    (e: unknown) => e instanceof NotSameWork && /step: .*grads differ by 1\.00e-2/.test((e as Error).message),
+  );
+  assert.throws(() => expectSameLossAndGradient("step", { loss: 2, grad: [4, 1] }, ref, { loss: 1e-4, grad: 1 }), NotSameWork);
 });
