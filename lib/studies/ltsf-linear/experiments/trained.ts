@@ -78,12 +78,18 @@ export async function runCell(spec: CellSpec): Promise<CellResult> {
   };
 }
 
-/** Rough CPU-seconds of one cell on a busy 2-core machine (≈ 40 ms per 224 × 336 × 96 step), for grid-plan. */
+/**
+ * Rough CPU-seconds of one cell, for grid-plan: 10 epochs (an upper bound: early stopping ends most
+ * runs at 6-10) of ⌊N_train/bs⌋ steps, each ≈ 0.3 ms + 5.5e-10 s per batch·7·F·H multiply-add.
+ * Calibrated on a quiet machine (2026-12-04): ETTh2 H = 96 took 8-11 CPU-s (Linear, NLinear) and
+ * 22 CPU-s (DLinear) for 8-10 epochs. The earlier constant (40 ms per 224 × 336 × 96 step, timed
+ * on a machine at load 15-23) overestimated by about 8×.
+ */
 export function cellCost(spec: CellSpec): number {
   const { batch } = officialHyper(spec.data, spec.H);
   const rows = spec.data.startsWith("ETTm") ? 34560 : 8640;
   const steps = Math.floor((rows - LOOKBACK - spec.H + 1) / batch);
   const F = spec.model === "DLinear" ? 2 * LOOKBACK : LOOKBACK;
-  const perStep = 0.006 + (2 * batch * 7 * F * spec.H) / 4e8;
-  return 8 * steps * perStep;
+  const perStep = 3e-4 + 5.5e-10 * batch * 7 * F * spec.H;
+  return 10 * steps * perStep;
 }
