@@ -32,7 +32,7 @@ import {
 import { fmt } from "../../core/format";
 import type { EttName } from "../../topics/timeseries/ett";
 import type { ModelName } from "../../topics/timeseries/models";
-import type { ArChecksResult, CotResult, ExcessRow, TrainedLsaRow } from "./experiments/ar-lsa";
+import type { ArChecksResult, CotResult, ExcessRow, TaskDistributionRow, TrainedLsaRow } from "./experiments/ar-lsa";
 import { asEttName, type BaselineRow, type OlsRow } from "./experiments/closed-form";
 import type { CellSummary } from "./experiments/grid-cells";
 import type { PipelineResult, TraceResult } from "./experiments/pipeline";
@@ -641,6 +641,32 @@ export function claimTable2Dataset(name: string, cells: CellSummary[]): ClaimRec
   });
 }
 
+/**
+ * A14 (notes §4, "optional, slow"): the ETTm1 pipeline, whose hyperparameters differ most from
+ * ETTh1's (batch 8, lr 1e-4, 4,266 steps per epoch), reaches Table 2 at H = 96 within the notes'
+ * ±0.01. A check of the pipeline, not a claim: T2-ETTm1 judges the same cells by the claim rule.
+ */
+export function checkA14(cells: CellSummary[]): ClaimRecord {
+  const cs = (["Linear", "NLinear", "DLinear"] as ModelName[]).map((m) => cells.find((c) => c.data === "ETTm1" && c.H === 96 && c.model === m));
+  if (cs.some((c) => !c))
+    throw new Error('checkA14: needs the trained ETTm1 H=96 cells of all three models; run `make grid STUDY=ltsf-linear GRID=table2 ONLY="ETTm1 H=96"`');
+  return sanityCheck({
+    id: "A14",
+    statement: "ETTm1 H = 96 (batch 8, lr 1e-4): each model's seed-mean MSE within ±0.01 of Table 2 (0.308 / 0.306 / 0.299)",
+    source: "notes §4 A14; Table 2 (ETTm1, 96)",
+    parts: [
+      {
+        label: "seed-mean MSE against Table 2",
+        checks: (cs as CellSummary[]).map((c) => {
+          const t = table2("ETTm1", 96, c.model).mse;
+          return close({ label: `${c.model} MSE`, measured: c.meanMse, expected: t.value, abs: 0.01, se: c.seMse, from: paper(t.where) });
+        }),
+      },
+    ],
+    note: "±0.01 is the notes' band; a band inside 2 SE of our seed mean is flagged by the check itself",
+  });
+}
+
 /** A2 (paper): NLinear helps most under distribution shift (ETTh2, long horizons). */
 export function claimShift(cells: CellSummary[], ols: OlsRow[]): ClaimRecord {
   const pairs = [336, 720]
@@ -971,4 +997,96 @@ export function claimB8(cot: CotResult): ClaimRecord {
     ],
     note: `decay bound 1e-3: a geometric rate 0.59 gives 0.59^99 ≈ 1e-23 for the Bayes rollout; any rate below 0.93 passes. Rollouts that left [−1e6, 1e6]: ${names.map((nm) => `${nm} ${cot.diverged[nm]}/${cot.rollouts}`).join(", ")} (the LSA is cubic in its own forecasts)`,
   });
+}
+
+/**
+ * B9, our extension (notes §7: "the LSA acts like one preconditioned GD step" when every prompt has
+ * its own φ). Written before the run, thresholds ours:
+ *   - headline: at every n the trained LSA's excess over the oracle is within 10% of the best single
+ *     preconditioned GD step's (a = e_{p+1}, B = [P; 0], P fitted on the same training prompts).
+ *     10%: the LSA has p more free entries than the GD step (a_1..a_p); "acts like" means they buy
+ *     less than a tenth of the excess. The SE is that of the paired difference on the test prompts;
+ *   - supporting, capacity: the best LSA (ALS from the GD step) is within the same 10%, so the
+ *     headline is about what the class can do and not about training;
+ *   - supporting, budget: the trained LSA's training MSE is within 1% of the ALS optimum's;
+ *   - supporting, derived here: in-context OLS beats the LSA at the largest n (one step with a fixed
+ *     P cannot undo each task's Γ(φ), so the LSA keeps a bias as n grows, while OLS's excess falls
+ *     like p/n), and the LSA beats OLS at the smallest n (OLS fits p = 3 coefficients to n = 5
+ *     columns, excess ≈ p/(n − p − 1) for iid Gaussian columns).
+ */
+export function claimB9(rows: TaskDistributionRow[]): ClaimRecord {
+  if (rows.length === 0) throw new Error("claimB9: no rows; run runTaskDistribution with at least one n");
+  const byN = [...rows].sort((a, b) => a.n - b.n);
+  const first = byN[0]!;
+  const last = byN[byN.length - 1]!;
+  const why = "ours: the LSA's p extra entries buy < 10% of the GD step's excess (notes §7 B9 is qualitative)";
+  const lsaNamed = (r: TaskDistributionRow) => ({ name: `LSA n=${r.n}`, ...pick(r, "trained LSA (Adam)") });
+  const olsNamed = (r: TaskDistributionRow) => ({ name: `in-context OLS n=${r.n}`, ...pick(r, "in-context OLS") });
+  return claim({
+    id: "B9",
+    statement:
+      "Extension (ours, not paper B's protocol): with a new stationary φ per prompt, the trained one-layer LSA acts like one preconditioned GD step",
+    source: "notes §7 B9 (qualitative); thresholds ours, set before the run",
+    headline: {
+      label: "trained LSA's excess over the oracle within 10% of the best GD step's, at every n",
+      checks: byN.map((r) =>
+        close({
+          label: `n=${r.n}`,
+          measured: r.excess["trained LSA (Adam)"].excess,
+          expected: r.excess["best GD step"].excess,
+          rel: 0.1,
+          se: r.trainedMinusGd.se,
+          from: design(why),
+        }),
+      ),
+    },
+    supporting: [
+      {
+        label: "capacity: the best LSA (ALS from the GD step) within 10% of the GD step",
+        checks: byN.map((r) =>
+          close({
+            label: `n=${r.n}`,
+            measured: r.excess["best LSA (ALS)"].excess,
+            expected: r.excess["best GD step"].excess,
+            rel: 0.1,
+            se: r.alsMinusGd.se,
+            from: design(why),
+          }),
+        ),
+      },
+      {
+        label: "budget: the trained LSA's training MSE within 1% of the ALS optimum's",
+        checks: byN.map((r) =>
+          atMost({
+            label: `n=${r.n} training MSE`,
+            measured: r.fitMse.trained,
+            bound: r.fitMse.als * 1.01,
+            from: design("ours: 1% of the objective, the trained layer is then at the class's optimum for this comparison"),
+          }),
+        ),
+      },
+      {
+        label: "against in-context OLS (derived here): OLS wins at the largest n, the LSA at the smallest",
+        checks: [
+          ordered({
+            label: `n=${last.n}: LSA above OLS`,
+            larger: lsaNamed(last),
+            smaller: olsNamed(last),
+            from: derived("a fixed P cannot undo each task's Γ(φ): the GD step keeps a bias, OLS's excess falls like p/n"),
+          }),
+          ordered({
+            label: `n=${first.n}: OLS above LSA`,
+            larger: olsNamed(first),
+            smaller: lsaNamed(first),
+            from: derived("OLS fits p = 3 coefficients to n columns: excess ≈ p/(n − p − 1) for iid Gaussian columns"),
+          }),
+        ],
+      },
+    ],
+    note: "σ = 1, p = 3, φ ~ U(−0.9, 0.9)³ redrawn until stationary (the official generator's rule); the trained layer uses B6's optimiser settings",
+  });
+}
+
+function pick(r: TaskDistributionRow, m: keyof TaskDistributionRow["excess"]): { value: number; se: number } {
+  return { value: r.excess[m].excess, se: r.excess[m].se };
 }

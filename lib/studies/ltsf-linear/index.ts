@@ -22,7 +22,7 @@ export { readCells, summarizeCells, type CellSummary } from "./experiments/grid-
 export { LOOKBACK, officialHyper, type CellResult, type CellSpec } from "./experiments/trained";
 export { cellRows } from "./tables";
 export { forecastFigure, mseByHorizonFigure } from "./figures";
-export { claimA10, claimA11, claimA12, claimTable2Dataset, claimShift, cellTolerance } from "./claims";
+export { claimA10, claimA11, claimA12, claimTable2Dataset, claimShift, checkA14, cellTolerance } from "./claims";
 
 // Paper B: AR(p) prompts and linear self-attention
 export {
@@ -30,12 +30,15 @@ export {
   runIndependentPrompts,
   runTrainedLsa,
   runCot,
+  runTaskDistribution,
+  B9_METHODS,
   PHI,
   SIGMA,
   type ExcessRow,
   type TrainedLsaRow,
   type CotResult,
+  type TaskDistributionRow,
 } from "./experiments/ar-lsa";
 export { arCheckRows, excessRows, trainedLsaRows, cotRows } from "./tables";
 export { lsaExcessFigure, cotFigure } from "./figures";
-export { checkB1to4, checkB5, claimB6, claimB7, claimB8 } from "./claims";
+export { checkB1to4, checkB5, claimB6, claimB7, claimB8, claimB9 } from "./claims";

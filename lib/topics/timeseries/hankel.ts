@@ -22,6 +22,7 @@ import { reduceLSA, reducedPredict } from "../icl/reduce";
 import { reducedLossAndGrads } from "../icl/reduced-loss";
 import type { MergedParams } from "../icl/lsa";
 import type { TaskStats } from "../icl/task-stats";
+import { drawStationaryPhi, sampleAr } from "./ar";
 import { solveSpd } from "./ols";
 
 /** The (p+1) × (n+1) Hankel matrix of a history (query column zero-padded), n = len − p. */
@@ -192,6 +193,72 @@ export function constructionAB(Gamma: Matrix): { a: number[]; B: Matrix } {
   const a = new Array<number>(p + 1).fill(0);
   a[p] = 1;
   return { a, B: [...Gi.map((r) => r.slice()), new Array<number>(p).fill(0)] };
+}
+
+/**
+ * Prompts of a task distribution (notes §7 B9, our extension): prompt m has its own φ_m drawn by
+ * drawStationaryPhi (the official generator's rule) and its own stationary path of n + p + 1
+ * values, and predicts the last one. `beta` holds each prompt's true coefficients in query order
+ * ([count, p]), so the oracle of prompt m is β_mᵀ z_m.
+ */
+export function taskDistributionPrompts(o: { p: number; n: number; count: number; sigma: number; rng: Rng }): {
+  prompts: HankelPrompts;
+  beta: Float64Array;
+} {
+  const T = o.n + o.p + 1;
+  const series = new Float64Array(o.count * T);
+  const beta = new Float64Array(o.count * o.p);
+  for (let m = 0; m < o.count; m++) {
+    const phi = drawStationaryPhi(o.p, o.rng);
+    beta.set(phiToBeta(phi), m * o.p);
+    series.set(sampleAr({ phi, sigma: o.sigma, T, rng: o.rng }), m * T);
+  }
+  const prompts = hankelPrompts(series, { p: o.p, n: o.n, targets: Array.from({ length: o.count }, (_, m) => m * T + T - 1) });
+  return { prompts, beta };
+}
+
+/** ŷ_b = β_bᵀ z_b with one coefficient vector per prompt ([B, p], query order). */
+export function predictPerPrompt(h: HankelPrompts, beta: Float64Array): Float64Array {
+  const { p } = h;
+  if (beta.length !== h.y.length * p) throw new Error(`predictPerPrompt: beta has ${beta.length} entries, expected ${h.y.length} prompts × ${p}`);
+  const out = new Float64Array(h.y.length);
+  for (let b = 0; b < out.length; b++) {
+    let s = 0;
+    for (let l = 0; l < p; l++) s += beta[b * p + l]! * h.z[b * p + l]!;
+    out[b] = s;
+  }
+  return out;
+}
+
+/**
+ * The best one preconditioned GD step from w = 0 on a set of prompts: ŷ = s_xyᵀ P z with
+ * s_xy = (1/n) Σ_j y_j x_j (row p of C) and one P for all prompts, fitted by least squares
+ * (ŷ is linear in P: features s_xy,k · z_l). Returned in the LSA's (a, B) form, a = e_{p+1},
+ * B = [P; 0], the pattern of constructionAB, so predictAB and alternatingLsa take it as it is.
+ */
+export function bestGdStep(h: HankelPrompts): { a: number[]; B: Matrix } {
+  const { p } = h;
+  const D = p + 1;
+  const nf = p * p;
+  const A = new Float64Array(nf * nf);
+  const r = new Float64Array(nf);
+  const f = new Float64Array(nf);
+  for (let b = 0; b < h.y.length; b++) {
+    for (let k = 0; k < p; k++) {
+      const sxy = h.C[b * D * D + p * D + k]!;
+      for (let l = 0; l < p; l++) f[k * p + l] = sxy * h.z[b * p + l]!;
+    }
+    for (let i = 0; i < nf; i++) {
+      r[i]! += f[i]! * h.y[b]!;
+      for (let j = i; j < nf; j++) A[i * nf + j]! += f[i]! * f[j]!;
+    }
+  }
+  for (let i = 0; i < nf; i++) for (let j = 0; j < i; j++) A[i * nf + j] = A[j * nf + i]!;
+  const P = solveSpd(A, nf, r, 1, "best GD step");
+  const a = new Array<number>(D).fill(0);
+  a[p] = 1;
+  const B = Array.from({ length: D }, (_, k) => Array.from({ length: p }, (_, l) => (k < p ? P[k * p + l]! : 0)));
+  return { a, B };
 }
 
 /**

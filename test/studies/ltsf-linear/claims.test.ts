@@ -28,6 +28,8 @@ import {
   claimB6,
   claimB7,
   claimB8,
+  claimB9,
+  checkA14,
   claimShift,
   claimTable2Dataset,
   EXCESS_REF,
@@ -42,7 +44,7 @@ import {
 import type { PipelineResult, TraceResult } from "../../../lib/studies/ltsf-linear/experiments/pipeline";
 import type { BaselineRow, OlsRow } from "../../../lib/studies/ltsf-linear/experiments/closed-form";
 import type { CellSummary } from "../../../lib/studies/ltsf-linear/experiments/grid-cells";
-import type { ArChecksResult, CotResult, ExcessRow, TrainedLsaRow } from "../../../lib/studies/ltsf-linear/experiments/ar-lsa";
+import type { ArChecksResult, CotResult, ExcessRow, TaskDistributionRow, TrainedLsaRow } from "../../../lib/studies/ltsf-linear/experiments/ar-lsa";
 import type { ModelName } from "../../../lib/topics/timeseries/models";
 import type { EttName } from "../../../lib/topics/timeseries/ett";
 
@@ -261,6 +263,17 @@ test("Table 2 per dataset and A2-shift: pass on the paper's values, fail 0.1 abo
   assert.equal(claimShift(flipped, ols).verdict, "not reproduced");
 });
 
+test("A14: the notes' ETTm1 H=96 band holds on Table 2's values and fails 0.02 above; missing cells name the grid command", () => {
+  const m1 = (d: number) => [
+    cell("ETTm1", 96, "Linear", [0.308 + d, 0.309 + d]),
+    cell("ETTm1", 96, "NLinear", [0.306 + d, 0.305 + d]),
+    cell("ETTm1", 96, "DLinear", [0.299 + d, 0.3 + d]),
+  ];
+  assert.equal(checkA14(m1(0)).verdict, "holds");
+  assert.equal(checkA14(m1(0.02)).verdict, "fails");
+  assert.throws(() => checkA14(m1(0).slice(1)), /ONLY="ETTm1 H=96"/);
+});
+
 function arChecks(o: { gammaOff?: number } = {}): ArChecksResult {
   return {
     hankel: [
@@ -351,4 +364,38 @@ test("B8: rollouts that decay to the mean reproduce; a rollout that does not dec
   assert.equal(claimB8(cot()).verdict, "reproduced");
   assert.equal(claimB8(cot({ lsaStuck: true })).verdict, "not reproduced");
   assert.equal(claimB8(cot({ lsaBetter: true })).verdict, "partly");
+});
+
+/** A B9 row: the GD step's excess g, the trained LSA's g·(1 + dTrained), OLS's given; SEs 1% of g. */
+function b9Row(n: number, o: { g: number; ols: number; dTrained?: number; fitTrained?: number }): TaskDistributionRow {
+  const se = 0.01 * o.g;
+  const lsa = o.g * (1 + (o.dTrained ?? 0.03));
+  const als = o.g * 0.97;
+  return {
+    n,
+    excess: {
+      "in-context OLS": { excess: o.ols, se: 0.05 * o.ols },
+      "best GD step": { excess: o.g, se },
+      "best LSA (ALS)": { excess: als, se },
+      "trained LSA (Adam)": { excess: lsa, se },
+    },
+    trainedMinusGd: { excess: lsa - o.g, se },
+    alsMinusGd: { excess: als - o.g, se },
+    fitMse: { gd: 1.3, als: 1.29, trained: o.fitTrained ?? 1.292 },
+    a: [0, 0, 0, 1],
+    B: [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]],
+    epochLoss: [1.5, 1.3],
+  };
+}
+
+test("B9: an LSA within 3% of the GD step reproduces; 20% above it does not; an under-trained layer or OLS winning at n = 5 is 'partly'", () => {
+  const good = [b9Row(5, { g: 0.5, ols: 3 }), b9Row(25, { g: 0.3, ols: 0.15 }), b9Row(100, { g: 0.25, ols: 0.03 })];
+  assert.equal(claimB9(good).verdict, "reproduced");
+  const far = [b9Row(5, { g: 0.5, ols: 3 }), b9Row(25, { g: 0.3, ols: 0.15, dTrained: 0.2 }), b9Row(100, { g: 0.25, ols: 0.03 })];
+  assert.equal(claimB9(far).verdict, "not reproduced");
+  const underTrained = good.map((r) => (r.n === 25 ? b9Row(25, { g: 0.3, ols: 0.15, fitTrained: 1.35 }) : r));
+  assert.equal(claimB9(underTrained).verdict, "partly");
+  const olsWinsEarly = good.map((r) => (r.n === 5 ? b9Row(5, { g: 0.5, ols: 0.2 }) : r));
+  assert.equal(claimB9(olsWinsEarly).verdict, "partly");
+  assert.throws(() => claimB9([]), /at least one n/);
 });

@@ -6,7 +6,9 @@ import { Rng } from "../../../lib/core/rng";
 import { buildTokens, disposeLsaTensors, lsaForward, paramsToTensors } from "../../../lib/topics/icl/lsa";
 import {
   acovMatrix,
+  alternatingLsa,
   bayesKStepMse,
+  bestGdStep,
   companionRoots,
   constructionAB,
   cotRollout,
@@ -23,8 +25,10 @@ import {
   predictInContextOls,
   predictLinear,
   predictLsa,
+  predictPerPrompt,
   psiWeights,
   sampleAr,
+  taskDistributionPrompts,
   trainHankelLsa,
   yuleWalkerAcov,
 } from "../../../lib/topics/timeseries";
@@ -180,4 +184,45 @@ test("trainHankelLsa lowers the loss and is deterministic given its rng", async 
   const a = run();
   assert.ok(a.epochLoss[2]! < a.epochLoss[0]!, `loss ${a.epochLoss}`);
   assert.deepEqual(run().a, a.a);
+});
+
+test("B9 prompts: each prompt's own φ is stationary and its oracle residual has variance σ² (3 SE); determinism", () => {
+  const N = 4000;
+  const o = { p: 3, n: 10, count: N, sigma: 1 };
+  const { prompts, beta } = taskDistributionPrompts({ ...o, rng: new Rng(21) });
+  assert.equal(prompts.y.length, N);
+  for (let m = 0; m < N; m += 97) assert.ok(isStationary(Array.from(beta.subarray(m * 3, m * 3 + 3)).reverse()));
+  const oracle = predictPerPrompt(prompts, beta);
+  const mse = oracle.reduce((s, v, b) => s + (v - prompts.y[b]!) ** 2, 0) / N;
+  // ε² of N(0, 1) noise has variance 2: SE √(2/N)
+  assert.ok(Math.abs(mse - 1) < 3 * Math.sqrt(2 / N), `oracle MSE ${mse}`);
+  const again = taskDistributionPrompts({ ...o, rng: new Rng(21) });
+  assert.deepEqual(again.prompts.y, prompts.y);
+  assert.throws(() => predictPerPrompt(prompts, beta.subarray(3)), /expected 4000 prompts × 3/);
+});
+
+test("bestGdStep: the GD pattern, the p = 1 closed form, never worse than the construction, and a start ALS cannot worsen", () => {
+  // p = 1: ŷ = P · s_xy · z, so P = Σ s_xy z y / Σ (s_xy z)² (one-feature least squares)
+  const x1 = sampleAr({ phi: [0.6], sigma: 1, T: 3000, rng: new Rng(5) });
+  const h1 = hankelPrompts(x1, { p: 1, n: 8, targets: Array.from({ length: 500 }, (_, i) => 2000 + i) });
+  let num = 0;
+  let den = 0;
+  for (let b = 0; b < 500; b++) {
+    const f = h1.C[b * 4 + 2]! * h1.z[b]!; // C[1][0] = s_xy
+    num += f * h1.y[b]!;
+    den += f * f;
+  }
+  const g1 = bestGdStep(h1);
+  assert.deepEqual(g1.a, [0, 1]);
+  assert.ok(Math.abs(g1.B[0]![0]! - num / den) < 1e-10 * Math.abs(num / den));
+  assert.equal(g1.B[1]![0], 0);
+  // p = 3, fixed φ: the construction (P = Γ⁻¹) is one member of the family, so the fit can only be better
+  const x = sampleAr({ phi: PHI, sigma: 1, T: 6000, rng: new Rng(6) });
+  const h = hankelPrompts(x, { p: 3, n: 20, targets: Array.from({ length: 4000 }, (_, i) => 23 + i) });
+  const mse = (pred: Float64Array) => pred.reduce((s, v, b) => s + (v - h.y[b]!) ** 2, 0) / h.y.length;
+  const g = bestGdStep(h);
+  const con = constructionAB(acovMatrix(yuleWalkerAcov(PHI, 1, 3), 3));
+  assert.ok(mse(predictAB(h, g.a, g.B)) <= mse(predictAB(h, con.a, con.B)));
+  const als = alternatingLsa(h, g, 3);
+  assert.ok(als.fitMse[0]! <= mse(predictAB(h, g.a, g.B)) + 1e-12);
 });

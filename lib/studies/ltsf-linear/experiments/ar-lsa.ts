@@ -11,6 +11,7 @@ import { buildTokens, disposeLsaTensors, lsaForward, paramsToTensors } from "../
 import { acovMatrix, bayesKStepMse, decayRate, sampleAr, sampleArPaths, yuleWalkerAcov } from "../../../topics/timeseries/ar";
 import {
   alternatingLsa,
+  bestGdStep,
   constructionAB,
   cotRollout,
   globalOls,
@@ -22,6 +23,8 @@ import {
   predictAB,
   predictInContextOls,
   predictLinear,
+  predictPerPrompt,
+  taskDistributionPrompts,
   trainHankelLsa,
   type HankelPrompts,
 } from "../../../topics/timeseries/hankel";
@@ -367,4 +370,90 @@ export function runCot(o: { row: TrainedLsaRow; x: Float64Array; trainLength: nu
     mseBounded,
     rollouts: count,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// B9 (our extension, notes §7): a task distribution instead of one fixed φ
+
+export const B9_METHODS = ["in-context OLS", "best GD step", "best LSA (ALS)", "trained LSA (Adam)"] as const;
+export type B9Method = (typeof B9_METHODS)[number];
+
+export interface TaskDistributionRow {
+  n: number;
+  /** Paired excess over each prompt's oracle β_mᵀz on the test prompts (iid prompts: sample SE). */
+  excess: Record<B9Method, { excess: number; se: number }>;
+  /** Paired differences on the same test prompts: trained LSA − best GD step, best LSA − best GD step. */
+  trainedMinusGd: { excess: number; se: number };
+  alsMinusGd: { excess: number; se: number };
+  /** MSE on the training prompts (the training objective) of the three fitted predictors. */
+  fitMse: { gd: number; als: number; trained: number };
+  /** The trained LSA's (a, B), scaled so that a_{p+1} = 1 (the GD-step pattern has a = e_{p+1}). */
+  a: number[];
+  B: Matrix;
+  epochLoss: number[];
+}
+
+/**
+ * B9: prompts of a task distribution (each its own stationary φ, σ = 1), one LSA trained on all of
+ * them by Adam as in B6, against the best one preconditioned GD step (a = e_{p+1}, B = [P; 0], P by
+ * least squares), the best LSA (alternating least squares from that GD step) and in-context OLS.
+ */
+export function runTaskDistribution(o: {
+  ns: number[];
+  trainPrompts: number;
+  testPrompts: number;
+  alsIterations: number;
+  train: { epochs: number; batch: number; lr: number };
+  seed: number;
+}): TaskDistributionRow[] {
+  const rng = new Rng(o.seed);
+  const mse = (y: Float64Array, pred: Float64Array) => pred.reduce((s, v, b) => s + (v - y[b]!) ** 2, 0) / y.length;
+  return o.ns.map((n) => {
+    const train = taskDistributionPrompts({ p: P_LAGS, n, count: o.trainPrompts, sigma: SIGMA, rng }).prompts;
+    const test = taskDistributionPrompts({ p: P_LAGS, n, count: o.testPrompts, sigma: SIGMA, rng });
+    const gd = bestGdStep(train);
+    const als = alternatingLsa(train, gd, o.alsIterations);
+    const t = trainHankelLsa({
+      train,
+      ...o.train,
+      initStd: 0.01,
+      rng: new Rng(o.seed * 1000 + n),
+      onEpoch: (e, l) => {
+        if (e % 10 === 0 || e === o.train.epochs) console.log(`B9 LSA n=${n}: epoch ${e}/${o.train.epochs}, train MSE ${l.toFixed(4)}`);
+      },
+    });
+    const oracle = predictPerPrompt(test.prompts, test.beta);
+    const preds: Record<B9Method, Float64Array> = {
+      "in-context OLS": predictInContextOls(test.prompts),
+      "best GD step": predictAB(test.prompts, gd.a, gd.B),
+      "best LSA (ALS)": predictAB(test.prompts, als.a, als.B),
+      "trained LSA (Adam)": predictAB(test.prompts, t.a, t.B),
+    };
+    const y = test.prompts.y;
+    const excess = Object.fromEntries(
+      B9_METHODS.map((m) => {
+        const r = pairedExcess(y, preds[m], oracle);
+        return [m, { excess: r.excess, se: r.se }];
+      }),
+    ) as TaskDistributionRow["excess"];
+    const diff = (m: B9Method) => {
+      const r = pairedExcess(y, preds[m], preds["best GD step"]);
+      return { excess: r.excess, se: r.se };
+    };
+    const scale = t.a[P_LAGS]!;
+    return {
+      n,
+      excess,
+      trainedMinusGd: diff("trained LSA (Adam)"),
+      alsMinusGd: diff("best LSA (ALS)"),
+      fitMse: {
+        gd: mse(train.y, predictAB(train, gd.a, gd.B)),
+        als: mse(train.y, predictAB(train, als.a, als.B)),
+        trained: mse(train.y, predictAB(train, t.a, t.B)),
+      },
+      a: t.a.map((v) => v / scale),
+      B: t.B.map((r) => r.map((v) => v * scale)),
+      epochLoss: t.epochLoss,
+    };
+  });
 }
