@@ -647,9 +647,13 @@ export function claimTable2Dataset(name: string, cells: CellSummary[]): ClaimRec
  * ±0.01. A check of the pipeline, not a claim: T2-ETTm1 judges the same cells by the claim rule.
  */
 export function checkA14(cells: CellSummary[]): ClaimRecord {
-  const cs = (["Linear", "NLinear", "DLinear"] as ModelName[]).map((m) => cells.find((c) => c.data === "ETTm1" && c.H === 96 && c.model === m));
+  const cs = (["Linear", "NLinear", "DLinear"] as ModelName[]).map((m) =>
+    cells.find((c) => c.data === "ETTm1" && c.H === 96 && c.model === m),
+  );
   if (cs.some((c) => !c))
-    throw new Error('checkA14: needs the trained ETTm1 H=96 cells of all three models; run `make grid STUDY=ltsf-linear GRID=table2 ONLY="ETTm1 H=96"`');
+    throw new Error(
+      'checkA14: needs the trained ETTm1 H=96 cells of all three models; run `make grid STUDY=ltsf-linear GRID=table2 ONLY="ETTm1 H=96"`',
+    );
   return sanityCheck({
     id: "A14",
     statement: "ETTm1 H = 96 (batch 8, lr 1e-4): each model's seed-mean MSE within ±0.01 of Table 2 (0.308 / 0.306 / 0.299)",

@@ -220,7 +220,8 @@ export function taskDistributionPrompts(o: { p: number; n: number; count: number
 /** ŷ_b = β_bᵀ z_b with one coefficient vector per prompt ([B, p], query order). */
 export function predictPerPrompt(h: HankelPrompts, beta: Float64Array): Float64Array {
   const { p } = h;
-  if (beta.length !== h.y.length * p) throw new Error(`predictPerPrompt: beta has ${beta.length} entries, expected ${h.y.length} prompts × ${p}`);
+  if (beta.length !== h.y.length * p)
+    throw new Error(`predictPerPrompt: beta has ${beta.length} entries, expected ${h.y.length} prompts × ${p}`);
   const out = new Float64Array(h.y.length);
   for (let b = 0; b < out.length; b++) {
     let s = 0;

@@ -44,7 +44,13 @@ import {
 import type { PipelineResult, TraceResult } from "../../../lib/studies/ltsf-linear/experiments/pipeline";
 import type { BaselineRow, OlsRow } from "../../../lib/studies/ltsf-linear/experiments/closed-form";
 import type { CellSummary } from "../../../lib/studies/ltsf-linear/experiments/grid-cells";
-import type { ArChecksResult, CotResult, ExcessRow, TaskDistributionRow, TrainedLsaRow } from "../../../lib/studies/ltsf-linear/experiments/ar-lsa";
+import type {
+  ArChecksResult,
+  CotResult,
+  ExcessRow,
+  TaskDistributionRow,
+  TrainedLsaRow,
+} from "../../../lib/studies/ltsf-linear/experiments/ar-lsa";
 import type { ModelName } from "../../../lib/topics/timeseries/models";
 import type { EttName } from "../../../lib/topics/timeseries/ett";
 
@@ -383,7 +389,12 @@ function b9Row(n: number, o: { g: number; ols: number; dTrained?: number; fitTra
     alsMinusGd: { excess: als - o.g, se },
     fitMse: { gd: 1.3, als: 1.29, trained: o.fitTrained ?? 1.292 },
     a: [0, 0, 0, 1],
-    B: [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]],
+    B: [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+      [0, 0, 0],
+    ],
     epochLoss: [1.5, 1.3],
   };
 }
