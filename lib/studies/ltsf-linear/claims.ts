@@ -1087,7 +1087,7 @@ export function claimB9(rows: TaskDistributionRow[]): ClaimRecord {
         ],
       },
     ],
-    note: "σ = 1, p = 3, φ ~ U(−0.9, 0.9)³ redrawn until stationary (the official generator's rule); the trained layer uses B6's optimiser settings",
+    note: "each prompt's series has stationary variance 1 (noise sd 1/√γ₀(φ)), p = 3, φ ~ U(−0.9, 0.9)³ redrawn until stationary (the official generator's rule); the trained layer uses B6's optimiser settings",
   });
 }
 

@@ -5,7 +5,7 @@
 import { type Figure, withGaps } from "../../core/figures";
 import { methodColor } from "../../core/plot-style";
 import { asEttName } from "./experiments/closed-form";
-import type { CotResult, ExcessRow, TrainedLsaRow } from "./experiments/ar-lsa";
+import { B9_METHODS, type CotResult, type ExcessRow, type TaskDistributionRow, type TrainedLsaRow } from "./experiments/ar-lsa";
 import type { OlsRow } from "./experiments/closed-form";
 import type { CellSummary } from "./experiments/grid-cells";
 import { table2, TABLE2_HORIZONS, TRANSFORMERS } from "./paper";
@@ -257,5 +257,31 @@ export function cotFigure(cot: CotResult): Figure {
     },
     width: 1000,
     height: 520,
+  };
+}
+
+/** B9: excess over each prompt's oracle against n, per method (±2 SE), log-log. */
+export function taskDistributionFigure(rows: TaskDistributionRow[]): Figure {
+  const byN = [...rows].sort((a, b) => a.n - b.n);
+  const ns = byN.map((r) => r.n);
+  return {
+    data: B9_METHODS.map((m, k) => ({
+      type: "scatter",
+      mode: "lines+markers",
+      name: m,
+      x: ns,
+      y: byN.map((r) => round(r.excess[m].excess, 6)),
+      error_y: { type: "data", array: byN.map((r) => round(2 * r.excess[m].se, 6)), visible: true },
+      line: { color: methodColor(k), dash: m === "trained LSA (Adam)" ? "dot" : "solid" },
+      marker: m === "trained LSA (Adam)" ? { symbol: "diamond", size: 9 } : {},
+    })),
+    layout: {
+      title: { text: "B9 (ours): a new stationary AR(3) φ per prompt: excess MSE over each prompt's oracle" },
+      xaxis: { type: "log", title: { text: "context columns n (log)" }, tickvals: ns },
+      yaxis: { type: "log", title: { text: "excess MSE over the oracle (log)" } },
+      legend: { x: 1.02, xanchor: "left", y: 1 },
+      margin: { r: 220 },
+    },
+    width: 950,
   };
 }

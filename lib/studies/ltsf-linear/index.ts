@@ -39,6 +39,6 @@ export {
   type CotResult,
   type TaskDistributionRow,
 } from "./experiments/ar-lsa";
-export { arCheckRows, excessRows, trainedLsaRows, cotRows } from "./tables";
-export { lsaExcessFigure, cotFigure } from "./figures";
+export { arCheckRows, excessRows, trainedLsaRows, cotRows, taskDistributionRows } from "./tables";
+export { lsaExcessFigure, cotFigure, taskDistributionFigure } from "./figures";
 export { checkB1to4, checkB5, claimB6, claimB7, claimB8, claimB9 } from "./claims";

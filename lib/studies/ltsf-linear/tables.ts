@@ -1,7 +1,14 @@
 /** Table rows for the notebook (plain objects for core/results showTable and results.csv). */
 import type { Row } from "../../core/results";
 import { fmt } from "../../core/format";
-import type { ArChecksResult, CotResult, ExcessRow, TrainedLsaRow } from "./experiments/ar-lsa";
+import {
+  B9_METHODS,
+  type ArChecksResult,
+  type CotResult,
+  type ExcessRow,
+  type TaskDistributionRow,
+  type TrainedLsaRow,
+} from "./experiments/ar-lsa";
 import type { BaselineRow, OlsRow } from "./experiments/closed-form";
 import type { CellSummary } from "./experiments/grid-cells";
 import type { PipelineResult, TraceResult } from "./experiments/pipeline";
@@ -140,4 +147,29 @@ export function cotRows(c: CotResult): Row[] {
       "LSA − OLS (paired) ± SE": `${fmt(c.lsaMinusOls.mean[k - 1]!, 3)} ± ${fmt(c.lsaMinusOls.se[k - 1]!, 2)}`,
       "mean |x̂_k| LSA": Number(c.meanAbs.LSA[k - 1]!.toPrecision(3)),
     }));
+}
+
+/** B9: excess over each prompt's oracle per method, and the training objective of the fitted ones. */
+export function taskDistributionRows(rows: TaskDistributionRow[]): Row[] {
+  return rows.flatMap((r) =>
+    B9_METHODS.map((m) => ({
+      n: r.n,
+      method: m,
+      "excess over oracle ± SE": `${fmt(r.excess[m].excess, 4)} ± ${fmt(r.excess[m].se, 2)}`,
+      "vs best GD step ± SE":
+        m === "trained LSA (Adam)"
+          ? `${fmt(r.trainedMinusGd.excess, 3)} ± ${fmt(r.trainedMinusGd.se, 2)}`
+          : m === "best LSA (ALS)"
+            ? `${fmt(r.alsMinusGd.excess, 3)} ± ${fmt(r.alsMinusGd.se, 2)}`
+            : "",
+      "training MSE":
+        m === "best GD step"
+          ? r5(r.fitMse.gd)
+          : m === "best LSA (ALS)"
+            ? r5(r.fitMse.als)
+            : m === "trained LSA (Adam)"
+              ? r5(r.fitMse.trained)
+              : "",
+    })),
+  );
 }

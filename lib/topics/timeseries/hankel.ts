@@ -22,7 +22,7 @@ import { reduceLSA, reducedPredict } from "../icl/reduce";
 import { reducedLossAndGrads } from "../icl/reduced-loss";
 import type { MergedParams } from "../icl/lsa";
 import type { TaskStats } from "../icl/task-stats";
-import { drawStationaryPhi, sampleAr } from "./ar";
+import { drawStationaryPhi, sampleAr, yuleWalkerAcov } from "./ar";
 import { solveSpd } from "./ols";
 
 /** The (p+1) × (n+1) Hankel matrix of a history (query column zero-padded), n = len − p. */
@@ -200,8 +200,19 @@ export function constructionAB(Gamma: Matrix): { a: number[]; B: Matrix } {
  * drawStationaryPhi (the official generator's rule) and its own stationary path of n + p + 1
  * values, and predicts the last one. `beta` holds each prompt's true coefficients in query order
  * ([count, p]), so the oracle of prompt m is β_mᵀ z_m.
+ * `scale`: "innovation" draws every path with noise sd σ, so the series' variance γ₀(φ_m) ranges
+ * over orders of magnitude near the stationarity boundary, and a cubic predictor's errors are then
+ * dominated by a few prompts; "marginal" sets each path's noise sd so that its stationary variance
+ * is σ² (the oracle's MSE, σ_m², then differs per prompt).
  */
-export function taskDistributionPrompts(o: { p: number; n: number; count: number; sigma: number; rng: Rng }): {
+export function taskDistributionPrompts(o: {
+  p: number;
+  n: number;
+  count: number;
+  sigma: number;
+  scale: "innovation" | "marginal";
+  rng: Rng;
+}): {
   prompts: HankelPrompts;
   beta: Float64Array;
 } {
@@ -211,7 +222,8 @@ export function taskDistributionPrompts(o: { p: number; n: number; count: number
   for (let m = 0; m < o.count; m++) {
     const phi = drawStationaryPhi(o.p, o.rng);
     beta.set(phiToBeta(phi), m * o.p);
-    series.set(sampleAr({ phi, sigma: o.sigma, T, rng: o.rng }), m * T);
+    const sigma = o.scale === "marginal" ? o.sigma / Math.sqrt(yuleWalkerAcov(phi, 1, 0)[0]!) : o.sigma;
+    series.set(sampleAr({ phi, sigma, T, rng: o.rng }), m * T);
   }
   const prompts = hankelPrompts(series, { p: o.p, n: o.n, targets: Array.from({ length: o.count }, (_, m) => m * T + T - 1) });
   return { prompts, beta };

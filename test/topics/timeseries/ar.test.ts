@@ -188,7 +188,7 @@ test("trainHankelLsa lowers the loss and is deterministic given its rng", async 
 
 test("B9 prompts: each prompt's own φ is stationary and its oracle residual has variance σ² (3 SE); determinism", () => {
   const N = 4000;
-  const o = { p: 3, n: 10, count: N, sigma: 1 };
+  const o = { p: 3, n: 10, count: N, sigma: 1, scale: "innovation" as const };
   const { prompts, beta } = taskDistributionPrompts({ ...o, rng: new Rng(21) });
   assert.equal(prompts.y.length, N);
   for (let m = 0; m < N; m += 97) assert.ok(isStationary(Array.from(beta.subarray(m * 3, m * 3 + 3)).reverse()));
@@ -199,6 +199,10 @@ test("B9 prompts: each prompt's own φ is stationary and its oracle residual has
   const again = taskDistributionPrompts({ ...o, rng: new Rng(21) });
   assert.deepEqual(again.prompts.y, prompts.y);
   assert.throws(() => predictPerPrompt(prompts, beta.subarray(3)), /expected 4000 prompts × 3/);
+  // "marginal": every path has stationary variance σ², so the targets' second moment is σ² (3 SE; Var y² = 2σ⁴)
+  const marg = taskDistributionPrompts({ ...o, scale: "marginal", sigma: 2, rng: new Rng(22) }).prompts;
+  const m2 = marg.y.reduce((s, v) => s + v * v, 0) / N;
+  assert.ok(Math.abs(m2 - 4) < 3 * Math.sqrt((2 * 16) / N), `E y² ${m2}`);
 });
 
 test("bestGdStep: the GD pattern, the p = 1 closed form, never worse than the construction, and a start ALS cannot worsen", () => {

@@ -394,7 +394,8 @@ export interface TaskDistributionRow {
 }
 
 /**
- * B9: prompts of a task distribution (each its own stationary φ, σ = 1), one LSA trained on all of
+ * B9: prompts of a task distribution (each its own stationary φ, series variance 1: the "marginal"
+ * scale of taskDistributionPrompts, an amendment after the first prototype), one LSA trained on all of
  * them by Adam as in B6, against the best one preconditioned GD step (a = e_{p+1}, B = [P; 0], P by
  * least squares), the best LSA (alternating least squares from that GD step) and in-context OLS.
  */
@@ -409,8 +410,8 @@ export function runTaskDistribution(o: {
   const rng = new Rng(o.seed);
   const mse = (y: Float64Array, pred: Float64Array) => pred.reduce((s, v, b) => s + (v - y[b]!) ** 2, 0) / y.length;
   return o.ns.map((n) => {
-    const train = taskDistributionPrompts({ p: P_LAGS, n, count: o.trainPrompts, sigma: SIGMA, rng }).prompts;
-    const test = taskDistributionPrompts({ p: P_LAGS, n, count: o.testPrompts, sigma: SIGMA, rng });
+    const train = taskDistributionPrompts({ p: P_LAGS, n, count: o.trainPrompts, sigma: SIGMA, scale: "marginal", rng }).prompts;
+    const test = taskDistributionPrompts({ p: P_LAGS, n, count: o.testPrompts, sigma: SIGMA, scale: "marginal", rng });
     const gd = bestGdStep(train);
     const als = alternatingLsa(train, gd, o.alsIterations);
     const t = trainHankelLsa({
