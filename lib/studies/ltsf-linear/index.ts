@@ -20,7 +20,8 @@ export { checkA8, checkA9, claimA13 } from "./claims";
 // A10–A12 and the rest of Table 2: trained cells from the grids
 export { readCells, summarizeCells, type CellSummary } from "./experiments/grid-cells";
 export { LOOKBACK, officialHyper, type CellResult, type CellSpec } from "./experiments/trained";
-export { cellRows } from "./tables";
+export { runIndividual, type IndividualRow } from "./experiments/individual";
+export { cellRows, individualRows } from "./tables";
 export { forecastFigure, mseByHorizonFigure } from "./figures";
 export { claimA10, claimA11, claimA12, claimTable2Dataset, claimShift, checkA14, cellTolerance } from "./claims";
 

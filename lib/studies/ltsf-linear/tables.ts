@@ -11,6 +11,7 @@ import {
 } from "./experiments/ar-lsa";
 import type { BaselineRow, OlsRow } from "./experiments/closed-form";
 import type { CellSummary } from "./experiments/grid-cells";
+import type { IndividualRow } from "./experiments/individual";
 import type { PipelineResult, TraceResult } from "./experiments/pipeline";
 import { BASELINE_REF, cellTolerance, OLS_REF, TRACE_REF } from "./claims";
 import { table2 } from "./paper";
@@ -172,4 +173,21 @@ export function taskDistributionRows(rows: TaskDistributionRow[]): Row[] {
               : "",
     })),
   );
+}
+
+/** Individual-mode runs beside the shared cells of the same dataset, horizon and model (paper-era loader). */
+export function individualRows(rows: IndividualRow[], cells: CellSummary[]): Row[] {
+  return rows.map((r) => {
+    const shared = cells.find((c) => c.data === r.data && c.H === r.H && c.model === r.model);
+    return {
+      data: r.data,
+      H: r.H,
+      model: `${r.model}-I`,
+      seed: r.seed,
+      "MSE/MAE (dl)": `${fmt(r.mse, 4)}/${fmt(r.mae, 4)}`,
+      "shared model, seed mean MSE": shared ? fmt(shared.meanMse, 4) : "not stored",
+      "epochs (best)": `${r.epochsRun} (${r.bestEpoch})`,
+      seconds: Math.round(r.seconds),
+    };
+  });
 }

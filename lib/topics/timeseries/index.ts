@@ -13,3 +13,4 @@ export * from "./baselines";
 export * from "./ols";
 export * from "./ar";
 export * from "./hankel";
+export * from "./individual";
