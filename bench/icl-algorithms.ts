@@ -14,7 +14,7 @@ import { initTf, tf } from "../lib/core/tf";
 import { gptLoss, gptWeights, initGpt, type GptConfig } from "../lib/topics/icl/gpt";
 import { gptBatchTensors, gptStepper } from "../lib/topics/icl/gpt-train";
 import { prepareSpec, sampleTasks } from "../lib/topics/icl/tasks";
-import { benchDir, expectSameLossAndGradient, runBench, writeNpy, type Workload } from "./harness";
+import { benchDir, expectClose, expectSameLossAndGradient, maxScaledDiff, runBench, writeNpy, type Workload } from "./harness";
 
 const LR = 1e-3;
 const BATCH = 64;
@@ -55,6 +55,37 @@ function stepWorkload(model: GptConfig, n: number): Workload {
   };
 }
 
+/**
+ * One float32 matmul of the step's largest shape (the MLP's read-in at H = 64: 64·31 rows × 64 × 256)
+ * and a square-ish larger one: the ceiling of matmul-bound work on each side (XNNPACK on 128-bit WASM
+ * SIMD without FMA vs the reference's BLAS on AVX2 + FMA).
+ */
+function matmulWorkload(m: number, k: number, n: number): Workload {
+  const rng = new Rng(3);
+  const a = Float32Array.from(rng.normals(m * k));
+  const b = Float32Array.from(rng.normals(k * n));
+  const A = tf.tensor2d(a, [m, k]);
+  const B = tf.tensor2d(b, [k, n]);
+  const dir = benchDir("icl-algorithms");
+  const args = {
+    a: writeNpy(path.join(dir, `mm-a-${m}x${k}.npy`), a, [m, k]),
+    b: writeNpy(path.join(dir, `mm-b-${k}x${n}.npy`), b, [k, n]),
+  };
+  const product = () => {
+    const C = tf.matMul(A, B);
+    const out = C.dataSync() as Float32Array;
+    C.dispose();
+    return out;
+  };
+  return {
+    name: `of which the ceiling: one float32 matmul ${m}x${k} @ ${k}x${n}`,
+    run: () => void product(),
+    reps: 10,
+    reference: { workload: "matmul", args, reps: 10 },
+    check: (ref) => expectClose(`matmul ${m}x${k}x${n}`, "product (scaled)", maxScaledDiff(product(), ref.c as number[]), 1e-5),
+  };
+}
+
 async function main(): Promise<void> {
   await initTf({ quiet: true });
   await runBench({
@@ -64,6 +95,8 @@ async function main(): Promise<void> {
     workloads: [
       ...[1, 2, 4].map((layers) => stepWorkload({ d: 4, layers, width: 32, heads: 4, maxPairs: 10 }, 10)),
       stepWorkload({ d: 8, layers: 1, width: 64, heads: 4, maxPairs: 16 }, 16),
+      matmulWorkload(64 * 31, 64, 256),
+      matmulWorkload(2048, 512, 512),
     ],
   });
 }

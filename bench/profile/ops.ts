@@ -5,11 +5,14 @@
  * the step's wall time (the gap is JS-side overhead: tape, tidy, tensor bookkeeping).
  * Profile times include the profiler's own overhead and are noisy on a loaded machine: use them to
  * rank ops, not as benchmark numbers (those come from `make bench`).
- * Usage: node dist/bench/profile/ops.js [tversky|moments] [fused]
+ * Usage: node dist/bench/profile/ops.js [tversky|moments|gpt] [fused]
  */
 import * as os from "node:os";
 import { Rng } from "../../lib/core/rng";
 import { initTf, tf } from "../../lib/core/tf";
+import { initGpt } from "../../lib/topics/icl/gpt";
+import { gptStepper } from "../../lib/topics/icl/gpt-train";
+import { prepareSpec, sampleTasks } from "../../lib/topics/icl/tasks";
 import { MHC3 } from "../../lib/topics/moments/mhc3";
 import { BatchedClassifier, trainXorBatch, type XorRun } from "../../lib/topics/tversky/index";
 import { gridRuns, loadDigits, splitDigits } from "../../lib/studies/tversky/index";
@@ -109,13 +112,32 @@ async function moments(fused: boolean): Promise<void> {
   }
 }
 
+/** The icl-algorithms transformer's Adam step at the bench's sizes (bench/icl-algorithms.ts). */
+async function gpt(): Promise<void> {
+  for (const [layers, width, d, n] of [
+    [1, 32, 4, 10],
+    [4, 32, 4, 10],
+    [1, 64, 8, 16],
+  ] as const) {
+    const rng = new Rng(1);
+    const m = initGpt({ layers, width, heads: 4, d, maxPairs: n }, rng);
+    const batch = sampleTasks(prepareSpec({ d, n, x: { kind: "gauss" }, w: { kind: "iso" } }), 64, rng);
+    const stepper = gptStepper(m, {});
+    await profileStep(
+      `transformer L=${layers} H=${width} d=${d} ${2 * n - 1} tokens B=64, one Adam step`,
+      () => void stepper.step(batch, 1e-3),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   await initTf({ quiet: true });
   const which = process.argv[2] ?? "tversky";
   const fused = process.argv[3] === "fused";
   if (which === "tversky") await tversky(fused);
   else if (which === "moments") await moments(fused);
-  else throw new Error(`profile: unknown workload ${which}; use tversky or moments`);
+  else if (which === "gpt") await gpt();
+  else throw new Error(`profile: unknown workload ${which}; use tversky, moments or gpt`);
 }
 
 main().catch((e: unknown) => {

@@ -68,4 +68,18 @@ class GptStep:
         self.opt.step()
 
 
-WORKLOADS = {"gpt_step": GptStep}
+class MatMul:
+    """One float32 product a @ b: the ceiling a matmul-bound step can reach on each side."""
+
+    def __init__(self, args):
+        self.a = torch.from_numpy(np.load(args["a"]).astype(np.float32))
+        self.b = torch.from_numpy(np.load(args["b"]).astype(np.float32))
+
+    def outputs(self):
+        return {"c": (self.a @ self.b).reshape(-1)}
+
+    def run(self):
+        self.a @ self.b
+
+
+WORKLOADS = {"gpt_step": GptStep, "matmul": MatMul}
