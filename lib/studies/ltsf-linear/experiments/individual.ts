@@ -6,7 +6,7 @@
 import { Rng } from "../../../core/rng";
 import { prepareEtt } from "../../../topics/timeseries/ett";
 import { trainIndividual } from "../../../topics/timeseries/individual";
-import type { ModelName } from "../../../topics/timeseries/models";
+import { checkModel, type ModelName } from "../../../topics/timeseries/models";
 import { ettWindows } from "../../../topics/timeseries/windows";
 import { LOOKBACK, officialHyper } from "./trained";
 
@@ -22,12 +22,15 @@ export interface IndividualRow {
   seconds: number;
 }
 
-export function runIndividual(o: { H: number; models: ModelName[]; seeds: number[]; maxEpochs?: number }): IndividualRow[] {
+/** `models` as strings (notebook cells compile without literal types); each is checked by name. */
+export function runIndividual(o: { H: number; models: readonly string[]; seeds: number[]; maxEpochs?: number }): IndividualRow[] {
   const d = prepareEtt("ETTh1");
   const w = ettWindows(d, { L: LOOKBACK, H: o.H });
   const { lr, batch } = officialHyper("ETTh1", o.H);
-  return o.models.flatMap((model) =>
-    o.seeds.map((seed) => {
+  return o.models.flatMap((name) => {
+    checkModel(name);
+    const model: ModelName = name;
+    return o.seeds.map((seed) => {
       const t0 = Date.now();
       const r = trainIndividual(d, { model, L: LOOKBACK, H: o.H, lr, batch, rng: new Rng(seed), maxEpochs: o.maxEpochs }, w);
       return {
@@ -41,6 +44,6 @@ export function runIndividual(o: { H: number; models: ModelName[]; seeds: number
         bestEpoch: r.bestEpoch,
         seconds: (Date.now() - t0) / 1000,
       };
-    }),
-  );
+    });
+  });
 }
