@@ -191,13 +191,7 @@ export function lsaExcessFigure(indep: ExcessRow[], trained: TrainedLsaRow[]): F
     });
   return {
     data,
-    layout: {
-      title: { text: "AR(3), φ = (0.5, −0.3, 0.2): excess MSE over the oracle φᵀz against the context length" },
-      xaxis: { type: "log", title: { text: "context columns n (log)" }, tickvals: ns },
-      yaxis: { type: "log", title: { text: "excess MSE over the oracle (log)" } },
-      legend: { x: 1.02, xanchor: "left", y: 1 },
-      margin: { r: 300 },
-    },
+    layout: excessLayout("AR(3), φ = (0.5, −0.3, 0.2): excess MSE over the oracle φᵀz against the context length", ns, 300),
     width: 1000,
   };
 }
@@ -260,6 +254,17 @@ export function cotFigure(cot: CotResult): Figure {
   };
 }
 
+/** Log-log axes of excess MSE against the context length, legend on the right. */
+function excessLayout(title: string, ns: number[], rightMargin: number): Record<string, unknown> {
+  return {
+    title: { text: title },
+    xaxis: { type: "log", title: { text: "context columns n (log)" }, tickvals: ns },
+    yaxis: { type: "log", title: { text: "excess MSE over the oracle (log)" } },
+    legend: { x: 1.02, xanchor: "left", y: 1 },
+    margin: { r: rightMargin },
+  };
+}
+
 /** B9: excess over each prompt's oracle against n, per method (±2 SE), log-log. */
 export function taskDistributionFigure(rows: TaskDistributionRow[]): Figure {
   const byN = [...rows].sort((a, b) => a.n - b.n);
@@ -275,13 +280,7 @@ export function taskDistributionFigure(rows: TaskDistributionRow[]): Figure {
       line: { color: methodColor(k), dash: m === "trained LSA (Adam)" ? "dot" : "solid" },
       marker: m === "trained LSA (Adam)" ? { symbol: "diamond", size: 9 } : {},
     })),
-    layout: {
-      title: { text: "B9 (ours): a new stationary AR(3) φ per prompt: excess MSE over each prompt's oracle" },
-      xaxis: { type: "log", title: { text: "context columns n (log)" }, tickvals: ns },
-      yaxis: { type: "log", title: { text: "excess MSE over the oracle (log)" } },
-      legend: { x: 1.02, xanchor: "left", y: 1 },
-      margin: { r: 220 },
-    },
+    layout: excessLayout("B9 (ours): a new stationary AR(3) φ per prompt: excess MSE over each prompt's oracle", ns, 220),
     width: 950,
   };
 }

@@ -321,12 +321,7 @@ function trainedRow(n: number, seed: number, excess: number, se = 0.001): Traine
     inContextOlsExcess: 0.1,
     epochLoss: [1.1, 1.02],
     a: [0, 0, 0, 1],
-    B: [
-      [1, 0, 0],
-      [0, 1, 0],
-      [0, 0, 1],
-      [0, 0, 0],
-    ],
+    B: GD_PATTERN_B,
     olsBeta: [0.2, -0.3, 0.5],
   };
 }
@@ -372,6 +367,14 @@ test("B8: rollouts that decay to the mean reproduce; a rollout that does not dec
   assert.equal(claimB8(cot({ lsaBetter: true })).verdict, "partly");
 });
 
+/** B = [I; 0]: the GD step's pattern at p = 3. */
+const GD_PATTERN_B = [
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+  [0, 0, 0],
+];
+
 /** A B9 row: the GD step's excess g, the trained LSA's g·(1 + dTrained), OLS's given; SEs 1% of g. */
 function b9Row(n: number, o: { g: number; ols: number; dTrained?: number; fitTrained?: number }): TaskDistributionRow {
   const se = 0.01 * o.g;
@@ -389,12 +392,7 @@ function b9Row(n: number, o: { g: number; ols: number; dTrained?: number; fitTra
     alsMinusGd: { excess: als - o.g, se },
     fitMse: { gd: 1.3, als: 1.29, trained: o.fitTrained ?? 1.292 },
     a: [0, 0, 0, 1],
-    B: [
-      [1, 0, 0],
-      [0, 1, 0],
-      [0, 0, 1],
-      [0, 0, 0],
-    ],
+    B: GD_PATTERN_B,
     epochLoss: [1.5, 1.3],
   };
 }
