@@ -263,6 +263,8 @@ export interface Workload {
   per?: number;
   /** Calls of `run` per round (each call is timed; the minimum over all calls is reported). */
   reps?: number;
+  /** At most this many rounds for this workload (a unit that takes seconds, e.g. a full fit); default all. */
+  rounds?: number;
   /** Untimed calls before the first round (JIT, WASM kernels, caches). Default 2. */
   warmup?: number;
   /** The same work in the reference module; omitted for project-only (profile) rows. */
@@ -372,7 +374,7 @@ export async function runBench(o: {
         await one.time(id, 1); // warm the reference too
         if (all) await all.time(id, 1);
       }
-      for (let round = 0; round < rounds; round++) {
+      for (let round = 0; round < Math.min(rounds, w.rounds ?? rounds); round++) {
         p.push(...(await timeProject(w, reps)));
         if (w.variant) pv.push(...(await timeProject({ ...w, run: w.variant.run }, reps)));
         if (w.reference && one) r1.push(...(await one.time(id, refReps)));

@@ -70,4 +70,90 @@ class LtsfStep:
         self.opt.step()
 
 
-WORKLOADS = {"ltsf_step": LtsfStep}
+class LtsfFit:
+    """A full fit by the official protocol in its deterministic form (notes §3.4, the project's
+    trainOfficial(deterministic)): zero init, train and val batches in order with drop_last, Adam,
+    val loss = mean of per-batch MSEs, the full test set evaluated every epoch (as exp_main.train
+    does), early stopping with patience 3, type1 halving, then the best checkpoint tested on the
+    full set and with drop_last. Outputs the per-epoch [train, val, test MSE] log."""
+
+    def __init__(self, args):
+        self.model, self.L, self.H, self.B = args["model"], args["L"], args["H"], args["batch"]
+        self.lr0, self.max_epochs = args["lr"], args["maxEpochs"]
+        self.data = torch.from_numpy(np.load(args["data"]).astype(np.float32))  # [rows, C], the whole normalised file
+        self.ranges = {k: tuple(args[k]) for k in ("train", "val", "test")}  # [start, end) rows
+        self.ar_x, self.ar_y = torch.arange(self.L), self.L + torch.arange(self.H)
+        self.step = LtsfStep.__new__(LtsfStep)  # reuse forward() with fresh layers per fit
+        self.step.model = self.model
+
+    def windows(self, split):
+        start, end = self.ranges[split]
+        return start + torch.arange(end - start - self.L - self.H + 1)
+
+    def mse_batches(self, idx, drop_last):
+        """Mean over batches of the per-batch MSE (drop_last) or the MSE over all windows."""
+        with torch.no_grad():
+            if drop_last:
+                nb = len(idx) // self.B
+                return sum(self.batch_loss(idx[k * self.B : (k + 1) * self.B]).item() for k in range(nb)) / nb
+            se, count = 0.0, 0
+            for s in range(0, len(idx), 256):
+                x, y = self.xy(idx[s : s + 256])
+                se += ((self.step.forward(x) - y) ** 2).sum().item()
+                count += y.numel()
+            return se / count
+
+    def xy(self, idx):
+        return self.data[idx[:, None] + self.ar_x], self.data[idx[:, None] + self.ar_y]
+
+    def batch_loss(self, idx):
+        x, y = self.xy(idx)
+        return F.mse_loss(self.step.forward(x), y)
+
+    def fit(self):
+        layers = 2 if self.model == "DLinear" else 1
+        self.step.lin = [nn.Linear(self.L, self.H) for _ in range(layers)]
+        params = [p for m in self.step.lin for p in m.parameters()]
+        with torch.no_grad():
+            for p in params:
+                p.zero_()
+        opt = torch.optim.Adam(params, lr=self.lr0)
+        tr, va, te = self.windows("train"), self.windows("val"), self.windows("test")
+        steps = len(tr) // self.B
+        best, counter, best_state, log = float("inf"), 0, None, []
+        for epoch in range(1, self.max_epochs + 1):
+            total = 0.0
+            for s in range(steps):
+                opt.zero_grad()
+                loss = self.batch_loss(tr[s * self.B : (s + 1) * self.B])
+                loss.backward()
+                opt.step()
+                total += loss.item()
+            val = self.mse_batches(va, True)
+            log.append([total / steps, val, self.mse_batches(te, False)])
+            if val > best:
+                counter += 1
+                if counter >= 3:
+                    break
+            else:
+                best, counter = val, 0
+                best_state = [p.detach().clone() for p in params]
+            for g in opt.param_groups:
+                g["lr"] = self.lr0 * 0.5 ** (epoch - 1)
+        with torch.no_grad():
+            for p, b in zip(params, best_state):
+                p.copy_(b)
+        full = self.mse_batches(te, False)
+        kept = len(te) - len(te) % self.B
+        dl = self.mse_batches(te[:kept], False)
+        return log, full, dl
+
+    def outputs(self):
+        log, full, dl = self.fit()
+        return {"log": log, "full": full, "dropLast": dl}
+
+    def run(self):
+        self.fit()
+
+
+WORKLOADS = {"ltsf_step": LtsfStep, "ltsf_fit": LtsfFit}
