@@ -592,36 +592,77 @@ export function claimA11(cells: CellSummary[]): ClaimRecord {
   });
 }
 
-/** A12 (the paper's claim A1 on ETTh1): the best linear model beats the Transformer forecasters. */
+/**
+ * A12 (the paper's claim A1): one linear layer beats the Transformer forecasters at every horizon.
+ * Asserted at every stored dataset × horizon where Table 2's own margin (best Transformer MSE − best
+ * linear MSE) is at least A12_MARGIN: there a single-seed deviation of the notes' size (0.015) on
+ * each side cannot reverse the comparison. The set depends on Table 2 alone, not on our results.
+ * Cells with a smaller margin (ETTh1 H = 96: 0.374 vs 0.376) are listed in the note, not asserted.
+ */
+export const A12_MARGIN = 0.03;
+
 export function claimA12(cells: CellSummary[]): ClaimRecord {
-  const best = (H: number) =>
-    (["Linear", "NLinear", "DLinear"] as ModelName[])
-      .map((m) => findCell(cells, "ETTh1", H, m))
-      .reduce((a, b) => (b.meanMse < a.meanMse ? b : a));
-  const b336 = best(336);
-  const b96 = best(96);
-  const beats = (c: CellSummary, H: number, names: readonly string[]) =>
-    names.map((tr) => {
-      const t = table2("ETTh1", H, tr as "FEDformer");
-      return atMost({
-        label: `H=${H} best linear (${c.model}) < ${tr} ${t.mse.value}`,
-        measured: c.meanMse,
-        bound: t.mse.value,
-        strict: true,
-        se: c.seMse,
-        from: paper(t.mse.where),
-      });
+  const models: ModelName[] = ["Linear", "NLinear", "DLinear"];
+  const keys = [...new Set(cells.map((c) => `${c.data}|${c.H}`))]
+    .map((k) => {
+      const [data, H] = k.split("|");
+      return { data: asEttName(data!), H: Number(H) };
+    })
+    .filter((k) => models.every((m) => cells.some((c) => c.data === k.data && c.H === k.H && c.model === m)))
+    .sort((a, b) => a.data.localeCompare(b.data) || a.H - b.H);
+  const rows = keys.map(({ data, H }) => {
+    const ours = models.map((m) => findCell(cells, data, H, m)).reduce((a, b) => (b.meanMse < a.meanMse ? b : a));
+    const tr = TRANSFORMERS.map((t) => ({ name: t, cell: table2(data, H, t as "FEDformer") })).reduce((a, b) =>
+      b.cell.mse.value < a.cell.mse.value ? b : a,
+    );
+    const paperLinear = Math.min(...models.map((m) => table2(data, H, m).mse.value));
+    return { data, H, ours, tr, margin: tr.cell.mse.value - paperLinear };
+  });
+  const asserted = rows.filter((r) => r.margin >= A12_MARGIN - 1e-12);
+  if (asserted.length === 0)
+    throw new Error(
+      `claimA12: no stored dataset × horizon has a Table 2 margin ≥ ${A12_MARGIN}; run \`make grid STUDY=ltsf-linear GRID=etth1\``,
+    );
+  const skipped = rows.filter((r) => r.margin < A12_MARGIN - 1e-12);
+  const check = (r: (typeof rows)[number]) =>
+    atMost({
+      label: `${r.data} H=${r.H}: best linear (${r.ours.model}) < ${r.tr.name} ${r.tr.cell.mse.value}`,
+      measured: r.ours.meanMse,
+      bound: r.tr.cell.mse.value,
+      strict: true,
+      se: r.ours.seMse,
+      from: paper(r.tr.cell.mse.where),
     });
+  const b96 = rows.find((r) => r.data === "ETTh1" && r.H === 96);
   return claim({
     id: "A12",
-    statement:
-      "One linear layer beats the Transformer forecasters (FEDformer, Autoformer, Informer; their L = 96 numbers from Table 2) on ETTh1; asserted at H = 336, where the gap exceeds the seed noise",
-    source: "Table 2 and its IMP. column (6.54% at ETTh1 336); abstract; notes §2 (A1), §4 A12",
-    headline: { label: "H = 336: best trained linear model below every Transformer", checks: beats(b336, 336, TRANSFORMERS) },
-    supporting: [
-      { label: "H = 96: best trained linear model below Autoformer and Informer", checks: beats(b96, 96, ["Autoformer", "Informer"]) },
-    ],
-    note: `H = 96 against FEDformer (0.376) is within the seed noise (notes A12: our single seeds 0.371–0.388), so it is not asserted: ours ${fmt(b96.meanMse)} (${b96.model}). The Transformer values are the paper's (copied from FEDformer at L = 96), not trained here`,
+    statement: `One linear layer beats the Transformer forecasters (FEDformer, Autoformer, Informer; their L = 96 numbers from Table 2) at every horizon; asserted wherever Table 2's own margin is ≥ ${A12_MARGIN}`,
+    source: "Table 2 and its IMP. column; abstract; notes §2 (A1), §4 A12",
+    headline: {
+      label: `our best trained linear model below the best Transformer of Table 2 (margin ≥ ${A12_MARGIN})`,
+      checks: asserted.map(check),
+    },
+    ...(b96
+      ? {
+          supporting: [
+            {
+              label: "ETTh1 H = 96: best trained linear model below Autoformer and Informer",
+              checks: (["Autoformer", "Informer"] as const).map((tr) => {
+                const t = table2("ETTh1", 96, tr);
+                return atMost({
+                  label: `H=96 best linear (${b96.ours.model}) < ${tr} ${t.mse.value}`,
+                  measured: b96.ours.meanMse,
+                  bound: t.mse.value,
+                  strict: true,
+                  se: b96.ours.seMse,
+                  from: paper(t.mse.where),
+                });
+              }),
+            },
+          ],
+        }
+      : {}),
+    note: `not asserted (Table 2 margin < ${A12_MARGIN}): ${skipped.map((r) => `${r.data} H=${r.H} (paper margin ${fmt(r.margin)}; ours ${fmt(r.ours.meanMse)} ${r.ours.model} vs ${r.tr.name} ${r.tr.cell.mse.value})`).join(", ") || "none"}. The Transformer values are the paper's (copied from FEDformer at L = 96), not trained here`,
   });
 }
 
