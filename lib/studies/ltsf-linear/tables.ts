@@ -171,6 +171,8 @@ export function taskDistributionRows(rows: TaskDistributionRow[]): Row[] {
             : m === "trained LSA (Adam)"
               ? r5(r.fitMse.trained)
               : "",
+      // the GD step has a = e_{p+1}: how far the trained layer's a_1..a_p are from 0
+      "a (a_{p+1} = 1)": m === "trained LSA (Adam)" ? r.a.map((v) => fmt(v, 3)).join(", ") : "",
     })),
   );
 }
