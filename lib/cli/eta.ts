@@ -16,9 +16,9 @@ export const FIRST_RUN_ESTIMATE_S: Readonly<Record<string, number>> = {
   "one-step-gd": 460,
   tversky: 880,
   "trained-transformers-icl": 240,
-  // not re-measured quietly since B9 and the individual-mode runs were added (2026-12-04): the quiet 83 s
-  // of the other sections plus those two, which took 36 s and 336 s of a 453 s run at load 3-6
-  "ltsf-linear": 300,
+  // its own full run of 2026-12-04 11:36 on an otherwise idle machine (384 s; 290 s of it the
+  // individual-mode diagnostic), not part of the ten-notebook reproduce above
+  "ltsf-linear": 390,
   // reads the stored training grid; the baselines are Monte Carlo of a few seconds each
   "icl-algorithms": 30,
   "linear-ssl": 110,
