@@ -243,6 +243,22 @@ export function predictPerPrompt(h: HankelPrompts, beta: Float64Array): Float64A
   return out;
 }
 
+/** Least squares of the prompts' targets y_b on nf features that `fill` writes for prompt b (normal equations, Cholesky). */
+function leastSquaresOnFeatures(h: HankelPrompts, nf: number, name: string, fill: (b: number, f: Float64Array) => void): Float64Array {
+  const A = new Float64Array(nf * nf);
+  const r = new Float64Array(nf);
+  const f = new Float64Array(nf);
+  for (let b = 0; b < h.y.length; b++) {
+    fill(b, f);
+    for (let i = 0; i < nf; i++) {
+      r[i]! += f[i]! * h.y[b]!;
+      for (let j = i; j < nf; j++) A[i * nf + j]! += f[i]! * f[j]!;
+    }
+  }
+  for (let i = 0; i < nf; i++) for (let j = 0; j < i; j++) A[i * nf + j] = A[j * nf + i]!;
+  return solveSpd(A, nf, r, 1, name);
+}
+
 /**
  * The best one preconditioned GD step from w = 0 on a set of prompts: ŷ = s_xyᵀ P z with
  * s_xy = (1/n) Σ_j y_j x_j (row p of C) and one P for all prompts, fitted by least squares
@@ -252,22 +268,12 @@ export function predictPerPrompt(h: HankelPrompts, beta: Float64Array): Float64A
 export function bestGdStep(h: HankelPrompts): { a: number[]; B: Matrix } {
   const { p } = h;
   const D = p + 1;
-  const nf = p * p;
-  const A = new Float64Array(nf * nf);
-  const r = new Float64Array(nf);
-  const f = new Float64Array(nf);
-  for (let b = 0; b < h.y.length; b++) {
+  const P = leastSquaresOnFeatures(h, p * p, "best GD step", (b, f) => {
     for (let k = 0; k < p; k++) {
       const sxy = h.C[b * D * D + p * D + k]!;
       for (let l = 0; l < p; l++) f[k * p + l] = sxy * h.z[b * p + l]!;
     }
-    for (let i = 0; i < nf; i++) {
-      r[i]! += f[i]! * h.y[b]!;
-      for (let j = i; j < nf; j++) A[i * nf + j]! += f[i]! * f[j]!;
-    }
-  }
-  for (let i = 0; i < nf; i++) for (let j = 0; j < i; j++) A[i * nf + j] = A[j * nf + i]!;
-  const P = solveSpd(A, nf, r, 1, "best GD step");
+  });
   const a = new Array<number>(D).fill(0);
   a[p] = 1;
   const B = Array.from({ length: D }, (_, k) => Array.from({ length: p }, (_, l) => (k < p ? P[k * p + l]! : 0)));
@@ -293,22 +299,13 @@ export function alternatingLsa(
   const nb = D * p;
   for (let it = 0; it < iterations; it++) {
     // B-step: features f[k*p + l] = (C a)_k z_l
-    const A = new Float64Array(nb * nb);
-    const r = new Float64Array(nb);
-    const f = new Float64Array(nb);
-    for (let b = 0; b < N; b++) {
+    const sb = leastSquaresOnFeatures(h, nb, "ALS B-step", (b, f) => {
       for (let k = 0; k < D; k++) {
         let u = 0;
         for (let j = 0; j < D; j++) u += h.C[b * D * D + j * D + k]! * a[j]!;
         for (let l = 0; l < p; l++) f[k * p + l] = u * h.z[b * p + l]!;
       }
-      for (let i = 0; i < nb; i++) {
-        r[i]! += f[i]! * h.y[b]!;
-        for (let j = i; j < nb; j++) A[i * nb + j]! += f[i]! * f[j]!;
-      }
-    }
-    for (let i = 0; i < nb; i++) for (let j = 0; j < i; j++) A[i * nb + j] = A[j * nb + i]!;
-    const sb = solveSpd(A, nb, r, 1, "ALS B-step");
+    });
     B = Array.from({ length: D }, (_, k) => Array.from({ length: p }, (_, l) => sb[k * p + l]!));
     // a-step: features v = C B z
     const A2 = new Float64Array(D * D);

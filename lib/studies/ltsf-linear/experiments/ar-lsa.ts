@@ -449,7 +449,7 @@ export function runTaskDistribution(o: {
       alsMinusGd: diff("best LSA (ALS)"),
       fitMse: {
         gd: mse(train.y, predictAB(train, gd.a, gd.B)),
-        als: mse(train.y, predictAB(train, als.a, als.B)),
+        als: als.fitMse[als.fitMse.length - 1]!, // alternatingLsa's last fit on these prompts
         trained: mse(train.y, predictAB(train, t.a, t.B)),
       },
       a: t.a.map((v) => v / scale),
