@@ -18,7 +18,8 @@ export interface DeltaOptions extends SeqDims {
   S0?: ArrayLike<number>;
 }
 
-function prepare(q: Arr, k: Arr, v: Arr, beta: ArrayLike<number>, o: DeltaOptions, fn: string): Arr {
+/** Validates the inputs of a DeltaNet kernel (naming `fn`; β ∈ [0, 2]) and returns a copy of S0 (or zeros). */
+export function prepareDelta(q: Arr, k: Arr, v: Arr, beta: ArrayLike<number>, o: DeltaOptions, fn: string): Arr {
   checkDims(o, fn);
   checkLength(q, o.L * o.dk, `${fn}: q`);
   checkLength(k, o.L * o.dk, `${fn}: k`);
@@ -39,7 +40,7 @@ function prepare(q: Arr, k: Arr, v: Arr, beta: ArrayLike<number>, o: DeltaOption
 /** The recurrence, one token at a time: per state row, S k, the rank-1 update and S q in one pass. */
 export function deltaRecurrent(q: Arr, k: Arr, v: Arr, beta: ArrayLike<number>, opts: DeltaOptions): SeqOut {
   const { L, dk, dv } = opts;
-  const S = prepare(q, k, v, beta, opts, "deltaRecurrent");
+  const S = prepareDelta(q, k, v, beta, opts, "deltaRecurrent");
   const o = alloc(q, L * dv);
   for (let t = 0; t < L; t++) {
     const kt = t * dk;
@@ -103,7 +104,7 @@ export function wyChunk(
 export function deltaChunk(q: Arr, k: Arr, v: Arr, beta: ArrayLike<number>, opts: DeltaOptions & { C: number }): SeqOut {
   const { L, dk, dv, C } = opts;
   if (!(Number.isInteger(C) && C >= 1)) throw new Error(`deltaChunk: chunk size C must be a positive integer, got ${C}`);
-  const S = prepare(q, k, v, beta, opts, "deltaChunk");
+  const S = prepareDelta(q, k, v, beta, opts, "deltaChunk");
   const o = alloc(q, L * dv);
   const Up = alloc(v, C * dv);
   for (let s = 0; s < L; s += C) {

@@ -21,7 +21,8 @@ export interface SeqOut {
   S: Arr;
 }
 
-function prepare(q: Arr, k: Arr, v: Arr, o: LaOptions, fn: string): { lambda: number; S: Arr } {
+/** Validates the inputs of a linear-attention kernel (naming `fn`) and returns λ and a copy of S0 (or zeros). */
+export function prepareLa(q: Arr, k: Arr, v: Arr, o: LaOptions, fn: string): { lambda: number; S: Arr } {
   checkDims(o, fn);
   checkLength(q, o.L * o.dk, `${fn}: q`);
   checkLength(k, o.L * o.dk, `${fn}: k`);
@@ -39,7 +40,7 @@ function prepare(q: Arr, k: Arr, v: Arr, o: LaOptions, fn: string): { lambda: nu
 /** The recurrence, one token at a time (4 L d² flops): the reference. */
 export function laRecurrent(q: Arr, k: Arr, v: Arr, opts: LaOptions): SeqOut {
   const { L, dk, dv } = opts;
-  const { lambda, S } = prepare(q, k, v, opts, "laRecurrent");
+  const { lambda, S } = prepareLa(q, k, v, opts, "laRecurrent");
   const o = alloc(q, L * dv);
   for (let t = 0; t < L; t++) {
     const kt = t * dk;
@@ -66,7 +67,7 @@ export function laRecurrent(q: Arr, k: Arr, v: Arr, opts: LaOptions): SeqOut {
 export function laChunk(q: Arr, k: Arr, v: Arr, opts: LaOptions & { C: number }): SeqOut {
   const { L, dk, dv, C } = opts;
   if (!(Number.isInteger(C) && C >= 1)) throw new Error(`laChunk: chunk size C must be a positive integer, got ${C}`);
-  const { lambda, S } = prepare(q, k, v, opts, "laChunk");
+  const { lambda, S } = prepareLa(q, k, v, opts, "laChunk");
   const o = alloc(q, L * dv);
   const P = new Float64Array(C * C);
   const pw = new Float64Array(C + 1);
@@ -122,7 +123,7 @@ export function laChunk(q: Arr, k: Arr, v: Arr, opts: LaOptions & { C: number })
  */
 export function laQuadratic(q: Arr, k: Arr, v: Arr, opts: LaOptions): { o: Arr } {
   const { L, dk, dv } = opts;
-  const { lambda, S } = prepare(q, k, v, opts, "laQuadratic");
+  const { lambda, S } = prepareLa(q, k, v, opts, "laQuadratic");
   const o = alloc(q, L * dv);
   const hasS0 = opts.S0 !== undefined;
   const logLambda = Math.log(lambda);
