@@ -8,7 +8,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
 import { initTf, tf } from "../../../lib/core/tf";
-import { disposeGpt, gptLoss, gptParamCount, gptWeights, initGpt, interleavedTokens, type GptConfig } from "../../../lib/topics/icl/gpt";
+import {
+  disposeGpt,
+  gelu,
+  gptLoss,
+  gptParamCount,
+  gptWeights,
+  initGpt,
+  interleavedTokens,
+  type GptConfig,
+} from "../../../lib/topics/icl/gpt";
 import { gptBatchTensors, gptPredictAll, gptProbePredictions, trainGpt } from "../../../lib/topics/icl/gpt-train";
 import { sampleTasks, type TaskSpec } from "../../../lib/topics/icl/tasks";
 
@@ -19,6 +28,22 @@ test("interleaved tokens: [0, x_i] then [y_i, 0], the last ỹ dropped", () => {
   const t = interleavedTokens({ X: Float32Array.from([1, 2, 3, 4]), y: Float32Array.from([5, 6]), B: 1, n: 2, d: 2 });
   assert.deepEqual(Array.from(t), [0, 1, 2, 5, 0, 0, 0, 3, 4]);
   assert.throws(() => interleavedTokens({ X: new Float32Array(3), y: new Float32Array(2), B: 1, n: 2, d: 2 }), /B·n·d/);
+});
+
+test("gelu is the tanh approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) to float32 rounding (float64 reference)", async () => {
+  await initTf({ quiet: true });
+  const xs = [-8, -3, -1.5, -0.5, -1e-3, 0, 1e-3, 0.5, 1, 2, 4, 8];
+  const got = tf.tidy(() => gelu(tf.tensor1d(xs)).dataSync());
+  xs.forEach((x, i) => {
+    const ref = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+    // a handful of float32 roundings of |x|-sized terms; the reference at x = −8 is −1e-15-ish
+    assert.ok(Math.abs(got[i]! - ref) <= 4e-7 * Math.max(1, Math.abs(x)), `x = ${x}: ${got[i]} vs ${ref}`);
+  });
+  // the erf GeLU differs from the tanh form by up to ~5e-4 near |x| ≈ 2: the check can tell them apart
+  const erfGelu = tf.tidy(
+    () => tf.mul(tf.mul(tf.tensor1d([2]), 0.5), tf.add(1, tf.erf(tf.div(tf.tensor1d([2]), Math.SQRT2)))).dataSync()[0]!,
+  );
+  assert.ok(Math.abs(erfGelu - got[xs.indexOf(2)]!) > 4e-7 * 2);
 });
 
 test("parameter count matches the variables", async () => {

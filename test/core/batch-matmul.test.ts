@@ -1,0 +1,48 @@
+/**
+ * batchedGram (core/batch-matmul.ts): per-sample aᵀ·b through one depthwise convolution. Values and
+ * both gradients against tf.matMul on the same inputs (the WASM backend's BatchMatMul, which sums
+ * over the contracted axis in the same order), at a hand-worked size and at the attention and
+ * covariance shapes the studies use. Exact equality is asserted where the module header claims it.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../../lib/core/rng";
+import { initTf, tf } from "../../lib/core/tf";
+import { batchedGram } from "../../lib/core/batch-matmul";
+
+const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+
+test("batchedGram: a hand-worked 2-sample case", async () => {
+  await initTf({ quiet: true });
+  // sample 0: a = [[1,2],[3,4]], b = [[1],[1]] → aᵀb = [[4],[6]]; sample 1: a = I, b = [[5],[7]] → [[5],[7]]
+  const a = tf.tensor3d([1, 2, 3, 4, 1, 0, 0, 1], [2, 2, 2]);
+  const b = tf.tensor3d([1, 1, 5, 7], [2, 2, 1]);
+  assert.deepEqual(Array.from(batchedGram(a, b).dataSync()), [4, 6, 5, 7]);
+  tf.dispose([a, b]);
+});
+
+test("batchedGram = tf.matMul(aᵀ, b) bit for bit, values and both gradients, at attention and covariance shapes (WASM)", async () => {
+  await initTf({ quiet: true });
+  const rng = new Rng(12);
+  for (const [P, Z, X, Y] of [
+    [256, 8, 19, 19], // gpt attention scores q·kᵀ = gram(qᵀ, kᵀ): H = 32, 4 heads, B = 64
+    [256, 19, 19, 8], // gpt att·v = gram(attᵀ, v)
+    [24, 17, 32, 32], // MHC³ covariance, 64×17×32 with pairs
+  ]) {
+    tf.tidy(() => {
+      const a = tf.tensor3d(rng.normals(P * Z * X), [P, Z, X]);
+      const b = tf.tensor3d(rng.normals(P * Z * Y), [P, Z, Y]);
+      const r = tf.tensor3d(rng.normals(P * X * Y), [P, X, Y]);
+      const mine = batchedGram(a, b);
+      const ref = tf.matMul(tf.transpose(a, [0, 2, 1]), b);
+      const what = `[${P}, ${Z}, ${X}]ᵀ·[${P}, ${Z}, ${Y}]`;
+      const exact = tf.getBackend() === "wasm";
+      const tol = exact ? 0 : 1e-5 * Z;
+      assert.ok(maxAbsDiff(mine, ref) <= tol, `${what}: values ${maxAbsDiff(mine, ref)}`);
+      const g1 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(batchedGram(x as tf.Tensor3D, y as tf.Tensor3D), r)))([a, b]);
+      const g2 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(tf.transpose(x, [0, 2, 1]), y), r)))([a, b]);
+      g1.forEach((g, i) => assert.ok(maxAbsDiff(g, g2[i]!) <= tol * 10, `${what}: gradient ${i} ${maxAbsDiff(g, g2[i]!)}`));
+    });
+  }
+  assert.throws(() => batchedGram(tf.zeros([2, 3, 4]) as tf.Tensor3D, tf.zeros([2, 4, 4]) as tf.Tensor3D), /same batch and token axes/);
+});
