@@ -59,6 +59,12 @@ const tr = (x: tf.Tensor3D): tf.Tensor3D => tf.transpose(x, [0, 2, 1]);
  */
 export function batchMatmul<T extends tf.Tensor>(a: T, b: T, o: { transposeB?: boolean } = {}): T {
   if (a.rank !== 3 || b.rank !== 3 || a.shape[0] === 1) return tf.matMul(a, b, false, o.transposeB ?? false) as unknown as T;
+  const inner = o.transposeB ? b.shape[2] : b.shape[1];
+  if (a.shape[0] !== b.shape[0] || a.shape[2] !== inner) {
+    throw new Error(
+      `batchMatmul: shapes [${a.shape}] and [${b.shape}]${o.transposeB ? " (b transposed)" : ""} need the same batch and a[.., k]·b[k, ..]`,
+    );
+  }
   const a3 = a as unknown as tf.Tensor3D;
   const b3 = b as unknown as tf.Tensor3D;
   return batchedGram(tr(a3), o.transposeB ? tr(b3) : b3) as unknown as T;

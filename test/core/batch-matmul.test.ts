@@ -8,9 +8,24 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../lib/core/rng";
 import { initTf, tf } from "../../lib/core/tf";
-import { batchedGram } from "../../lib/core/batch-matmul";
+import { batchMatmul, batchedGram } from "../../lib/core/batch-matmul";
 
 const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+
+test("batchMatmul: a·b and a·bᵀ per sample equal tf.matMul (batch 3) and pass a single product to it (batch 1)", async () => {
+  await initTf({ quiet: true });
+  const rng = new Rng(5);
+  tf.tidy(() => {
+    const a = tf.tensor3d(rng.normals(3 * 4 * 5), [3, 4, 5]);
+    const b = tf.tensor3d(rng.normals(3 * 5 * 6), [3, 5, 6]);
+    const bt = tf.tensor3d(rng.normals(3 * 6 * 5), [3, 6, 5]);
+    assert.ok(maxAbsDiff(batchMatmul(a, b), tf.matMul(a, b)) <= 1e-6);
+    assert.ok(maxAbsDiff(batchMatmul(a, bt, { transposeB: true }), tf.matMul(a, bt, false, true)) <= 1e-6);
+    const a1 = tf.slice(a, [0, 0, 0], [1, 4, 5]);
+    const b1 = tf.slice(b, [0, 0, 0], [1, 5, 6]);
+    assert.equal(maxAbsDiff(batchMatmul(a1, b1), tf.matMul(a1, b1)), 0);
+  });
+});
 
 test("batchedGram: a hand-worked 2-sample case", async () => {
   await initTf({ quiet: true });
@@ -45,4 +60,6 @@ test("batchedGram = tf.matMul(aᵀ, b) bit for bit, values and both gradients, a
     });
   }
   assert.throws(() => batchedGram(tf.zeros([2, 3, 4]) as tf.Tensor3D, tf.zeros([2, 4, 4]) as tf.Tensor3D), /same batch and token axes/);
+  assert.throws(() => batchMatmul(tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4])), /batchMatmul: shapes \[2,3,4\] and \[2,3,4\] need/);
+  assert.throws(() => batchMatmul(tf.zeros([2, 3, 4]), tf.zeros([3, 5, 4]), { transposeB: true }), /\(b transposed\)/);
 });
