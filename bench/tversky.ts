@@ -143,7 +143,8 @@ function xorRow(label: string, runs: XorRun[]): Workload {
     reference: { workload: "xor", args },
     check: (ref) => sameLossAndGrads(name, mine, ref),
     variant: {
-      name: "  the same, fused similarity kernel",
+      // the study trains XOR on this path (lib/studies/tversky/kernel.ts, FUSED_XOR)
+      name: "  the same, fused similarity kernel (the study's XOR path)",
       run: () => void trainXorBatch({ ...cfg, steps: XOR_STEPS, fused: true }, runs),
       check: (ref) => fusedNote(`${name} (fused)`, fused, mine, ref),
     },
