@@ -9,7 +9,7 @@
  * Decided on bench/tversky.ts (docs/performance.md, quiet, 2026-12-04): the fused kernel is 1.29-1.32×
  * faster on the XOR batches (972 runs: 9.96 → 7.53 ms a step), 1.12× on one digits head and 1.35×
  * slower on five batched heads. So XOR (appendix grid and calibration) uses it, from the full re-run
- * of 2026-12-04 17:00 on (docs/notes/tversky.md), and the digits and Fashion-MNIST heads do not.
+ * of 2026-12-04 16:45 on (docs/notes/tversky.md §15), and the digits and Fashion-MNIST heads do not.
  */
 import type { ClassifierSpec } from "../../topics/tversky/index";
 
