@@ -76,7 +76,8 @@ function untranspose(ST: ArrayLike<number>, o: { dk: number; dv: number }): Floa
  * both from two products: Y = ([Q_m; 0] [K_mᵀ | Sᵀ]) ⊙ [D | λ^{r+1}; 0] + [0; K_wᵀ | 0] and
  * Y [V_m; I] = [O_m; the chunk's write]. Four ops per chunk: tfjs's per-op cost (~20 µs here) and not
  * the arithmetic sets the time, so one merged product beats separate ones (measured: 18.0 vs 19.7 ms
- * at L = 4096, d = C = 64, against a batched-over-chunks version with the states from one product).
+ * at L = 4096, d = C = 64, against a two-pass version: every chunk's write first, the states from one
+ * [n+1, n] product, then the outputs).
  */
 export function laChunkMatmul(q: Arr, k: Arr, v: Arr, opts: LaOptions & { C: number }): ChunkOut {
   const { L, dk, dv, C } = opts;
