@@ -178,25 +178,43 @@ export function deltaParallel(
 
 /**
  * The UT transform T = (I + A)⁻¹ diag(β) of one chunk as an explicit [B, B] lower-triangular matrix
- * (for the conditioning checks DN7/DN9; the kernels never form it), by forward substitution:
- * row r of T is β_r(e_r − Σ_{i<r} (k_r·k_i) T_i). Rounded to the input's precision at every stored entry.
+ * (for the conditioning checks DN7/DN9; the kernels never form it), by forward substitution
+ * (utSolve) on the chunk's Gram matrix k_r·k_i, computed in double. Rounded to the input's precision
+ * at every stored entry.
  */
 export function utTransform(k: Arr, beta: ArrayLike<number>, o: { start: number; B: number; dk: number }): Arr {
   const { start, B, dk } = o;
+  const gram = new Float64Array(B * B);
+  for (let r = 0; r < B; r++)
+    for (let i = 0; i < r; i++) {
+      let g = 0;
+      for (let j = 0; j < dk; j++) g += k[(start + r) * dk + j]! * k[(start + i) * dk + j]!;
+      gram[r * B + i] = g;
+    }
   const T = alloc(k, B * B);
+  utSolve(gram, beta, { start, B, stride: B, out: T });
+  return T;
+}
+
+/**
+ * Forward substitution for the UT transform: row r of T is β_r(e_r − Σ_{i<r} g_ri T_i), for the
+ * first B rows of a chunk whose tokens start at `start`; `gram` holds g_ri (r > i) and `out` receives
+ * T, both row-major with row length `stride` (≥ B). Rows are accumulated in double and stored at
+ * `out`'s precision. Shared by utTransform and the matmul form (matmul-forms.ts, Gram from a product).
+ */
+export function utSolve(gram: ArrayLike<number>, beta: ArrayLike<number>, o: { start: number; B: number; stride: number; out: Arr }): void {
+  const { start, B, stride, out: T } = o;
   const row = new Float64Array(B);
   for (let r = 0; r < B; r++) {
     row.fill(0);
     row[r] = 1;
     for (let i = 0; i < r; i++) {
-      let g = 0;
-      for (let j = 0; j < dk; j++) g += k[(start + r) * dk + j]! * k[(start + i) * dk + j]!;
-      for (let m = 0; m <= i; m++) row[m] = row[m]! - g * T[i * B + m]!;
+      const g = gram[r * stride + i]!;
+      for (let m = 0; m <= i; m++) row[m] = row[m]! - g * T[i * stride + m]!;
     }
     const b = beta[start + r]!;
-    for (let m = 0; m <= r; m++) T[r * B + m] = b * row[m]!;
+    for (let m = 0; m <= r; m++) T[r * stride + m] = b * row[m]!;
   }
-  return T;
 }
 
 /**

@@ -19,8 +19,8 @@
  * nothing and reads nothing; β = 0 on padding).
  */
 import { tf } from "../../core/tf";
-import type { Arr } from "./arrays";
-import { prepareDelta, type DeltaOptions } from "./delta";
+import { toF32, transpose, type Arr } from "./arrays";
+import { prepareDelta, utSolve, type DeltaOptions } from "./delta";
 import { prepareLa, type LaOptions } from "./linear-attention";
 
 export interface ChunkOut {
@@ -61,13 +61,6 @@ function packCols(
   }
 }
 
-/** S [dv, dk] from its transpose [dk, dv]. */
-function untranspose(ST: ArrayLike<number>, o: { dk: number; dv: number }): Float32Array {
-  const S = new Float32Array(o.dk * o.dv);
-  for (let j = 0; j < o.dk; j++) for (let i = 0; i < o.dv; i++) S[i * o.dk + j] = ST[j * o.dv + i]!;
-  return S;
-}
-
 /**
  * Chunked linear attention with decay λ, chunk after chunk. With S the state before chunk m (Sᵀ is
  * updated in JS and rounded to float32 once per chunk, as a float32 product would store it):
@@ -84,8 +77,7 @@ export function laChunkMatmul(q: Arr, k: Arr, v: Arr, opts: LaOptions & { C: num
   checkChunkSize(C, "laChunkMatmul");
   const { lambda, S } = prepareLa(q, k, v, opts, "laChunkMatmul");
   const n = Math.ceil(L / C);
-  const ST = new Float64Array(dk * dv);
-  for (let i = 0; i < dv; i++) for (let j = 0; j < dk; j++) ST[j * dv + i] = S[i * dk + j]!;
+  const ST = transpose(S, dv, dk);
   const width = C + dv;
   const rowsY = C + dk;
   const mask = new Float32Array(rowsY * width);
@@ -131,46 +123,20 @@ export function laChunkMatmul(q: Arr, k: Arr, v: Arr, opts: LaOptions & { C: num
   } finally {
     maskT.dispose();
   }
-  return { o, S: untranspose(ST, { dk, dv }) };
-}
-
-/**
- * T = (I + tril(diag(β) K Kᵀ, −1))⁻¹ diag(β) of one chunk from its Gram matrix (the first C rows of
- * a [·, C] array), by forward substitution: row r of T is β_r(e_r − Σ_{i<r} g_ri T_i), accumulated
- * in double, stored in float32. The triangular solve stays in JS: tfjs has no triangular solver, and
- * the matmul-only doubling product is the ill-conditioned alternative the notes warn against (DN9).
- */
-function utFromGram(gram: Float32Array, beta: ArrayLike<number>, o: { C: number; start: number; L: number }): Float32Array {
-  const { C } = o;
-  const T = new Float32Array(C * C);
-  const row = new Float64Array(C);
-  const B = Math.min(C, o.L - o.start);
-  for (let r = 0; r < B; r++) {
-    const b = beta[o.start + r]!;
-    if (b === 0) continue;
-    row.fill(0, 0, r + 1);
-    row[r] = 1;
-    for (let i = 0; i < r; i++) {
-      const g = gram[r * C + i]!;
-      if (g === 0) continue;
-      for (let c = 0; c <= i; c++) row[c] = row[c]! - g * T[i * C + c]!;
-    }
-    for (let c = 0; c <= r; c++) T[r * C + c] = b * row[c]!;
-  }
-  return T;
+  return { o, S: toF32(transpose(ST, dk, dv)) };
 }
 
 /**
  * Chunkwise DeltaNet (WY/UT form), one chunk after another (each needs the state before it). Per
  * chunk: [K; Q] Kᵀ gives the Gram matrix (→ T, in JS) and the causal scores at once; W = T K,
  * U = T V; the pseudo-values U' = U − W Sᵀ; O = [tril(Q Kᵀ) | Q] [U'; Sᵀ]; Sᵀ ← Sᵀ + Kᵀ U'.
+ * T comes from delta.ts's utSolve, forward substitution in JS: tfjs has no triangular solver, and
+ * the matmul-only doubling product is the ill-conditioned alternative the notes warn against (DN9).
  */
 export function deltaChunkMatmul(q: Arr, k: Arr, v: Arr, beta: ArrayLike<number>, opts: DeltaOptions & { C: number }): ChunkOut {
   const { L, dk, dv, C } = opts;
   checkChunkSize(C, "deltaChunkMatmul");
-  const S0 = prepareDelta(q, k, v, beta, opts, "deltaChunkMatmul");
-  const S0T = new Float32Array(dk * dv);
-  for (let i = 0; i < dv; i++) for (let j = 0; j < dk; j++) S0T[j * dv + i] = S0[i * dk + j]!;
+  const S0T = toF32(transpose(prepareDelta(q, k, v, beta, opts, "deltaChunkMatmul"), dv, dk));
   const base = { L, rows: C };
   const o = new Float32Array(L * dv);
   let ST: tf.Tensor2D = tf.tensor2d(S0T, [dk, dv]);
@@ -185,12 +151,12 @@ export function deltaChunkMatmul(q: Arr, k: Arr, v: Arr, beta: ArrayLike<number>
       const gs = tf.tidy(() => tf.matMul(tf.tensor2d(KQ, [2 * C, dk]), tf.tensor2d(KT, [dk, C])));
       const GS = gs.dataSync() as Float32Array;
       gs.dispose();
-      const T = utFromGram(GS, beta, { C, start, L });
+      const T = new Float32Array(C * C);
+      utSolve(GS, beta, { start, B: Math.min(C, L - start), stride: C, out: T });
       const PQ = new Float32Array(C * (C + dk));
       for (let r = 0; r < C; r++) for (let c = 0; c <= r; c++) PQ[r * (C + dk) + c] = GS[(C + r) * C + c]!;
       packRows(q, { ...base, start, d: dk, out: PQ, width: C + dk, col0: C });
-      const Km = new Float32Array(C * dk);
-      packRows(k, { ...base, start, d: dk, out: Km, width: dk, col0: 0 });
+      const Km = KQ.subarray(0, C * dk);
       const Vm = new Float32Array(C * dv);
       packRows(v, { ...base, start, d: dv, out: Vm, width: dv, col0: 0 });
       const prev = ST;
@@ -207,7 +173,7 @@ export function deltaChunkMatmul(q: Arr, k: Arr, v: Arr, beta: ArrayLike<number>
       prev.dispose();
       ST = next;
     }
-    return { o, S: untranspose(ST.dataSync(), { dk, dv }) };
+    return { o, S: transpose(ST.dataSync() as Float32Array, dk, dv) as Float32Array };
   } finally {
     ST.dispose();
   }
