@@ -145,7 +145,12 @@ export interface FeatureBatch {
   offsets: Float64Array;
 }
 
-/** Gathers windows `idx` of `w` (all channels) into a FeatureBatch. */
+/**
+ * Gathers windows `idx` of `w` (all channels) into a FeatureBatch. The features are written
+ * straight into Z, rounded to float32 on the store as the DataLoader's cast rounds them, and Zt is
+ * filled by tiles: both run once per training step, and the per-element copies were a fifth of a
+ * fit's time (docs/performance.md).
+ */
 export function gatherBatch(model: ModelName, w: WindowSet, idx: ArrayLike<number>, withTranspose = true): FeatureBatch {
   const { F } = modelShape(model, w.L);
   const C = w.channels;
@@ -156,7 +161,6 @@ export function gatherBatch(model: ModelName, w: WindowSet, idx: ArrayLike<numbe
   const T = new Float32Array(R * H);
   const Y = new Float32Array(R * H);
   const offsets = new Float64Array(R);
-  const z = new Float64Array(F);
   const scratch = new Float64Array(L);
   for (let b = 0; b < idx.length; b++) {
     const i = idx[b]!;
@@ -166,22 +170,33 @@ export function gatherBatch(model: ModelName, w: WindowSet, idx: ArrayLike<numbe
       const r = b * C + c;
       const series = w.byChannel[c]!;
       const x = series.subarray(s, s + L);
-      features(model, x, z, 0, scratch);
-      Z.set(z, r * F); // float64 → float32: the DataLoader's cast
+      features(model, x, Z, r * F, scratch);
       const off = offset(model, x);
       offsets[r] = off;
+      const to = r * H;
+      const yo = s + L;
       for (let h = 0; h < H; h++) {
-        const y = series[s + L + h]!;
-        T[r * H + h] = y - off;
-        Y[r * H + h] = y;
+        const y = series[yo + h]!;
+        T[to + h] = y - off;
+        Y[to + h] = y;
       }
     }
   }
-  if (withTranspose) {
-    for (let r = 0; r < R; r++) {
-      const o = r * F;
-      for (let f = 0; f < F; f++) Zt[f * R + r] = Z[o + f]!;
+  if (withTranspose) transposeInto(Z, R, F, Zt);
+  return { rows: R, F, H, Z, Zt, T, Y, offsets };
+}
+
+/** out [cols, rows] = A [rows, cols]ᵀ, in 32 × 32 tiles so both sides stay in cache. */
+function transposeInto(A: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  const TILE = 32;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(r0 + TILE, rows);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(c0 + TILE, cols);
+      for (let r = r0; r < r1; r++) {
+        const o = r * cols;
+        for (let c = c0; c < c1; c++) out[c * rows + r] = A[o + c]!;
+      }
     }
   }
-  return { rows: R, F, H, Z, Zt, T, Y, offsets };
 }

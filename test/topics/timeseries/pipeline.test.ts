@@ -28,6 +28,7 @@ import {
   parseEttCsv,
   predictBatch,
   predictOne,
+  predictWindows,
   prepareEtt,
   splitRanges,
   stepsPerEpoch,
@@ -188,6 +189,51 @@ test("gatherBatch and predictBatch (float32, tfjs) agree with the float64 refere
       assert.equal(b.Zt[3 * b.rows + 7 + c], b.Z[(7 + c) * b.F + 3]);
     }
   }
+});
+
+test("gatherBatch: Z is each window's features rounded to float32, Zt its exact transpose (sizes off the 32-tile)", () => {
+  const d = prepareEtt("ETTh1");
+  const w = ettWindows(d, { L: 45, H: 5 }).val;
+  for (const model of ["Linear", "NLinear", "DLinear"] as const) {
+    const idx = [0, 1, 2, 90, 33, 1000];
+    const b = gatherBatch(model, w, idx);
+    const z = new Float64Array(b.F);
+    for (let j = 0; j < idx.length; j++)
+      for (let c = 0; c < 7; c++) {
+        const r = j * 7 + c;
+        const series = w.byChannel[c]!;
+        const s = w.range.start + idx[j]!;
+        features(model, series.subarray(s, s + 45), z);
+        for (let f = 0; f < b.F; f++) {
+          assert.equal(b.Z[r * b.F + f], Math.fround(z[f]!), `${model} row ${r} feature ${f}`);
+          assert.equal(b.Zt[f * b.rows + r], b.Z[r * b.F + f], `${model} Zt[${f}, ${r}]`);
+        }
+        for (let h = 0; h < 5; h++) assert.equal(b.Y[r * 5 + h], Math.fround(series[s + 45 + h]!));
+      }
+  }
+});
+
+test("predictWindows gives each window, bit for bit, what predictBatch gives it in any batch", async () => {
+  await initTf({ quiet: true });
+  const d = prepareEtt("ETTh2");
+  const w = ettWindows(d, { L: 40, H: 9 }).test;
+  for (const model of ["NLinear", "DLinear"] as const) {
+    const p = initParams({ model, L: 40, H: 9, init: "torch", rng: new Rng(12) });
+    const n = 300;
+    const all = predictWindows(p, w, n, 128);
+    assert.equal(all.length, n * 7 * 9);
+    // batches of other sizes, in shuffled order: the matmul sees different row counts and neighbours
+    for (const idx of [[5], [299, 0, 17, 128], Array.from({ length: 37 }, (_, k) => (k * 53) % n)]) {
+      const yhat = predictBatch(p.theta, gatherBatch(model, w, idx, false), p.layers);
+      idx.forEach((i, j) => {
+        for (let k = 0; k < 7 * 9; k++) assert.equal(all[i * 63 + k], yhat[j * 63 + k], `${model} window ${i} entry ${k}`);
+      });
+    }
+  }
+  assert.throws(
+    () => predictWindows({ model: "Linear", layers: 1, theta: new Float32Array(41 * 9) }, w, w.n + 1),
+    /n must be an integer in 0\.\./,
+  );
 });
 
 test("A8: Repeat and seasonal naive on ETTh1 equal the notes' values; dl32 equals Table 2's Repeat to 3 decimals", () => {
