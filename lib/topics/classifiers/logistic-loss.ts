@@ -38,12 +38,27 @@ function ridge(theta: Float64Array, grad: Float64Array, len: number, l2: number)
   return 0.5 * pen;
 }
 
-/** Multinomial cross-entropy objective over theta = [W, b] (see module comment). */
-export function softmaxObjective(ds: Dataset, w: LossWeights): ObjectiveFn {
+/**
+ * Multinomial cross-entropy objective over theta = [W, b] (see module comment). `fused: false`
+ * runs the softmax loop in JavaScript even where the WebAssembly kernel exists (tests compare the two).
+ */
+export function softmaxObjective(ds: Dataset, w: LossWeights, o: { fused?: boolean } = {}): ObjectiveFn {
   const { X, y, m, n, K } = ds;
   const Wlen = K * n;
-  const Z = new Float64Array(m * K);
   const rows = bindRows(X, m, n);
+  const fused = o.fused === false ? undefined : rows.softmaxGradient;
+  if (fused) {
+    // the same arithmetic as the loop below, in the same order, on the WebAssembly kernels
+    // (matmul.ts, wasm-simd.ts; test/topics/classifiers checks the two agree bit for bit)
+    return (theta, grad) => {
+      checkLengths("softmaxObjective", Wlen + K, theta, grad);
+      const S = fused.call(rows, theta, K, y, w.ce, grad);
+      let loss = 0;
+      for (let i = 0; i < m; i++) loss += S[3 * i]! + Math.log(S[3 * i + 1]!) - S[3 * i + 2]!;
+      return w.ce * loss + w.l2 * ridge(theta, grad, Wlen, w.l2);
+    };
+  }
+  const Z = new Float64Array(m * K);
   return (theta, grad) => {
     checkLengths("softmaxObjective", Wlen + K, theta, grad);
     rows.scores(theta, K, theta.subarray(Wlen), Z);

@@ -118,6 +118,14 @@ export interface RowProducts {
   scores(W: Float64Array, K: number, b: Float64Array | undefined, Z: Float64Array): void;
   /** G += R^T X. */
   accumulateRtX(R: Float64Array, K: number, G: Float64Array): void;
+  /**
+   * The multinomial objective's data term in one pass on the WebAssembly kernels, without copying
+   * scores or residuals out (absent without WebAssembly SIMD; logistic-loss.ts then runs the same
+   * loop in JavaScript): Z = X W^T + b, the residual ce (softmax(Z) - onehot(y)) in place, and
+   * grad = [R^T X, sum_i R_i] (overwritten). Returns per row (zmax, sum_k exp(z_k - zmax), z_y),
+   * valid until the next call, from which the caller adds up the loss.
+   */
+  softmaxGradient?(theta: Float64Array, K: number, y: Int32Array, ce: number, grad: Float64Array): Float64Array;
 }
 
 /**
@@ -132,6 +140,18 @@ interface Slot {
   len: number;
 }
 const slots: Record<"score" | "fit", Slot> = { score: { owner: null, len: 0 }, fit: { owner: null, len: 0 } };
+
+/**
+ * Byte offset of `bytes` of WebAssembly memory that no resident matrix uses, for a kernel's
+ * one-call inputs and outputs (naive-bayes.ts); valid until the next bindRows product.
+ */
+export function wasmScratch(bytes: number): number {
+  const k = wasmKernels();
+  if (k === null) throw new Error("wasmScratch: WebAssembly SIMD is unavailable here; check wasmKernels() first");
+  const base = (slots.score.len + slots.fit.len) * 8;
+  k.reserve(base + bytes);
+  return base;
+}
 
 /**
  * Products with X on the fastest available kernels (see module comment). `role` "score" keeps X
@@ -150,8 +170,9 @@ export function bindRows(X: Float64Array, m: number, n: number, role: "fit" | "s
   }
   const token = {};
   const xLen = m * n;
-  // offsets in float64 slots: [score X | fit X | W (K n) | b (K) | Z or R (m K) | G (K n)]
-  const resident = (K: number): { x: number; w: number; b: number; z: number; g: number } => {
+  // offsets in float64 slots: [score X | fit X | W (K n) | b (K) | Z or R (m K) | G (K n) | GB (K) |
+  // S (3 m) | y (m int32)]
+  const resident = (K: number): { x: number; w: number; b: number; z: number; g: number; gb: number; s: number; y: number } => {
     const slot = slots[role];
     if (slot.owner !== token) {
       if (role === "score" && slot.len !== xLen) slots.fit.owner = null; // the fit slot moves
@@ -163,12 +184,15 @@ export function bindRows(X: Float64Array, m: number, n: number, role: "fit" | "s
     const b = w + K * n;
     const z = b + K;
     const g = z + m * K;
-    k.reserve((g + K * n) * 8);
+    const gb = g + K * n;
+    const s = gb + K;
+    const y = s + 3 * m;
+    k.reserve((y + Math.ceil(m / 2)) * 8);
     if (slot.owner !== token) {
       k.f64().set(X, x);
       slot.owner = token;
     }
-    return { x, w, b, z, g };
+    return { x, w, b, z, g, gb, s, y };
   };
   return {
     m,
@@ -189,6 +213,18 @@ export function bindRows(X: Float64Array, m: number, n: number, role: "fit" | "s
       mem.set(G.subarray(0, K * n), o.g);
       k.rtx(o.z * 8, o.x * 8, m, n, K, o.g * 8);
       G.set(k.f64().subarray(o.g, o.g + K * n), 0);
+    },
+    softmaxGradient(theta, K, y, ce, grad) {
+      const o = resident(K);
+      const mem = k.f64();
+      mem.set(theta.subarray(0, K * n + K), o.w); // W then b, as laid out
+      new Int32Array(mem.buffer, o.y * 8, m).set(y.subarray(0, m));
+      k.xwt(o.x * 8, m, n, o.w * 8, K, o.b * 8, o.z * 8);
+      k.softmaxResidual(o.z * 8, o.y * 8, m, K, ce, o.s * 8, o.gb * 8);
+      mem.fill(0, o.g, o.g + K * n);
+      k.rtx(o.z * 8, o.x * 8, m, n, K, o.g * 8);
+      grad.set(mem.subarray(o.g, o.gb + K)); // G then GB: [R^T X, sum_i R_i]
+      return mem.subarray(o.s, o.s + 3 * m);
     },
   };
 }

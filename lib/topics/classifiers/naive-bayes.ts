@@ -14,6 +14,8 @@
 import type { Dataset } from "./dataset";
 import type { Classifier, LinearModel } from "./classifier";
 import { requireAllClasses } from "./classifier";
+import { wasmScratch } from "./matmul";
+import { wasmKernels } from "./wasm-simd";
 
 /** Which naive Bayes: the paper's pooled (shared) diagonal variance, or scikit-learn's per-class variances. */
 export type NBVariance = "pooled" | "per-class";
@@ -123,18 +125,8 @@ export class GaussianNB implements Classifier {
       }
       logNorm[k] = ln;
     }
-    for (let i = 0; i < m; i++) {
-      const off = i * n;
-      for (let k = 0; k < K; k++) {
-        const mo = k * n;
-        let q = 0;
-        for (let j = 0; j < n; j++) {
-          const d = X[off + j]! - mu[mo + j]!;
-          q += d * d * inv[mo + j]!;
-        }
-        S[i * K + k] = this.logPrior[k]! - 0.5 * (logNorm[k]! + q);
-      }
-    }
+    const Q = quadraticForms(X, m, n, mu, inv, K);
+    for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) S[i * K + k] = this.logPrior[k]! - 0.5 * (logNorm[k]! + Q(i, k));
     return S;
   }
 
@@ -166,6 +158,55 @@ export class GaussianNB implements Classifier {
   private requireFitted(what: string): void {
     if (!this.fitted) throw new Error(`GaussianNB.${what}: call fit(dataset) first`);
   }
+}
+
+/**
+ * q_ik = sum_j (x_ij - mu_kj)^2 iv_kj, summed over j in order: on the WebAssembly kernel two
+ * classes at a time (each lane repeats the scalar loop's operations, so the values are the same bit
+ * for bit; tested), else in JavaScript. Returns q as a function of (i, k).
+ */
+function quadraticForms(
+  X: Float64Array,
+  m: number,
+  n: number,
+  mu: Float64Array,
+  iv: Float64Array,
+  K: number,
+): (i: number, k: number) => number {
+  const kern = wasmKernels();
+  if (kern === null) {
+    const Q = new Float64Array(m * K);
+    for (let i = 0; i < m; i++) {
+      const off = i * n;
+      for (let k = 0; k < K; k++) {
+        const mo = k * n;
+        let q = 0;
+        for (let j = 0; j < n; j++) {
+          const d = X[off + j]! - mu[mo + j]!;
+          q += d * d * iv[mo + j]!;
+        }
+        Q[i * K + k] = q;
+      }
+    }
+    return (i, k) => Q[i * K + k]!;
+  }
+  // classes padded to an even count (the pad lane has mu = iv = 0 and is never read)
+  const Kp = K + (K % 2);
+  const x = wasmScratch((m * n + 2 * n * Kp + m * Kp) * 8) / 8;
+  const muAt = x + m * n;
+  const ivAt = muAt + n * Kp;
+  const qAt = ivAt + n * Kp;
+  const mem = kern.f64();
+  mem.set(X, x);
+  mem.fill(0, muAt, qAt);
+  for (let k = 0; k < K; k++)
+    for (let j = 0; j < n; j++) {
+      mem[muAt + j * Kp + k] = mu[k * n + j]!;
+      mem[ivAt + j * Kp + k] = iv[k * n + j]!;
+    }
+  kern.nbq(x * 8, m, n, muAt * 8, ivAt * 8, Kp, qAt * 8);
+  const Q = kern.f64().slice(qAt, qAt + m * Kp);
+  return (i, k) => Q[i * Kp + k]!;
 }
 
 /** max_j Var(x_j) over all samples (ddof 0), the scale of sklearn's var_smoothing. */

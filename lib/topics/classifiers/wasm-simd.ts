@@ -1,12 +1,17 @@
 /**
- * The two products of matmul.ts as a small WebAssembly module with 128-bit SIMD (two float64
- * lanes), assembled here byte by byte so there is no build step and no dependency:
+ * The float64 kernels of the classifiers as a small WebAssembly module with 128-bit SIMD (two
+ * float64 lanes), assembled here byte by byte so there is no build step and no dependency:
  *   xwt: Z[i*K + k] = B[k] + sum_j X[i*n + j] W[k*n + j]
  *   rtx: G[k*n + j] += sum_i R[i*K + k] X[i*n + j]
- * Both walk rows four at a time (each weight or residual load serves four rows) and features two
- * at a time. Plain IEEE float64 adds and multiplies (no fused multiply-add), so results are
- * deterministic; only the summation order differs from the JavaScript loops (tests compare them).
- * `wasmKernels()` returns null where WebAssembly SIMD is unavailable; callers then use matmul.ts.
+ *   softmaxResidual: the per-row softmax of logistic-loss.ts on scores already in memory
+ *   expInPlace: exp of an array, bit-identical to Math.exp
+ *   nbq: the naive Bayes quadratic forms sum_j (x_j - mu_kj)^2 / v_kj, two classes per lane pair
+ * The products walk rows four at a time (each weight or residual load serves four rows) and
+ * features two at a time; plain IEEE float64 adds and multiplies (no fused multiply-add), so results
+ * are deterministic and only the summation order differs from the JavaScript loops (tests compare
+ * them). The other kernels keep the JavaScript order exactly (each lane runs the scalar code's
+ * operations in the scalar code's order), so they give the JavaScript results bit for bit.
+ * `wasmKernels()` returns null where WebAssembly SIMD is unavailable; callers then use JavaScript.
  */
 
 interface WasmMemory {
@@ -78,6 +83,42 @@ const end = [0x0b];
 const brIf = (l: number) => [0x0d, ...uleb(l)];
 const br = (l: number) => [0x0c, ...uleb(l)];
 const ifOpen = [0x04, 0x40];
+const elseOp = [0x05];
+const call = (f: number) => [0x10, ...uleb(f)];
+const select = [0x1b];
+const i32and = [0x71];
+const i32load = [0x28, 2, 0];
+const f64sub = [0xa1];
+const f64div = [0xa3];
+const f64gt = [0x64];
+const f64c = (v: number) => [0x44, ...f64bytes(v)];
+const vsub = [0xfd, 0xf1, 0x01];
+const vdiv = [0xfd, 0xf3, 0x01];
+const vabs = [0xfd, 0xec, 0x01];
+const vle = [0xfd, 0x4b];
+const veq = [0xfd, 0x47];
+const vand = [0xfd, 0x4e];
+const vor = [0xfd, 0x50];
+const bitselect = [0xfd, 0x52]; // (a, b, mask) -> a where mask bits are set, b elsewhere
+const vtrunc = [0xfd, 0x7a];
+const allTrue64 = [0xfd, 0xc3, 0x01];
+const i64x2gtS = [0xfd, 0xd9, 0x01];
+const i64x2ltS = [0xfd, 0xd8, 0x01];
+const i64x2shl = [0xfd, 0xcb, 0x01];
+const i64x2add = [0xfd, 0xce, 0x01];
+const i64x2extendLowI32 = [0xfd, 0xc7, 0x01];
+const i32x4truncSatF64Zero = [0xfd, 0xfc, 0x01];
+
+function f64bytes(v: number): number[] {
+  return Array.from(new Uint8Array(Float64Array.of(v).buffer));
+}
+/** v128.const with both float64 lanes = v. */
+const f64x2c = (v: number) => [0xfd, 0x0c, ...f64bytes(v), ...f64bytes(v)];
+/** v128.const with both int64 lanes = v. */
+const i64x2c = (v: bigint) => {
+  const b = Array.from(new Uint8Array(BigInt64Array.of(v).buffer));
+  return [0xfd, 0x0c, ...b, ...b];
+};
 
 /** `while (!exitCond) { body }` */
 const whileNot = (exitCond: number[], body: number[]) => [...block, ...loop, ...exitCond, ...brIf(1), ...body, ...br(0), ...end, ...end];
@@ -215,9 +256,401 @@ function rtxBody(): number[] {
   );
 }
 
+/**
+ * fdlibm's e_exp.c, which V8's Math.exp is (src/base/ieee754.cc), on two lanes at once. Lanes with
+ * |x| <= 707 take the vector path: the same reduction x = k ln2 + r (ln2 split in hi and lo parts),
+ * the same degree-5 polynomial and the same scaling by 2^k, with fdlibm's branches (|x| < 2^-28,
+ * |x| <= ln2/2: k = 0, |x| < 1.5 ln2: k = +-1, and V8's own exp(1) = Math.E) turned into lane
+ * masks that select the value the scalar code returns. Every operation is the scalar code's, in its order, so each lane equals Math.exp(x)
+ * bit for bit (tested against Math.exp). A pair with a lane outside that range (overflow,
+ * underflow, subnormal results, NaN, infinities) calls the imported Math.exp for both lanes.
+ * expInPlace(p, count): params 0..1. Locals: 2 end (i32), 3 x, 4 t, 5 hi, 6 lo, 7 r, 8 rr, 9 c,
+ * 10 y, 11 sign (v128).
+ */
+const LN2_HI = 6.9314718036912381649e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const INV_LN2 = 1.442695040888963387;
+const EXP_P = [
+  1.66666666666666019037e-1, -2.77777777770155933842e-3, 6.61375632143793436117e-5, -1.6533902205465251539e-6, 4.13813679705723846039e-8,
+];
+/** The imported Math.exp's function index. */
+const EXP_IMPORT = 0;
+
+function expBody(): number[] {
+  const [p, count, endp, x, t, hi, lo, r, rr, c, y, sign] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  // |x| compared on its bit pattern as fdlibm compares the high word
+  const absBits = [...get(x), ...vabs];
+  const big = [...absBits, ...i64x2c(0x3fd62e42ffffffffn), ...i64x2gtS]; // |x| > ln2/2
+  const mid = [...absBits, ...i64x2c(0x3ff0a2b200000000n), ...i64x2ltS]; // |x| < 1.5 ln2
+  const tiny = [...absBits, ...i64x2c(0x3e30000000000000n), ...i64x2ltS]; // |x| < 2^-28
+  const vectorPath = [
+    ...get(x),
+    ...i64x2c(-0x8000000000000000n),
+    ...vand,
+    ...set(sign),
+    // k = (int)(x / ln2 +- 1/2), or +-1, or 0
+    ...f64x2c(INV_LN2),
+    ...get(x),
+    ...vmul,
+    ...f64x2c(0.5),
+    ...get(sign),
+    ...vor,
+    ...vadd,
+    ...vtrunc,
+    ...set(t),
+    ...f64x2c(1),
+    ...get(sign),
+    ...vor,
+    ...get(t),
+    ...mid,
+    ...bitselect,
+    ...set(t),
+    ...get(t),
+    ...f64x2c(0),
+    ...big,
+    ...bitselect,
+    ...set(t),
+    ...get(x),
+    ...get(t),
+    ...f64x2c(LN2_HI),
+    ...vmul,
+    ...vsub,
+    ...set(hi),
+    ...get(t),
+    ...f64x2c(LN2_LO),
+    ...vmul,
+    ...set(lo),
+    ...get(hi),
+    ...get(lo),
+    ...vsub,
+    ...set(r),
+    ...get(r),
+    ...get(r),
+    ...vmul,
+    ...set(rr),
+    // c = r - rr (P1 + rr (P2 + rr (P3 + rr (P4 + rr P5))))
+    ...get(rr),
+    ...f64x2c(EXP_P[4]!),
+    ...vmul,
+    ...f64x2c(EXP_P[3]!),
+    ...vadd,
+    ...get(rr),
+    ...vmul,
+    ...f64x2c(EXP_P[2]!),
+    ...vadd,
+    ...get(rr),
+    ...vmul,
+    ...f64x2c(EXP_P[1]!),
+    ...vadd,
+    ...get(rr),
+    ...vmul,
+    ...f64x2c(EXP_P[0]!),
+    ...vadd,
+    ...get(rr),
+    ...vmul,
+    ...set(c),
+    ...get(r),
+    ...get(c),
+    ...vsub,
+    ...set(c),
+    // y = 1 - ((lo - r c / (2 - c)) - hi), then 2^k y by adding k to the exponent field
+    ...f64x2c(1),
+    ...get(lo),
+    ...get(r),
+    ...get(c),
+    ...vmul,
+    ...f64x2c(2),
+    ...get(c),
+    ...vsub,
+    ...vdiv,
+    ...vsub,
+    ...get(hi),
+    ...vsub,
+    ...vsub,
+    ...get(t),
+    ...i32x4truncSatF64Zero,
+    ...i64x2extendLowI32,
+    ...i32c(52),
+    ...i64x2shl,
+    ...i64x2add,
+    ...set(y),
+    ...f64x2c(Math.E),
+    ...get(y),
+    ...get(x),
+    ...f64x2c(1),
+    ...veq,
+    ...bitselect,
+    ...set(y),
+    ...get(p),
+    ...f64x2c(1),
+    ...get(x),
+    ...vadd,
+    ...get(y),
+    ...tiny,
+    ...bitselect,
+    ...vstore,
+  ];
+  const scalarLane = (off: number) => [
+    ...get(p),
+    ...i32c(off),
+    ...add,
+    ...get(p),
+    ...i32c(off),
+    ...add,
+    ...f64load,
+    ...call(EXP_IMPORT),
+    ...f64store,
+  ];
+  const pair = [
+    ...get(p),
+    ...vload,
+    ...set(x),
+    ...get(x),
+    ...vabs,
+    ...f64x2c(707),
+    ...vle,
+    ...allTrue64,
+    ...ifOpen,
+    ...vectorPath,
+    ...elseOp,
+    ...scalarLane(0),
+    ...scalarLane(8),
+    ...end,
+    ...get(p),
+    ...i32c(16),
+    ...add,
+    ...set(p),
+  ];
+  const code = [
+    ...get(p),
+    ...get(count),
+    ...i32c(-2),
+    ...i32and,
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...set(endp),
+    ...whileNot([...get(p), ...get(endp), ...geS], pair),
+    ...get(count),
+    ...i32c(1),
+    ...i32and,
+    ...ifOpen,
+    ...scalarLane(0),
+    ...end,
+  ];
+  return body(
+    [
+      [1, I32],
+      [9, V128],
+    ],
+    code,
+  );
+}
+
+/** The defined functions' indices (after the import). */
+const FN = { xwt: 1, rtx: 2, exp: 3, softmax: 4, nbq: 5 };
+
+/**
+ * softmaxResidual(Z, Y, m, K, ce, S, GB): params 0..6 (ce float64, the rest i32; Y int32 labels).
+ * For each row of scores z (m x K, in place) as softmaxObjective's loop: zmax, z - zmax, exp (the
+ * whole array in one expInPlace), sum, then the residual ce (softmax - onehot); S[3i..3i+2] =
+ * (zmax, sum, z_y) for the loss, GB[k] = sum over rows of the residual (the intercept gradient).
+ * Locals: 7 i, 8 k, 9 row, 10 yi (i32), 11 zmax, 12 v, 13 sum (f64).
+ */
+function softmaxBody(): number[] {
+  const [Z, Y, m, K, ce, S, GB] = [0, 1, 2, 3, 4, 5, 6];
+  const [i, k, row, yi, zmax, v, sum] = [7, 8, 9, 10, 11, 12, 13];
+  const at = (base: number, idx: number) => [...get(base), ...get(idx), ...i32c(8), ...mul, ...add];
+  const overK = (bodyCode: number[]) => [
+    ...i32c(0),
+    ...set(k),
+    ...whileNot([...get(k), ...get(K), ...geS], [...bodyCode, ...get(k), ...i32c(1), ...add, ...set(k)]),
+  ];
+  const overRows = (bodyCode: number[]) => [
+    ...i32c(0),
+    ...set(i),
+    ...whileNot(
+      [...get(i), ...get(m), ...geS],
+      [
+        ...get(Z),
+        ...get(i),
+        ...get(K),
+        ...mul,
+        ...i32c(8),
+        ...mul,
+        ...add,
+        ...set(row),
+        ...get(Y),
+        ...get(i),
+        ...i32c(4),
+        ...mul,
+        ...add,
+        ...i32load,
+        ...set(yi),
+        ...bodyCode,
+        ...get(i),
+        ...i32c(1),
+        ...add,
+        ...set(i),
+      ],
+    ),
+  ];
+  const stat = (slot: number) => [...get(S), ...get(i), ...i32c(3), ...mul, ...i32c(slot), ...add, ...i32c(8), ...mul, ...add];
+  const passA = overRows([
+    ...f64c(Number.NEGATIVE_INFINITY),
+    ...set(zmax),
+    ...overK([...at(row, k), ...f64load, ...set(v), ...get(v), ...get(zmax), ...get(v), ...get(zmax), ...f64gt, ...select, ...set(zmax)]),
+    ...stat(0),
+    ...get(zmax),
+    ...f64store,
+    ...stat(2),
+    ...at(row, yi),
+    ...f64load,
+    ...f64store,
+    ...overK([...at(row, k), ...at(row, k), ...f64load, ...get(zmax), ...f64sub, ...f64store]),
+  ]);
+  const passB = [...get(Z), ...get(m), ...get(K), ...mul, ...call(FN.exp)];
+  const passC = [
+    ...overK([...at(GB, k), ...f64c(0), ...f64store]),
+    ...overRows([
+      ...f64c(0),
+      ...set(sum),
+      ...overK([...get(sum), ...at(row, k), ...f64load, ...f64add, ...set(sum)]),
+      ...stat(1),
+      ...get(sum),
+      ...f64store,
+      ...get(ce),
+      ...get(sum),
+      ...f64div,
+      ...set(v),
+      ...overK([...at(row, k), ...at(row, k), ...f64load, ...get(v), ...f64mul, ...f64store]),
+      ...at(row, yi),
+      ...at(row, yi),
+      ...f64load,
+      ...get(ce),
+      ...f64sub,
+      ...f64store,
+      ...overK([...at(GB, k), ...at(GB, k), ...f64load, ...at(row, k), ...f64load, ...f64add, ...f64store]),
+    ]),
+  ];
+  return body(
+    [
+      [4, I32],
+      [3, F64],
+    ],
+    [...passA, ...passB, ...passC],
+  );
+}
+
+/**
+ * nbq(X, m, n, MU, IV, Kp, Q): params 0..6. MU and IV are [n, Kp] (class index fastest, Kp even),
+ * Q [m, Kp]: Q[i, k] = sum_j ((x_ij - mu_kj)^2) iv_kj, summed over j in order like the scalar loop.
+ * Locals: 7 i, 8 kp, 9 j, 10 xRow, 11 mp, 12 ip, 13 stride (i32), 14 acc, 15 d (v128).
+ */
+function nbqBody(): number[] {
+  const [X, m, n, MU, IV, Kp, Q] = [0, 1, 2, 3, 4, 5, 6];
+  const [i, kp, j, xRow, mp, ip, stride, acc, d] = [7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const jLoop = [
+    ...get(xRow),
+    ...get(j),
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...f64load,
+    ...splat,
+    ...get(mp),
+    ...vload,
+    ...vsub,
+    ...set(d),
+    ...get(acc),
+    ...get(d),
+    ...get(d),
+    ...vmul,
+    ...get(ip),
+    ...vload,
+    ...vmul,
+    ...vadd,
+    ...set(acc),
+    ...get(mp),
+    ...get(stride),
+    ...add,
+    ...set(mp),
+    ...get(ip),
+    ...get(stride),
+    ...add,
+    ...set(ip),
+    ...get(j),
+    ...i32c(1),
+    ...add,
+    ...set(j),
+  ];
+  const kLoop = [
+    ...vzero,
+    ...set(acc),
+    ...get(MU),
+    ...get(kp),
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...set(mp),
+    ...get(IV),
+    ...get(kp),
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...set(ip),
+    ...i32c(0),
+    ...set(j),
+    ...whileNot([...get(j), ...get(n), ...geS], jLoop),
+    ...get(Q),
+    ...get(i),
+    ...get(Kp),
+    ...mul,
+    ...get(kp),
+    ...add,
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...get(acc),
+    ...vstore,
+    ...get(kp),
+    ...i32c(2),
+    ...add,
+    ...set(kp),
+  ];
+  const iLoop = [
+    ...get(X),
+    ...get(i),
+    ...get(n),
+    ...mul,
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...set(xRow),
+    ...i32c(0),
+    ...set(kp),
+    ...whileNot([...get(kp), ...get(Kp), ...geS], kLoop),
+    ...get(i),
+    ...i32c(1),
+    ...add,
+    ...set(i),
+  ];
+  const code = [...get(Kp), ...i32c(8), ...mul, ...set(stride), ...i32c(0), ...set(i), ...whileNot([...get(i), ...get(m), ...geS], iLoop)];
+  return body(
+    [
+      [7, I32],
+      [2, V128],
+    ],
+    code,
+  );
+}
+
 function moduleBytes(): Uint8Array {
   const type7 = [0x60, ...vec(new Array(7).fill([I32])), 0];
   const type6 = [0x60, ...vec(new Array(6).fill([I32])), 0];
+  const typeExp = [0x60, ...vec([[F64]]), ...vec([[F64]])];
+  const type2 = [0x60, ...vec([[I32], [I32]]), 0];
+  const typeSoftmax = [0x60, ...vec([[I32], [I32], [I32], [I32], [F64], [I32], [I32]]), 0];
   const bytes = [
     0x00,
     0x61,
@@ -227,18 +660,22 @@ function moduleBytes(): Uint8Array {
     0x00,
     0x00,
     0x00,
-    ...section(1, vec([type7, type6])),
-    ...section(3, vec([[0], [1]])),
+    ...section(1, vec([type7, type6, typeExp, type2, typeSoftmax])),
+    ...section(2, vec([[...name("Math"), ...name("exp"), 0x00, 2]])), // function 0: Math.exp
+    ...section(3, vec([[0], [1], [3], [4], [0]])), // xwt, rtx, expInPlace, softmaxResidual, nbq
     ...section(5, vec([[0x00, ...uleb(16)]])), // memory: min 16 pages (1 MiB), no max
     ...section(
       7,
       vec([
         [...name("memory"), 0x02, 0],
-        [...name("xwt"), 0x00, 0],
-        [...name("rtx"), 0x00, 1],
+        [...name("xwt"), 0x00, FN.xwt],
+        [...name("rtx"), 0x00, FN.rtx],
+        [...name("expInPlace"), 0x00, FN.exp],
+        [...name("softmaxResidual"), 0x00, FN.softmax],
+        [...name("nbq"), 0x00, FN.nbq],
       ]),
     ),
-    ...section(10, vec([xwtBody(), rtxBody()])),
+    ...section(10, vec([xwtBody(), rtxBody(), expBody(), softmaxBody(), nbqBody()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -251,6 +688,10 @@ export interface WasmKernels {
   reserve(bytes: number): void;
   xwt(X: number, m: number, n: number, W: number, K: number, B: number, Z: number): void;
   rtx(R: number, X: number, m: number, n: number, K: number, G: number): void;
+  /** a[t] = Math.exp(a[t]) for `count` float64 values at byte address `a` (bit-identical). */
+  expInPlace(a: number, count: number): void;
+  softmaxResidual(Z: number, Y: number, m: number, K: number, ce: number, S: number, GB: number): void;
+  nbq(X: number, m: number, n: number, MU: number, IV: number, Kp: number, Q: number): void;
 }
 
 let cached: WasmKernels | null | undefined;
@@ -263,10 +704,9 @@ export function wasmKernels(): WasmKernels | null {
   if (typeof WebAssembly === "undefined") return cached;
   const bytes = moduleBytes();
   if (!WebAssembly.validate(bytes)) return cached;
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { Math: { exp: Math.exp } });
   const memory = inst.exports.memory as WasmMemory;
-  const xwt = inst.exports.xwt as WasmKernels["xwt"];
-  const rtx = inst.exports.rtx as WasmKernels["rtx"];
+  const fn = <K extends keyof WasmKernels>(key: K) => inst.exports[key] as WasmKernels[K];
   let view = new Float64Array(memory.buffer);
   cached = {
     f64: () => (view.buffer === memory.buffer ? view : (view = new Float64Array(memory.buffer))),
@@ -278,8 +718,11 @@ export function wasmKernels(): WasmKernels | null {
         memory.grow(Math.ceil((bytes - have) / 65536));
       }
     },
-    xwt,
-    rtx,
+    xwt: fn("xwt"),
+    rtx: fn("rtx"),
+    expInPlace: fn("expInPlace"),
+    softmaxResidual: fn("softmaxResidual"),
+    nbq: fn("nbq"),
   };
   return cached;
 }

@@ -30,6 +30,8 @@ import {
   makePaperSimulation,
   errorRate,
   LogisticRegression,
+  makeDataset,
+  softmaxObjective,
   type LearningCurve,
   type MStarResult,
   type PaperRunsResult,
@@ -76,6 +78,128 @@ test("WebAssembly SIMD products equal the JavaScript loops (odd and even n, all 
   assert.deepEqual(Array.from(Z), [6, 6]);
   ra.scores(w, 1, undefined, Z);
   assert.deepEqual(Array.from(Z), [3, 3]);
+});
+
+test("expInPlace equals Math.exp bit for bit: every branch of fdlibm's exp, its edges, the fallback lanes, odd counts", () => {
+  const k = wasmKernels()!;
+  const rng = new Rng(4);
+  const edges = [
+    0,
+    -0,
+    5e-324,
+    -5e-324,
+    1e-300,
+    -1e-300,
+    // |x| < 2^-28 returns 1 + x; the edge itself
+    3.725290298461914e-9,
+    -3.725290298461914e-9,
+    3.7252902984619135e-9,
+    // ln2/2 and 1.5 ln2, where k switches from 0 to +-1 to the rounded quotient
+    0.34657359027997264,
+    -0.34657359027997264,
+    0.3465735902799727,
+    1.0397207708399179,
+    -1.0397207708399179,
+    1.03972077083992,
+    1,
+    -1,
+    Math.LN2,
+    -Math.LN2,
+    2,
+    -2,
+    0.5,
+    -0.5,
+    // the vector path ends at |x| = 707; beyond it the lanes call Math.exp (subnormal, overflow, underflow)
+    707,
+    -707,
+    707.0000000000001,
+    -707.0000000000001,
+    709.78,
+    709.79,
+    -708.4,
+    -740,
+    -745.13,
+    -745.14,
+    -746,
+    710,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    Number.NaN,
+  ];
+  const xs: number[] = [...edges];
+  for (let t = 0; t < 20000; t++) {
+    const u = rng.uniform(0, 1);
+    xs.push(rng.uniform(-750, 750), -u * 20, rng.uniform(-2, 2), (u - 0.5) * 2 ** -rng.uniform(20, 60));
+  }
+  // one fallback lane paired with a vector lane, in both positions
+  xs.push(-800, 0.3, 0.3, 800);
+  for (const count of [xs.length, xs.length - 1, 3, 1, 0]) {
+    k.reserve(xs.length * 8);
+    k.f64().set(xs.slice(0, count), 0);
+    k.expInPlace(0, count);
+    const out = k.f64();
+    for (let t = 0; t < count; t++)
+      assert.ok(Object.is(out[t], Math.exp(xs[t]!)), `exp(${xs[t]}): ${out[t]} vs Math.exp ${Math.exp(xs[t]!)}`);
+  }
+});
+
+test("the fused softmax objective equals the JavaScript loop bit for bit (loss and gradient), including exp's fallback lanes", () => {
+  const rng = new Rng(8);
+  const digits = fromLabelled(loadSklearn("digits"), "digits");
+  const random = (m: number, n: number, K: number) => {
+    const X = new Float64Array(m * n);
+    fillNormal(rng, X);
+    return makeDataset({ X, y: Int32Array.from({ length: m }, (_, i) => (i < K ? i : rng.int(0, K))), n, K });
+  };
+  for (const ds of [digits, random(57, 13, 3), random(31, 100, 7), random(10, 4, 5)]) {
+    const weights = { ce: 0.7, l2: 0.3 };
+    const fused = softmaxObjective(ds, weights);
+    const js = softmaxObjective(ds, weights, { fused: false });
+    // scales up to 30: large scores send exp's arguments past -707 (the scalar fallback) on some rows
+    for (const scale of [0, 0.01, 1, 30]) {
+      const theta = new Float64Array(ds.K * ds.n + ds.K);
+      fillNormal(rng, theta);
+      for (let t = 0; t < theta.length; t++) theta[t]! *= scale;
+      const gf = new Float64Array(theta.length).fill(Number.NaN);
+      const gj = new Float64Array(theta.length);
+      const ff = fused(theta, gf);
+      const fj = js(theta, gj);
+      assert.ok(Object.is(ff, fj), `${ds.name ?? "random"} scale ${scale}: loss ${ff} vs ${fj}`);
+      for (let t = 0; t < theta.length; t++)
+        assert.ok(Object.is(gf[t], gj[t]), `${ds.name ?? "random"} scale ${scale}: grad[${t}] ${gf[t]} vs ${gj[t]}`);
+    }
+  }
+});
+
+test("naive Bayes scores on the two-lane kernel equal the scalar formula bit for bit (odd and even K, both variances)", () => {
+  const rng = new Rng(9);
+  for (const [m, n, K] of [
+    [40, 7, 3],
+    [33, 64, 10],
+    [9, 1, 2],
+    [25, 5, 5],
+  ] as const) {
+    const X = new Float64Array(m * n);
+    fillNormal(rng, X);
+    const ds = makeDataset({ X, y: Int32Array.from({ length: m }, (_, i) => (i < K ? i : rng.int(0, K))), n, K });
+    for (const variance of ["pooled", "per-class"] as const) {
+      const nb = new GaussianNB({ variance }).fit(ds);
+      const S = nb.scores(X);
+      for (let i = 0; i < m; i++)
+        for (let c = 0; c < K; c++) {
+          let q = 0;
+          let logNorm = 0;
+          for (let j = 0; j < n; j++) {
+            const v = variance === "pooled" ? nb.pooledVar[j]! : nb.classVar[c * n + j]!;
+            const d = X[i * n + j]! - nb.means[c * n + j]!;
+            q += d * d * (1 / v);
+            if (variance === "per-class") logNorm += Math.log(2 * Math.PI * v);
+          }
+          const want = nb.logPrior[c]! - 0.5 * (logNorm + q);
+          assert.ok(Object.is(S[i * K + c], want), `${variance} ${m}x${n}x${K} row ${i} class ${c}: ${S[i * K + c]} vs ${want}`);
+        }
+    }
+  }
 });
 
 const iris = fromLabelled(loadSklearn("iris"), "iris");
