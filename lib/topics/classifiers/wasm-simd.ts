@@ -14,121 +14,62 @@
  * `wasmKernels()` returns null where WebAssembly SIMD is unavailable; callers then use JavaScript.
  */
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-declare const WebAssembly: WasmApi;
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const F64 = 0x7c;
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const section = (id: number, payload: number[]) => [id, ...uleb(payload.length), ...payload];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-// instructions
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const add = [0x6a];
-const mul = [0x6c];
-const gtS = [0x4a];
-const geS = [0x4e];
-const ltS = [0x48];
-const f64load = [0x2b, 3, 0];
-const f64store = [0x39, 3, 0];
-const f64add = [0xa0];
-const f64mul = [0xa2];
-const vload = [0xfd, 0x00, 3, 0];
-const vstore = [0xfd, 0x0b, 3, 0];
-const splat = [0xfd, 0x14];
-const lane = (l: number) => [0xfd, 0x21, l];
-const vadd = [0xfd, 0xf0, 0x01];
-const vmul = [0xfd, 0xf2, 0x01];
-const vzero = [0xfd, 0x0c, ...new Array(16).fill(0)];
-const block = [0x02, 0x40];
-const loop = [0x03, 0x40];
-const end = [0x0b];
-const brIf = (l: number) => [0x0d, ...uleb(l)];
-const br = (l: number) => [0x0c, ...uleb(l)];
-const ifOpen = [0x04, 0x40];
-const elseOp = [0x05];
-const call = (f: number) => [0x10, ...uleb(f)];
-const select = [0x1b];
-const i32and = [0x71];
-const i32load = [0x28, 2, 0];
-const f64sub = [0xa1];
-const f64div = [0xa3];
-const f64gt = [0x64];
-const f64c = (v: number) => [0x44, ...f64bytes(v)];
-const vsub = [0xfd, 0xf1, 0x01];
-const vdiv = [0xfd, 0xf3, 0x01];
-const vabs = [0xfd, 0xec, 0x01];
-const vle = [0xfd, 0x4b];
-const veq = [0xfd, 0x47];
-const vand = [0xfd, 0x4e];
-const vor = [0xfd, 0x50];
-const bitselect = [0xfd, 0x52]; // (a, b, mask) -> a where mask bits are set, b elsewhere
-const vtrunc = [0xfd, 0x7a];
-const allTrue64 = [0xfd, 0xc3, 0x01];
-const i64x2gtS = [0xfd, 0xd9, 0x01];
-const i64x2ltS = [0xfd, 0xd8, 0x01];
-const i64x2shl = [0xfd, 0xcb, 0x01];
-const i64x2add = [0xfd, 0xce, 0x01];
-const i64x2extendLowI32 = [0xfd, 0xc7, 0x01];
-const i32x4truncSatF64Zero = [0xfd, 0xfc, 0x01];
-
-function f64bytes(v: number): number[] {
-  return Array.from(new Uint8Array(Float64Array.of(v).buffer));
-}
-/** v128.const with both float64 lanes = v. */
-const f64x2c = (v: number) => [0xfd, 0x0c, ...f64bytes(v), ...f64bytes(v)];
-/** v128.const with both int64 lanes = v. */
-const i64x2c = (v: bigint) => {
-  const b = Array.from(new Uint8Array(BigInt64Array.of(v).buffer));
-  return [0xfd, 0x0c, ...b, ...b];
-};
-
-/** `while (!exitCond) { body }` */
-const whileNot = (exitCond: number[], body: number[]) => [...block, ...loop, ...exitCond, ...brIf(1), ...body, ...br(0), ...end, ...end];
-
-/** A function body with local declarations (params are not listed). */
-function body(locals: [number, number][], code: number[]): number[] {
-  const decl = vec(locals.map(([count, type]) => [...uleb(count), type]));
-  const all = [...decl, ...code, ...end];
-  return [...uleb(all.length), ...all];
-}
+import {
+  F64,
+  I32,
+  V128,
+  add,
+  allTrue64,
+  bitselect,
+  body,
+  call,
+  elseOp,
+  end,
+  f64add,
+  f64c,
+  f64div,
+  f64gt,
+  f64load,
+  f64mul,
+  f64store,
+  f64sub,
+  f64x2c,
+  geS,
+  get,
+  gtS,
+  i32and,
+  i32c,
+  i32load,
+  i32x4truncSatF64Zero,
+  i64x2add,
+  i64x2c,
+  i64x2extendLowI32,
+  i64x2gtS,
+  i64x2ltS,
+  i64x2shl,
+  ifOpen,
+  instantiate,
+  lane,
+  ltS,
+  mul,
+  select,
+  set,
+  splat,
+  vabs,
+  vadd,
+  vand,
+  vdiv,
+  veq,
+  vle,
+  vload,
+  vmul,
+  vor,
+  vstore,
+  vsub,
+  vtrunc,
+  vzero,
+  whileNot,
+} from "../../core/wasm";
 
 /**
  * xwt(X, m, n, W, K, B, Z): params 0..6. Row blocks of R rows (R = 4, then R = 1 for the rest).
@@ -261,17 +202,23 @@ function rtxBody(): number[] {
  * |x| <= 707 take the vector path: the same reduction x = k ln2 + r (ln2 split in hi and lo parts),
  * the same degree-5 polynomial and the same scaling by 2^k, with fdlibm's branches (|x| < 2^-28,
  * |x| <= ln2/2: k = 0, |x| < 1.5 ln2: k = +-1, and V8's own exp(1) = Math.E) turned into lane
- * masks that select the value the scalar code returns. Every operation is the scalar code's, in its order, so each lane equals Math.exp(x)
- * bit for bit (tested against Math.exp). A pair with a lane outside that range (overflow,
- * underflow, subnormal results, NaN, infinities) calls the imported Math.exp for both lanes.
+ * masks that select the value the scalar code returns. Every operation is the scalar code's, in
+ * its order, so each lane equals Math.exp(x) bit for bit (tested against Math.exp on Node 20's V8;
+ * a V8 that changed its exp would fail that test). A pair with a lane outside that range
+ * (overflow, underflow, subnormal results, NaN, infinities) calls the imported Math.exp for both.
  * expInPlace(p, count): params 0..1. Locals: 2 end (i32), 3 x, 4 t, 5 hi, 6 lo, 7 r, 8 rr, 9 c,
  * 10 y, 11 sign (v128).
  */
-const LN2_HI = 6.9314718036912381649e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.442695040888963387;
+// fdlibm's constants, as the shortest decimals of the same doubles (bit patterns in the comments)
+const LN2_HI = 0.6931471803691238; // 3fe62e42 fee00000
+const LN2_LO = 1.9082149292705877e-10; // 3dea39ef 35793c76
+const INV_LN2 = 1.4426950408889634; // 3ff71547 652b82fe
 const EXP_P = [
-  1.66666666666666019037e-1, -2.77777777770155933842e-3, 6.61375632143793436117e-5, -1.6533902205465251539e-6, 4.13813679705723846039e-8,
+  0.16666666666666602, // P1 3fc55555 5555553e
+  -0.0027777777777015593, // P2 bf66c16c 16bebd93
+  0.00006613756321437934, // P3 3f11566a af25de2c
+  -0.0000016533902205465252, // P4 bebbbd41 c5d26bf1
+  4.1381367970572385e-8, // P5 3e663769 72bea4d0
 ];
 /** The imported Math.exp's function index. */
 const EXP_IMPORT = 0;
@@ -447,8 +394,8 @@ function expBody(): number[] {
   );
 }
 
-/** The defined functions' indices (after the import). */
-const FN = { xwt: 1, rtx: 2, exp: 3, softmax: 4, nbq: 5 };
+/** Function indices: the import, then the functions in wasmKernels' order. */
+const FN = { exp: 3 };
 
 /**
  * softmaxResidual(Z, Y, m, K, ce, S, GB): params 0..6 (ce float64, the rest i32; Y int32 labels).
@@ -645,41 +592,6 @@ function nbqBody(): number[] {
   );
 }
 
-function moduleBytes(): Uint8Array {
-  const type7 = [0x60, ...vec(new Array(7).fill([I32])), 0];
-  const type6 = [0x60, ...vec(new Array(6).fill([I32])), 0];
-  const typeExp = [0x60, ...vec([[F64]]), ...vec([[F64]])];
-  const type2 = [0x60, ...vec([[I32], [I32]]), 0];
-  const typeSoftmax = [0x60, ...vec([[I32], [I32], [I32], [I32], [F64], [I32], [I32]]), 0];
-  const bytes = [
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vec([type7, type6, typeExp, type2, typeSoftmax])),
-    ...section(2, vec([[...name("Math"), ...name("exp"), 0x00, 2]])), // function 0: Math.exp
-    ...section(3, vec([[0], [1], [3], [4], [0]])), // xwt, rtx, expInPlace, softmaxResidual, nbq
-    ...section(5, vec([[0x00, ...uleb(16)]])), // memory: min 16 pages (1 MiB), no max
-    ...section(
-      7,
-      vec([
-        [...name("memory"), 0x02, 0],
-        [...name("xwt"), 0x00, FN.xwt],
-        [...name("rtx"), 0x00, FN.rtx],
-        [...name("expInPlace"), 0x00, FN.exp],
-        [...name("softmaxResidual"), 0x00, FN.softmax],
-        [...name("nbq"), 0x00, FN.nbq],
-      ]),
-    ),
-    ...section(10, vec([xwtBody(), rtxBody(), expBody(), softmaxBody(), nbqBody()])),
-  ];
-  return Uint8Array.from(bytes);
-}
-
 /** The instantiated module: its memory and the two products (addresses are byte offsets). */
 export interface WasmKernels {
   /** Float64 view of the module memory (refreshed after growth). */
@@ -699,25 +611,22 @@ let cached: WasmKernels | null | undefined;
 /** The SIMD kernels of this thread, or null where WebAssembly SIMD is unavailable (or LS_NO_WASM is set). */
 export function wasmKernels(): WasmKernels | null {
   if (cached !== undefined) return cached;
-  cached = null;
-  if (process.env.LS_NO_WASM) return cached;
-  if (typeof WebAssembly === "undefined") return cached;
-  const bytes = moduleBytes();
-  if (!WebAssembly.validate(bytes)) return cached;
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { Math: { exp: Math.exp } });
-  const memory = inst.exports.memory as WasmMemory;
+  const i32s = (k: number) => new Array(k).fill(I32);
+  const inst = instantiate("classifier kernels", {
+    imports: [{ module: "Math", field: "exp", params: [F64], results: [F64], fn: Math.exp }],
+    funcs: [
+      { name: "xwt", params: i32s(7), body: xwtBody() },
+      { name: "rtx", params: i32s(6), body: rtxBody() },
+      { name: "expInPlace", params: i32s(2), body: expBody() },
+      { name: "softmaxResidual", params: [I32, I32, I32, I32, F64, I32, I32], body: softmaxBody() },
+      { name: "nbq", params: i32s(7), body: nbqBody() },
+    ],
+  });
+  if (inst === null) return (cached = null);
   const fn = <K extends keyof WasmKernels>(key: K) => inst.exports[key] as WasmKernels[K];
-  let view = new Float64Array(memory.buffer);
   cached = {
-    f64: () => (view.buffer === memory.buffer ? view : (view = new Float64Array(memory.buffer))),
-    reserve(bytes: number) {
-      const have = memory.buffer.byteLength;
-      if (bytes > have) {
-        if (bytes > 2 ** 31 - 1)
-          throw new Error(`wasm kernels: ${bytes} bytes exceed the 2 GiB this module addresses; use smaller problems`);
-        memory.grow(Math.ceil((bytes - have) / 65536));
-      }
-    },
+    f64: inst.f64,
+    reserve: inst.reserve,
     xwt: fn("xwt"),
     rtx: fn("rtx"),
     expInPlace: fn("expInPlace"),
