@@ -8,6 +8,7 @@
  */
 import { tf } from "../../core/tf";
 import type { TaskBatch } from "./tasks";
+import { statsKernel } from "./wasm-stats";
 
 export interface TaskStats {
   B: number;
@@ -31,9 +32,12 @@ export interface TaskStats {
  * summing i = 0, 1, … in order, so every entry is bit-identical to the one-at-a-time loop
  * (test/topics/icl/task-stats.test.ts checks === against it).
  */
-export function computeStats(batch: TaskBatch, options: { includeQuery?: boolean } = {}): TaskStats {
+export function computeStats(batch: TaskBatch, options: { includeQuery?: boolean; wasm?: boolean } = {}): TaskStats {
   const { B, n, d, X, y, xq } = batch;
   const includeQuery = options.includeQuery ?? false;
+  // the same sums on the WebAssembly kernel (wasm-stats.ts), bit for bit; `wasm: false` forces this loop
+  const kernel = options.wasm === false ? null : statsKernel();
+  if (kernel !== null) return { B, n, d, includeQuery, C: kernel.stats({ X, y, xq, B, n, d, includeQuery }), xq: batch.xq, yq: batch.yq };
   const D = d + 1;
   const rows = includeQuery ? n + 1 : n;
   const C = new Float32Array(B * D * D);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
 import { computeStats } from "../../../lib/topics/icl/task-stats";
 import { sampleTasks, type TaskBatch } from "../../../lib/topics/icl/tasks";
+import { statsKernel } from "../../../lib/topics/icl/wasm-stats";
 
 /** The previous computeStats loop (lib/topics/icl/task-stats.ts before the four-entry blocks). */
 function referenceC(batch: TaskBatch, includeQuery: boolean): Float32Array {
@@ -45,17 +46,21 @@ function referenceC(batch: TaskBatch, includeQuery: boolean): Float32Array {
   return C;
 }
 
-test("computeStats: bit-identical to the one-entry-at-a-time loop for d = 1..11, several n, with and without the query", () => {
+test("computeStats, on the WebAssembly kernel and in JavaScript: bit-identical to the one-entry-at-a-time loop for d = 1..11, several n, with and without the query", () => {
+  assert.ok(statsKernel() !== null, "Node 20 has WebAssembly SIMD; the kernel must be active");
   let checked = 0;
   for (const d of [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]) {
     for (const n of [1, 2, 7, 20]) {
       for (const includeQuery of [false, true]) {
         const batch = sampleTasks({ d, n, x: { kind: "gauss" }, w: { kind: "iso" }, sigma2: 0.5 }, 37, new Rng(d * 100 + n));
-        const got = computeStats(batch, { includeQuery }).C;
         const want = referenceC(batch, includeQuery);
-        assert.equal(got.length, want.length);
-        for (let t = 0; t < want.length; t++) {
-          if (got[t] !== want[t]) assert.fail(`d=${d} n=${n} includeQuery=${includeQuery}: C[${t}] = ${got[t]} vs ${want[t]}`);
+        for (const wasm of [true, false]) {
+          const got = computeStats(batch, { includeQuery, wasm }).C;
+          assert.equal(got.length, want.length);
+          for (let t = 0; t < want.length; t++) {
+            if (got[t] !== want[t])
+              assert.fail(`d=${d} n=${n} includeQuery=${includeQuery} wasm=${wasm}: C[${t}] = ${got[t]} vs ${want[t]}`);
+          }
         }
         checked += want.length;
       }

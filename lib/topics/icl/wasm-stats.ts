@@ -1,0 +1,313 @@
+/**
+ * The per-task statistics C = (1/n) Σ_i z_i z_iᵀ of task-stats.ts as a WebAssembly SIMD kernel
+ * (assembled by core/wasm.ts). Each task's tokens are packed row-major in float64, padded to an
+ * even width, so the pair C[j][k], C[j][k+1] is one two-lane accumulator over i: each lane adds
+ * z_ij z_ik for i = 0, 1, … in order, exactly the sum the JavaScript loop forms, then multiplies by
+ * 1/n and rounds to float32 as the Float32Array store does. So the kernel returns the JavaScript
+ * values bit for bit (test/topics/icl/task-stats.test.ts), about twice as fast: the statistics were
+ * a quarter of a one-step-gd training step (docs/performance.md).
+ */
+import {
+  add,
+  body,
+  end,
+  F64,
+  f32DemoteF64,
+  f32load,
+  f32store,
+  f64c,
+  f64load,
+  f64mul,
+  f64PromoteF32,
+  f64store,
+  geS,
+  gtS,
+  get,
+  I32,
+  i32and,
+  i32c,
+  ifOpen,
+  instantiate,
+  lane,
+  ltS,
+  mul,
+  set,
+  splat,
+  V128,
+  vadd,
+  vload,
+  vmul,
+  vzero,
+  whileNot,
+} from "../../core/wasm";
+
+/**
+ * stats(X, Y, XQ, B, n, d, q, inv, C, T): params 0..9 (inv float64, the rest i32; X, Y, XQ and C
+ * float32 arrays, T a float64 scratch of (n + q) × Dp). Locals: 10 b, 11 i, 12 j, 13 k, 14 D,
+ * 15 Dp, 16 rows, 17 src, 18 trow, 19 o, 20 pj, 21 pk, 22 pend, 23 stride (i32); 24 acc (v128);
+ * 25 s (f64).
+ */
+function statsBody(): number[] {
+  const [X, Y, XQ, B, n, d, q, inv, C, T] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [b, i, j, k, D, Dp, rows, src, trow, o, pj, pk, pend, stride, acc, s] = [
+    10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+  ];
+  const inc = (v: number, by = 1) => [...get(v), ...i32c(by), ...add, ...set(v)];
+  const loopTo = (v: number, from: number[], limit: number[], code: number[], step = 1) => [
+    ...from,
+    ...set(v),
+    ...whileNot([...get(v), ...limit, ...geS], [...code, ...inc(v, step)]),
+  ];
+  // row `row` of T: d float32 covariates from `src`, then the label (or 0), then the pad column
+  const packRow = (label: number[]) => [
+    ...get(T),
+    ...get(i),
+    ...get(Dp),
+    ...mul,
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...set(trow),
+    ...loopTo(j, i32c(0), get(d), [
+      ...get(trow),
+      ...get(j),
+      ...i32c(8),
+      ...mul,
+      ...add,
+      ...get(src),
+      ...get(j),
+      ...i32c(4),
+      ...mul,
+      ...add,
+      ...f32load,
+      ...f64PromoteF32,
+      ...f64store,
+    ]),
+    ...get(trow),
+    ...get(d),
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...label,
+    ...f64store,
+    ...get(Dp),
+    ...get(D),
+    ...gtS,
+    ...ifOpen,
+    ...get(trow),
+    ...get(D),
+    ...i32c(8),
+    ...mul,
+    ...add,
+    ...f64c(0),
+    ...f64store,
+    ...end,
+  ];
+  const pack = [
+    ...loopTo(i, i32c(0), get(n), [
+      // src = X + (b n + i) d * 4
+      ...get(X),
+      ...get(b),
+      ...get(n),
+      ...mul,
+      ...get(i),
+      ...add,
+      ...get(d),
+      ...mul,
+      ...i32c(4),
+      ...mul,
+      ...add,
+      ...set(src),
+      ...packRow([...get(Y), ...get(b), ...get(n), ...mul, ...get(i), ...add, ...i32c(4), ...mul, ...add, ...f32load, ...f64PromoteF32]),
+    ]),
+    // the query token (x_q, 0) when it enters the statistics; here i = n
+    ...get(q),
+    ...ifOpen,
+    ...get(XQ),
+    ...get(b),
+    ...get(d),
+    ...mul,
+    ...i32c(4),
+    ...mul,
+    ...add,
+    ...set(src),
+    ...packRow(f64c(0)),
+    ...end,
+  ];
+  // C[o + row D + col] = C[o + col D + row] = float32(s) for entry (j, k + l) when j <= k + l < D
+  const storeLane = (l: number) => [
+    ...get(k),
+    ...i32c(l),
+    ...add,
+    ...get(j),
+    ...geS,
+    ...get(k),
+    ...i32c(l),
+    ...add,
+    ...get(D),
+    ...ltS,
+    ...i32and,
+    ...ifOpen,
+    ...get(acc),
+    ...lane(l),
+    ...get(inv),
+    ...f64mul,
+    ...set(s),
+    ...get(C),
+    ...get(o),
+    ...get(j),
+    ...get(D),
+    ...mul,
+    ...add,
+    ...get(k),
+    ...add,
+    ...i32c(l),
+    ...add,
+    ...i32c(4),
+    ...mul,
+    ...add,
+    ...get(s),
+    ...f32DemoteF64,
+    ...f32store,
+    ...get(C),
+    ...get(o),
+    ...get(k),
+    ...i32c(l),
+    ...add,
+    ...get(D),
+    ...mul,
+    ...add,
+    ...get(j),
+    ...add,
+    ...i32c(4),
+    ...mul,
+    ...add,
+    ...get(s),
+    ...f32DemoteF64,
+    ...f32store,
+    ...end,
+  ];
+  const entries = loopTo(j, i32c(0), get(D), [
+    // k from j rounded down to even, two columns at a time
+    ...loopTo(
+      k,
+      [...get(j), ...i32c(-2), ...i32and],
+      get(D),
+      [
+        ...vzero,
+        ...set(acc),
+        // pointers to T[0][j] and T[0][k], stepped one row (Dp float64) at a time
+        ...get(T),
+        ...get(j),
+        ...i32c(8),
+        ...mul,
+        ...add,
+        ...set(pj),
+        ...get(T),
+        ...get(k),
+        ...i32c(8),
+        ...mul,
+        ...add,
+        ...set(pk),
+        ...get(pj),
+        ...get(rows),
+        ...get(stride),
+        ...mul,
+        ...add,
+        ...set(pend),
+        ...whileNot(
+          [...get(pj), ...get(pend), ...geS],
+          [
+            ...get(acc),
+            ...get(pj),
+            ...f64load,
+            ...splat,
+            ...get(pk),
+            ...vload,
+            ...vmul,
+            ...vadd,
+            ...set(acc),
+            ...get(pj),
+            ...get(stride),
+            ...add,
+            ...set(pj),
+            ...get(pk),
+            ...get(stride),
+            ...add,
+            ...set(pk),
+          ],
+        ),
+        ...storeLane(0),
+        ...storeLane(1),
+      ],
+      2,
+    ),
+  ]);
+  const code = [
+    ...get(d),
+    ...i32c(1),
+    ...add,
+    ...set(D),
+    ...get(D),
+    ...get(D),
+    ...i32c(1),
+    ...i32and,
+    ...add,
+    ...set(Dp),
+    ...get(n),
+    ...get(q),
+    ...add,
+    ...set(rows),
+    ...get(Dp),
+    ...i32c(8),
+    ...mul,
+    ...set(stride),
+    ...loopTo(b, i32c(0), get(B), [...get(b), ...get(D), ...mul, ...get(D), ...mul, ...set(o), ...pack, ...entries]),
+  ];
+  return body(
+    [
+      [14, I32],
+      [1, V128],
+      [1, F64],
+    ],
+    code,
+  );
+}
+
+interface StatsKernel {
+  /** C (B × D × D float32) of tasks X [B, n, d], y [B, n], xq [B, d]; the result is a fresh array. */
+  stats(o: { X: Float32Array; y: Float32Array; xq: Float32Array; B: number; n: number; d: number; includeQuery: boolean }): Float32Array;
+}
+
+let cached: StatsKernel | null | undefined;
+
+/** The kernel of this thread, or null where WebAssembly SIMD is unavailable (or LS_NO_WASM is set). */
+export function statsKernel(): StatsKernel | null {
+  if (cached !== undefined) return cached;
+  const inst = instantiate("icl statistics kernel", {
+    funcs: [{ name: "stats", params: [I32, I32, I32, I32, I32, I32, I32, F64, I32, I32], body: statsBody() }],
+  });
+  if (inst === null) return (cached = null);
+  const run = inst.exports.stats as (...a: number[]) => void;
+  // byte offsets rounded up to 8 so every float64 region is aligned
+  const up8 = (v: number) => Math.ceil(v / 8) * 8;
+  cached = {
+    stats({ X, y, xq, B, n, d, includeQuery }) {
+      const D = d + 1;
+      const rows = includeQuery ? n + 1 : n;
+      const xAt = 0;
+      const yAt = up8(xAt + X.length * 4);
+      const qAt = up8(yAt + y.length * 4);
+      const cAt = up8(qAt + xq.length * 4);
+      const tAt = up8(cAt + B * D * D * 4);
+      inst.reserve(tAt + rows * (D + 1) * 8);
+      const f32 = inst.f32();
+      f32.set(X, xAt / 4);
+      f32.set(y, yAt / 4);
+      f32.set(xq, qAt / 4);
+      run(xAt, yAt, qAt, B, n, d, includeQuery ? 1 : 0, 1 / n, cAt, tAt);
+      return inst.f32().slice(cAt / 4, cAt / 4 + B * D * D);
+    },
+  };
+  return cached;
+}
