@@ -212,6 +212,7 @@ function rtxBody(): number[] {
 // fdlibm's constants, as the shortest decimals of the same doubles (bit patterns in the comments)
 const LN2_HI = 0.6931471803691238; // 3fe62e42 fee00000
 const LN2_LO = 1.9082149292705877e-10; // 3dea39ef 35793c76
+// biome-ignore lint/suspicious/noApproximativeNumericConstant: fdlibm's invln2, kept beside its kin (equal to Math.LOG2E)
 const INV_LN2 = 1.4426950408889634; // 3ff71547 652b82fe
 const EXP_P = [
   0.16666666666666602, // P1 3fc55555 5555553e

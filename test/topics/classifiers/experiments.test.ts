@@ -91,9 +91,9 @@ test("expInPlace equals Math.exp bit for bit: every branch of fdlibm's exp, its 
     1e-300,
     -1e-300,
     // |x| < 2^-28 returns 1 + x; the edge itself
-    3.725290298461914e-9,
-    -3.725290298461914e-9,
-    3.7252902984619135e-9,
+    2 ** -28,
+    -(2 ** -28),
+    2 ** -28 - 2 ** -81, // the largest double below 2^-28
     // ln2/2 and 1.5 ln2, where k switches from 0 to +-1 to the rounded quotient
     0.34657359027997264,
     -0.34657359027997264,
