@@ -114,8 +114,8 @@ export function evaluateModel(p: EvalParams, w: WindowSet, o: { dropLastBatch?: 
 /**
  * Mean over batches of the per-batch MSE, batches of `bs` in the given order, last partial batch
  * dropped. The windows are predicted once, in order and in large chunks (predictWindows), then
- * read in the batches' order: the same values and the same sums as predicting batch by batch, at
- * a third of the matmul calls' fixed cost.
+ * read in the batches' order: the same values and the same sums as predicting batch by batch,
+ * with far fewer matmul calls (ETTh1's 2785 validation windows: 11 instead of 87).
  */
 function batchedValLoss(p: EvalParams, w: WindowSet, order: number[], bs: number): number {
   const nb = Math.floor(order.length / bs);
