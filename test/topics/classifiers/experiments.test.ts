@@ -143,15 +143,17 @@ test("expInPlace equals Math.exp bit for bit: every branch of fdlibm's exp, its 
   }
 });
 
+/** Standard normal features, labels 0..K-1 first (every class present), then uniform. */
+function gaussianDataset(rng: Rng, m: number, n: number, K: number) {
+  const X = new Float64Array(m * n);
+  fillNormal(rng, X);
+  return makeDataset({ X, y: Int32Array.from({ length: m }, (_, i) => (i < K ? i : rng.int(0, K))), n, K });
+}
+
 test("the fused softmax objective equals the JavaScript loop bit for bit (loss and gradient), including exp's fallback lanes", () => {
   const rng = new Rng(8);
   const digits = fromLabelled(loadSklearn("digits"), "digits");
-  const random = (m: number, n: number, K: number) => {
-    const X = new Float64Array(m * n);
-    fillNormal(rng, X);
-    return makeDataset({ X, y: Int32Array.from({ length: m }, (_, i) => (i < K ? i : rng.int(0, K))), n, K });
-  };
-  for (const ds of [digits, random(57, 13, 3), random(31, 100, 7), random(10, 4, 5)]) {
+  for (const ds of [digits, gaussianDataset(rng, 57, 13, 3), gaussianDataset(rng, 31, 100, 7), gaussianDataset(rng, 10, 4, 5)]) {
     const weights = { ce: 0.7, l2: 0.3 };
     const fused = softmaxObjective(ds, weights);
     const js = softmaxObjective(ds, weights, { fused: false });
@@ -179,9 +181,8 @@ test("naive Bayes scores on the two-lane kernel equal the scalar formula bit for
     [9, 1, 2],
     [25, 5, 5],
   ] as const) {
-    const X = new Float64Array(m * n);
-    fillNormal(rng, X);
-    const ds = makeDataset({ X, y: Int32Array.from({ length: m }, (_, i) => (i < K ? i : rng.int(0, K))), n, K });
+    const ds = gaussianDataset(rng, m, n, K);
+    const X = ds.X;
     for (const variance of ["pooled", "per-class"] as const) {
       const nb = new GaussianNB({ variance }).fit(ds);
       const S = nb.scores(X);
