@@ -17,13 +17,11 @@ import { initTf, tf } from "../lib/core/tf";
 import {
   BatchedClassifier,
   batchedCrossEntropy,
-  l2Normalize,
   trainXorBatch,
-  tverskySimilarity,
-  XOR_X,
-  XOR_Y,
-  xorInitialParameters,
+  xorLayout,
+  xorLossAndGradient,
   type ClassifierSpec,
+  type XorEngine,
   type XorRun,
 } from "../lib/topics/tversky/index";
 import { gridRuns, loadDigits, splitDigits } from "../lib/studies/tversky/index";
@@ -80,60 +78,31 @@ function fusedNote(
 }
 
 function xorRow(label: string, runs: XorRun[]): Workload {
-  const R = runs.length;
-  const Kmax = Math.max(...runs.map((r) => r.K));
   // the batch exactly as trainXorBatch lays it out
-  const F0 = new Float32Array(R * Kmax * 2);
-  const P0 = new Float32Array(R * 4);
-  const fmask = new Float32Array(R * Kmax);
-  const nflag = new Float32Array(R);
-  const X = new Float32Array(R * 8);
-  runs.forEach((run, r) => {
-    const { F, P } = xorInitialParameters(run);
-    F0.set(F, r * Kmax * 2);
-    P0.set(P, r * 4);
-    fmask.fill(1, r * Kmax, r * Kmax + run.K);
-    nflag[r] = run.normalize ? 1 : 0;
-    XOR_X.forEach(([a, b], i) => {
-      const norm = run.normalize ? Math.max(Math.hypot(a, b), 1e-12) : 1;
-      X[r * 8 + 2 * i] = a / norm;
-      X[r * 8 + 2 * i + 1] = b / norm;
-    });
-  });
+  const lay = xorLayout(runs);
+  const { R, Kmax } = lay;
   const tag = `${R}-${Kmax}`;
   const file = (k: string, v: Float32Array, shape: number[]) => writeNpy(path.join(dir, `xor-${k}-${tag}.npy`), v, shape);
   const args = {
-    F: file("F", F0, [R, Kmax, 2]),
-    P: file("P", P0, [R, 2, 2]),
-    fmask: file("fmask", fmask, [R, Kmax, 1]),
-    nflag: file("nflag", nflag, [R, 1, 1]),
-    X: file("X", X, [R, 4, 2]),
+    F: file("F", lay.F0, [R, Kmax, 2]),
+    P: file("P", lay.P0, [R, 2, 2]),
+    fmask: file("fmask", lay.fmask, [R, Kmax, 1]),
+    nflag: file("nflag", lay.nflag, [R, 1, 1]),
+    X: file("X", lay.X, [R, 4, 2]),
     steps: XOR_STEPS,
     lr: LR,
   };
   const cfg = { intersection: "product", difference: "substractmatch", lr: LR } as const;
-  // the project's loss and gradients at the initial parameters, built as trainXorBatch builds them
-  const vars: tf.Variable[] = [tf.variable(tf.tensor3d(F0, [R, Kmax, 2])), tf.variable(tf.tensor3d(P0, [R, 2, 2]))];
-  vars.push(...[1, 0.5, 0.5].map((v) => tf.variable(tf.fill([R, 1, 1], v))));
-  const [Fv, Pv, theta, alpha, beta] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
-  const c = {
-    X: tf.tensor3d(X, [R, 4, 2]),
-    fmask: tf.tensor3d(fmask, [R, Kmax, 1]),
-    nflag: tf.tensor3d(nflag, [R, 1, 1]),
-    onehot: tf.tensor3d(
-      XOR_Y.flatMap((y) => (y === 0 ? [1, 0] : [0, 1])),
-      [1, 4, 2],
-    ),
+  // the project's loss and gradients at the initial parameters, per variable (F, Π, θ, α, β)
+  const at = { ...cfg, gmeanEps: 0, thetaInit: 1, alphaInit: 0.5, betaInit: 0.5 };
+  const sizes = [R * Kmax * 2, R * 4, R, R, R];
+  const perVariable = (engine: XorEngine) => {
+    const { loss, grad } = xorLossAndGradient(lay, at, engine);
+    let off = 0;
+    return { loss, grads: sizes.map((n) => grad.subarray(off, (off += n))) };
   };
-  const lossOf = (fused: boolean) =>
-    lossAndGrads(vars, () => {
-      const Pe = tf.add(Pv, tf.mul(c.nflag, tf.sub(l2Normalize(Pv), Pv)));
-      const logits = tverskySimilarity({ ...cfg, fused, x: c.X, prototypes: Pe, features: tf.mul(Fv, c.fmask), theta, alpha, beta });
-      return batchedCrossEntropy(logits as tf.Tensor3D, c.onehot);
-    });
-  const mine = lossOf(false);
-  const fused = lossOf(true);
-  tf.dispose([...vars, ...Object.values(c)]);
+  const mine = perVariable("tensors");
+  const arrays = perVariable("arrays");
   const name = `Tversky XOR ${label}`;
   return {
     name,
@@ -143,10 +112,10 @@ function xorRow(label: string, runs: XorRun[]): Workload {
     reference: { workload: "xor", args },
     check: (ref) => sameLossAndGrads(name, mine, ref),
     variant: {
-      // the study trains XOR on this path (lib/studies/tversky/kernel.ts, FUSED_XOR)
-      name: "  the same, fused similarity kernel (the study's XOR path)",
-      run: () => void trainXorBatch({ ...cfg, steps: XOR_STEPS, fused: true }, runs),
-      check: (ref) => fusedNote(`${name} (fused)`, fused, mine, ref),
+      // the study trains XOR on this engine (lib/studies/tversky/kernel.ts, XOR_ENGINE)
+      name: "  the same, whole step on arrays (the study's XOR engine)",
+      run: () => void trainXorBatch({ ...cfg, steps: XOR_STEPS, engine: "arrays" }, runs),
+      check: (ref) => fusedNote(`${name} (arrays)`, arrays, mine, ref),
     },
   };
 }

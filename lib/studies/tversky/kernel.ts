@@ -1,20 +1,23 @@
 /**
- * The study's switches between the two implementations of the Tversky similarity in training:
- * false = the tfjs tensor composition, true = the fused Float32Array kernel
- * (lib/topics/tversky/fused.ts), the same function with a hand-written gradient and fewer kernel
- * dispatches. The two differ by float32 rounding only, but Adam turns rounding noise on a
- * mathematically zero gradient into ±lr steps and XOR training is chaotic, so which runs converge
- * changes: flip a switch only together with a full-scale re-run of the notebook.
+ * The study's switches between implementations of the same computation in training. They differ by
+ * float32 rounding only, but Adam turns rounding noise on a mathematically zero gradient into ±lr
+ * steps and XOR training is chaotic, so which runs converge changes: flip a switch only together
+ * with a full-scale re-run of the notebook.
  *
- * Decided on bench/tversky.ts (docs/performance.md, quiet, 2026-12-04): the fused kernel is 1.29-1.32×
- * faster on the XOR batches (972 runs: 9.96 → 7.53 ms a step), 1.12× on one digits head and 1.35×
- * slower on five batched heads. So XOR (appendix grid and calibration) uses it, from the full re-run
- * of 2026-12-04 16:45 on (docs/notes/tversky.md §15), and the digits and Fashion-MNIST heads do not.
+ * XOR (appendix grid and calibration), trainXorBatch's engine:
+ *   - "tensors": the tfjs similarity composition, autodiff and the tensor Adam (until 2026-12-04 16:45);
+ *   - "fused-similarity": the same with the similarity as one custom op (lib/topics/tversky/fused.ts),
+ *     1.29-1.32× faster (16:45 until 2026-12-04 evening, docs/notes/tversky.md §15);
+ *   - "arrays": the whole step, Adam included, on Float32Arrays with no tfjs op
+ *     (lib/topics/tversky/xor-arrays.ts): 972-run step 9.1 → 3.0 ms on bench/tversky.ts, 0.85× PyTorch's
+ *     (docs/performance.md), used since the re-run of 2026-12-04 evening (docs/notes/tversky.md §16).
+ * Heads (digits, Fashion-MNIST): the similarity composition, or the fused op, which was 1.12× faster on
+ * one digits head but 1.35× slower on five batched heads (quiet, 2026-12-04), so off.
  */
-import type { ClassifierSpec } from "../../topics/tversky/index";
+import type { ClassifierSpec, XorEngine } from "../../topics/tversky/index";
 
-/** XOR grid and calibration runs (trainXorBatch). */
-export const FUSED_XOR = true;
+/** XOR grid and calibration runs (trainXorBatch's engine). */
+export const XOR_ENGINE: XorEngine = "arrays";
 /** Digits and Fashion-MNIST heads (BatchedClassifier). */
 export const FUSED_HEADS = false;
 

@@ -41,7 +41,19 @@ export { linearParams, tverskyParams, sharedBankParams, mlpParams } from "./para
 
 // run-batched training (core Adam): dense layers per run, XOR, classifiers (notes §5, §6.3)
 export { runMatMul, runDense } from "./dense";
-export { XOR_X, XOR_Y, xorInitialParameters, trainXorBatch, trainXorLinearBatch, batchedCrossEntropy } from "./xor";
-export type { XorRun, XorTraining, XorRunResult } from "./xor";
+export {
+  XOR_X,
+  XOR_Y,
+  XOR_ENGINES,
+  xorInitialParameters,
+  xorLayout,
+  xorLossAndGradient,
+  trainXorBatch,
+  trainXorLinearBatch,
+  batchedCrossEntropy,
+} from "./xor";
+export type { XorRun, XorTraining, XorRunResult, XorEngine } from "./xor";
+export { trainXorArrays } from "./xor-arrays";
+export type { XorLayout, XorArraySettings, XorTrained } from "./xor-arrays";
 export { BatchedClassifier, accuracyOf, checkExamples } from "./classifier";
 export type { HeadSpec, ClassifierSpec, TrainOptions, Examples } from "./classifier";

@@ -327,7 +327,7 @@ test("XOR batch trained with the fused kernel follows the composition over a few
     seed,
   }));
   const cfg = { intersection: "product", difference: "substractmatch", lr: 0.01, steps: 5 } as const;
-  const a = trainXorBatch({ ...cfg, fused: true }, runs, { keepWeights: true });
+  const a = trainXorBatch({ ...cfg, engine: "fused-similarity" }, runs, { keepWeights: true });
   const b = trainXorBatch(cfg, runs, { keepWeights: true });
   // Adam moves a parameter whose gradient is mathematically 0 by up to lr per step on float noise
   // alone (the two paths round differently), so weights agree to 1e-5 or, at worst, to steps·lr

@@ -14,7 +14,7 @@ import {
   type XorRun,
   type XorRunResult,
 } from "../../../topics/tversky/index";
-import { FUSED_XOR } from "../kernel";
+import { XOR_ENGINE } from "../kernel";
 import { XOR_CONVERGENCE } from "../paper";
 
 /** The factors and training settings of an XOR grid. */
@@ -71,7 +71,7 @@ export function trainXorGrid(spec: XorGridSpec, options: { quiet?: boolean; labe
     for (let s = 0; s < runs.length; s += chunk) {
       results.push(
         ...trainXorBatch(
-          { ...pair, lr: spec.lr, steps: spec.steps, gmeanEps: spec.gmeanEps ?? 0, fused: FUSED_XOR },
+          { ...pair, lr: spec.lr, steps: spec.steps, gmeanEps: spec.gmeanEps ?? 0, engine: XOR_ENGINE },
           runs.slice(s, s + chunk),
         ),
       );

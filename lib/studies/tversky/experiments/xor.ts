@@ -16,7 +16,7 @@ import {
   type XorRun,
   type XorRunResult,
 } from "../../../topics/tversky/index";
-import { FUSED_XOR } from "../kernel";
+import { XOR_ENGINE } from "../kernel";
 import { convergence } from "./xor-grid";
 
 /** The §5.3 rows at lr 0.01, in the notes' order (their converged counts live in claims.ts). */
@@ -148,7 +148,7 @@ export function xorCalibration(spec: CalibrationSpec): CalibrationVariant[] {
     );
   return CALIBRATION_VARIANTS.map((v) => {
     const runs = trainXorBatch(
-      { intersection: v.intersection, difference: v.difference, lr: spec.lr, steps: spec.steps, fused: FUSED_XOR },
+      { intersection: v.intersection, difference: v.difference, lr: spec.lr, steps: spec.steps, engine: XOR_ENGINE },
       runsFor(v.init),
       { keepWeights: true },
     );
