@@ -11,14 +11,22 @@
  *   - "arrays": the whole step, Adam included, on Float32Arrays with no tfjs op
  *     (lib/topics/tversky/xor-arrays.ts): 972-run step 9.1 → 3.0 ms on bench/tversky.ts, 0.85× PyTorch's
  *     (docs/performance.md), used since the re-run of 2026-12-04 evening (docs/notes/tversky.md §16).
- * Heads (digits, Fashion-MNIST): the similarity composition, or the fused op, which was 1.12× faster on
- * one digits head but 1.35× slower on five batched heads (quiet, 2026-12-04), so off.
+ * Digits classifiers, BatchedClassifier.fit's engine: "arrays", the whole step on arrays
+ * (lib/topics/tversky/classifier-arrays.ts), since the same re-run; 1.2-10× faster than the tensor
+ * step on the study's digits configurations (docs/performance.md).
+ * Fashion-MNIST: the tensor step, whose XNNPACK matmuls beat plain loops on its 784 × 64 first layer;
+ * its Tversky head on the similarity composition (the fused op was 1.12× faster on one digits head
+ * but 1.35× slower on five batched heads, quiet, 2026-12-04, so it stays off).
  */
-import type { ClassifierSpec, XorEngine } from "../../topics/tversky/index";
+import type { ClassifierSpec, TrainOptions, XorEngine } from "../../topics/tversky/index";
 
 /** XOR grid and calibration runs (trainXorBatch's engine). */
 export const XOR_ENGINE: XorEngine = "arrays";
-/** Digits and Fashion-MNIST heads (BatchedClassifier). */
+/** Digits classifiers (BatchedClassifier.fit). */
+export const DIGITS_ENGINE: TrainOptions["engine"] = "arrays";
+/** Fashion-MNIST classifiers (BatchedClassifier.fit). */
+export const FASHION_ENGINE: TrainOptions["engine"] = "tensors";
+/** Tversky heads on the tensor step: the fused similarity op or the composition. */
 export const FUSED_HEADS = false;
 
 /** A classifier spec whose Tversky head (if any) uses the kernel chosen by FUSED_HEADS. */

@@ -18,6 +18,7 @@ import { initMatrix, type InitName } from "./init";
 import { project, tverskySimilarity } from "./similarity";
 import { batchedCrossEntropy } from "./xor";
 import { resolveOptions, type ResolvedOptions, type TverskyOptions } from "./options";
+import { ArrayClassifierTrainer, trainableArrays, type ArrayModel, type DenseArrays } from "./classifier-arrays";
 
 /** The head on top of the features: linear, a 1-hidden-layer MLP, or a Tversky projection. */
 export type HeadSpec =
@@ -43,6 +44,12 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   lr: number;
+  /**
+   * How a step is computed (same function, different float32 rounding): "tensors" (default) tfjs ops,
+   * autodiff and the tensor Adam; "arrays" the whole step on arrays with no tfjs op
+   * (classifier-arrays.ts), faster on small layers (digits) and slower on large ones (Fashion-MNIST).
+   */
+  engine?: "tensors" | "arrays";
 }
 
 /** Labelled samples in core's vocabulary: X row-major [nSamples, inputDim], integer labels (any FlatDataset fits). */
@@ -197,28 +204,55 @@ export class BatchedClassifier {
     if (!(Number.isInteger(o.epochs) && o.epochs >= 0 && Number.isInteger(o.batchSize) && o.batchSize >= 1)) {
       throw new Error(`fit: epochs must be an integer ≥ 0 and batchSize ≥ 1, got ${o.epochs}, ${o.batchSize}`);
     }
+    const engine = o.engine ?? "tensors";
+    if (engine !== "tensors" && engine !== "arrays")
+      throw new Error(`fit: unknown engine ${JSON.stringify(engine)}; use "tensors" or "arrays"`);
+    if (engine === "arrays") this.fitArrays(train, o, onEpoch);
+    else this.fitTensors(train, o, onEpoch);
+  }
+
+  /** Calls `step` with each mini-batch x [R, B, inputDim], one-hot y [R, B, classes] (buffers reused), in every run's own order. */
+  private forEachBatch(
+    train: Examples,
+    o: TrainOptions,
+    step: (xb: Float32Array, yb: Float32Array, B: number) => void,
+    onEpoch?: (epoch: number) => void,
+  ): void {
+    const D = this.spec.inputDim;
+    const C = this.spec.classes;
+    // batches are assembled on the host: tf.gather from a large tensor is slow on wasm
+    const xb = new Float32Array(this.R * o.batchSize * D);
+    const yb = new Float32Array(this.R * o.batchSize * C);
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const perms = this.dataRngs.map((rng) => rng.permutation(train.nSamples));
+      for (let start = 0; start < train.nSamples; start += o.batchSize) {
+        const B = Math.min(o.batchSize, train.nSamples - start);
+        yb.fill(0);
+        perms.forEach((perm, r) => {
+          for (let i = 0; i < B; i++) {
+            const row = perm[start + i]!;
+            xb.set(train.X.subarray(row * D, (row + 1) * D), (r * B + i) * D);
+            yb[(r * B + i) * C + train.y[row]!] = 1;
+          }
+        });
+        step(xb, yb, B);
+      }
+      onEpoch?.(epoch + 1);
+    }
+  }
+
+  private fitTensors(train: Examples, o: TrainOptions, onEpoch?: (epoch: number) => void): void {
     const vars = this.trainableVariables();
     // "reciprocal": the float32 op order of the former BatchedAdam, so trained weights are unchanged bit for bit
     const adam = new Adam(vars, { lr: o.lr, arithmetic: "reciprocal" });
     const D = this.spec.inputDim;
     const C = this.spec.classes;
-    // batches are assembled on the host: tf.gather from a large tensor is slow on wasm
-    const xb = new Float32Array(this.R * o.batchSize * D);
     const xbT = new Float32Array(o.batchSize * D);
-    const yb = new Float32Array(this.R * o.batchSize * C);
     try {
-      for (let epoch = 0; epoch < o.epochs; epoch++) {
-        const perms = this.dataRngs.map((rng) => rng.permutation(train.nSamples));
-        for (let start = 0; start < train.nSamples; start += o.batchSize) {
-          const B = Math.min(o.batchSize, train.nSamples - start);
-          yb.fill(0);
-          perms.forEach((perm, r) => {
-            for (let i = 0; i < B; i++) {
-              const row = perm[start + i]!;
-              xb.set(train.X.subarray(row * D, (row + 1) * D), (r * B + i) * D);
-              yb[(r * B + i) * C + train.y[row]!] = 1;
-            }
-          });
+      this.forEachBatch(
+        train,
+        o,
+        (xb, yb, B) => {
           const wantT = this.R === 1;
           if (wantT) {
             for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) xbT[j * B + i] = xb[i * D + j]!;
@@ -231,12 +265,55 @@ export class BatchedClassifier {
           });
           adam.step(vars.map((v) => grads[v.name]!));
           tf.dispose([value, ...Object.values(grads)]);
-        }
-        onEpoch?.(epoch + 1);
-      }
+        },
+        onEpoch,
+      );
     } finally {
       adam.dispose();
     }
+  }
+
+  /** The model's parameters as arrays (copies), for the arrays engine. */
+  toArrays(): ArrayModel {
+    const lastRelu = this.spec.encoderLastRelu ?? true;
+    const dense = (l: { w: tf.Tensor3D; b: tf.Tensor3D }, relu: boolean, trainable: boolean): DenseArrays => ({
+      w: l.w.dataSync().slice() as Float32Array,
+      b: l.b.dataSync().slice() as Float32Array,
+      nIn: l.w.shape[1],
+      nOut: l.w.shape[2],
+      relu,
+      trainable,
+    });
+    const layers = [
+      ...this.enc.map((l, i) => dense(l, i < this.enc.length - 1 || lastRelu, !this.spec.frozenEncoder)),
+      ...this.headDense.map((l, i) => dense(l, i < this.headDense.length - 1, true)),
+    ];
+    const t = this.tv;
+    const copy = (v: tf.Tensor) => v.dataSync().slice() as Float32Array;
+    return {
+      R: this.R,
+      inputDim: this.spec.inputDim,
+      classes: this.spec.classes,
+      layers,
+      tversky: t && {
+        P: copy(t.P),
+        F: copy(t.F),
+        theta: copy(t.theta),
+        alpha: copy(t.alpha),
+        beta: copy(t.beta),
+        K: t.F.shape[1]!,
+        options: t.options,
+      },
+    };
+  }
+
+  private fitArrays(train: Examples, o: TrainOptions, onEpoch?: (epoch: number) => void): void {
+    const model = this.toArrays();
+    const trainer = new ArrayClassifierTrainer(model, o.lr);
+    this.forEachBatch(train, o, (xb, yb, B) => void trainer.step(xb, yb, B), onEpoch);
+    // back into the variables, which trainableArrays lists in trainableVariables' order
+    const arrays = trainableArrays(model);
+    tf.tidy(() => this.trainableVariables().forEach((v, i) => v.assign(tf.tensor(arrays[i]!, v.shape))));
   }
 
   /** Runs `f` on inputs tiled to every run, in chunks; returns [R][n × width] row-major. */

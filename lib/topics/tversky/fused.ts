@@ -62,7 +62,31 @@ function dots(v: Arr, F: Arr, R: number, rows: number, K: number, d: number): Fl
     for (let i = 0; i < rows; i++) {
       const vo = (r * rows + i) * d;
       const oo = (r * rows + i) * K;
-      for (let k = 0; k < K; k++) {
+      // four features at a time: four independent sums (each in the same order as alone), so the
+      // CPU overlaps them; bit-identical to one feature at a time
+      let k = 0;
+      for (; k + 4 <= K; k += 4) {
+        const f0 = (r * K + k) * d,
+          f1 = f0 + d,
+          f2 = f1 + d,
+          f3 = f2 + d;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
+        for (let t = 0; t < d; t++) {
+          const vt = v[vo + t]!;
+          s0 += vt * F[f0 + t]!;
+          s1 += vt * F[f1 + t]!;
+          s2 += vt * F[f2 + t]!;
+          s3 += vt * F[f3 + t]!;
+        }
+        out[oo + k] = s0;
+        out[oo + k + 1] = s1;
+        out[oo + k + 2] = s2;
+        out[oo + k + 3] = s3;
+      }
+      for (; k < K; k++) {
         const fo = (r * K + k) * d;
         let s = 0;
         for (let t = 0; t < d; t++) s += v[vo + t]! * F[fo + t]!;
@@ -83,6 +107,38 @@ function memberships(v: Float64Array, t: number): [Float64Array, Float64Array] {
     measure[q] = v[q]! * mk;
   }
   return [mask, measure];
+}
+
+// l2Normalize's floor (similarity.ts): x·rsqrt(relu(‖x‖² − ε²) + ε²), ε = 1e-12
+const EPS2 = 1e-24;
+
+/** Each of the `rows` rows of x [rows, d] scaled as l2Normalize scales it (float64; x is not changed). */
+export function normaliseRows(x: ArrayLike<number>, rows: number, d: number, out = new Float64Array(rows * d)): Float64Array {
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += x[i * d + t]! * x[i * d + t]!;
+    const q = 1 / Math.sqrt(relu(s - EPS2) + EPS2);
+    for (let t = 0; t < d; t++) out[i * d + t] = x[i * d + t]! * q;
+  }
+  return out;
+}
+
+/**
+ * Through normaliseRows: given g = ∂L/∂(x·q), writes ∂L/∂x = g·q − (g·x)·q³·x into g, q =
+ * (relu(‖x‖² − ε²) + ε²)^−½; below the floor the norm is a constant (relu'(0) = 0, as tf.relu).
+ */
+export function normaliseRowsBackward(x: ArrayLike<number>, rows: number, d: number, g: Float64Array): void {
+  for (let i = 0; i < rows; i++) {
+    let s = 0,
+      gx = 0;
+    for (let t = 0; t < d; t++) {
+      s += x[i * d + t]! * x[i * d + t]!;
+      gx += g[i * d + t]! * x[i * d + t]!;
+    }
+    const q = 1 / Math.sqrt(relu(s - EPS2) + EPS2);
+    const radial = s - EPS2 > 0 ? gx * q * q * q : 0;
+    for (let t = 0; t < d; t++) g[i * d + t] = g[i * d + t]! * q - radial * x[i * d + t]!;
+  }
 }
 
 const relu = (v: number) => (v > 0 ? v : v <= 0 ? 0 : v); // NaN stays NaN, as tf.relu
@@ -412,14 +468,48 @@ function accumulate(
   dF: Float64Array,
 ): void {
   const row = new Float64Array(d);
+  const live = new Int32Array(K);
   for (let r = 0; r < R; r++) {
     for (let i = 0; i < rows; i++) {
       const go = (r * rows + i) * K;
       const vo = (r * rows + i) * d;
       row.fill(0);
-      for (let k = 0; k < K; k++) {
+      if (d < 8) {
+        // narrow rows (XOR: d = 2): one feature a pass; the pairing below costs more than it saves
+        for (let k = 0; k < K; k++) {
+          const gk = g[go + k]!;
+          if (gk === 0) continue; // absent features (most of them) contribute nothing
+          const fo = (r * K + k) * d;
+          for (let s = 0; s < d; s++) {
+            row[s] += gk * F[fo + s]!;
+            dF[fo + s] += gk * v[vo + s]!;
+          }
+        }
+        for (let s = 0; s < d; s++) dv[vo + s] = row[s]!;
+        continue;
+      }
+      let count = 0;
+      for (let k = 0; k < K; k++) if (g[go + k] !== 0) live[count++] = k;
+      // two features a pass: row[s] takes the same two additions in the same order as in two
+      // passes (bit-identical), with one load and store of it instead of two
+      let q = 0;
+      for (; q + 2 <= count; q += 2) {
+        const k0 = live[q]!,
+          k1 = live[q + 1]!;
+        const g0 = g[go + k0]!,
+          g1 = g[go + k1]!;
+        const f0 = (r * K + k0) * d,
+          f1 = (r * K + k1) * d;
+        for (let s = 0; s < d; s++) {
+          const vs = v[vo + s]!;
+          row[s] = row[s]! + g0 * F[f0 + s]! + g1 * F[f1 + s]!;
+          dF[f0 + s] += g0 * vs;
+          dF[f1 + s] += g1 * vs;
+        }
+      }
+      if (q < count) {
+        const k = live[q]!;
         const gk = g[go + k]!;
-        if (gk === 0) continue; // absent features (most of them) contribute nothing
         const fo = (r * K + k) * d;
         for (let s = 0; s < d; s++) {
           row[s] += gk * F[fo + s]!;

@@ -17,7 +17,7 @@
  * differences of the loss, in test/topics/tversky/xor-arrays.test.ts.
  */
 import { ArrayAdam } from "../../core/adam-arrays";
-import { similarityForward, similarityBackward, type Dims } from "./fused";
+import { normaliseRows, normaliseRowsBackward, similarityBackward, similarityForward, type Dims } from "./fused";
 import { resolveOptions, type DifferenceReduction, type IntersectionReduction } from "./options";
 
 /** A batch of XOR runs laid out as trainXorBatch lays it out (bank padded to Kmax, row-major). */
@@ -58,8 +58,42 @@ export interface XorTrained {
   beta: Float32Array;
 }
 
-// l2Normalize's floor (similarity.ts): x·rsqrt(relu(‖x‖² − ε²) + ε²), ε = 1e-12
-const EPS2 = 1e-24;
+const f32 = Math.fround;
+
+/**
+ * Σ_runs mean_i CE(logits_i, y_i) and its gradient ∂/∂logits (into dOut), in float32 as PyTorch
+ * computes it: log_softmax = l − (max + log Σ exp(l − max)), and its backward g − exp(log_softmax)·Σg
+ * with g = −y/n. Float32 on purpose, for a measured reason: the gradient's components over the
+ * classes sum to 0 only up to rounding, and that residue is the whole gradient of a parameter that
+ * moves every logit of a row alike. Adam rescales it to a step of up to lr, so its size matters to
+ * the trajectory. Taken in float64 (a first version) the residue was ~1e-18 instead of float32's
+ * ~4e-9; those parameters then stopped moving, and XOR convergence fell in all six 5g rows
+ * (by 5-12 runs of 972; docs/notes/tversky.md §16).
+ */
+export function crossEntropyF32(
+  a: { logits: ArrayLike<number>; y: ArrayLike<number>; rows: number; classes: number; perRun: number },
+  dOut: Float64Array,
+): number {
+  const { logits, y, rows, classes: C, perRun: n } = a;
+  const inv = f32(1 / n);
+  let loss = 0;
+  for (let q = 0; q < rows; q++) {
+    const o = q * C;
+    let top = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < C; c++) top = Math.max(top, logits[o + c]!);
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum = f32(sum + f32(Math.exp(f32(logits[o + c]! - top))));
+    const lse = f32(top + f32(Math.log(sum)));
+    let gsum = 0;
+    for (let c = 0; c < C; c++) gsum = f32(gsum + f32(-y[o + c]! * inv));
+    for (let c = 0; c < C; c++) {
+      const logp = f32(logits[o + c]! - lse);
+      loss -= y[o + c]! * logp * inv;
+      dOut[o + c] = f32(f32(-y[o + c]! * inv) - f32(f32(Math.exp(logp)) * gsum));
+    }
+  }
+  return loss;
+}
 
 /** One batch's parameters in one vector, in the tensor engine's variable order (F, Π, θ, α, β). */
 class XorParams {
@@ -87,11 +121,15 @@ class XorEvaluator {
   /** Masked bank, prototypes as used (normalised where asked), and the coefficients in float64. */
   private readonly Fe: Float32Array;
   private readonly Pe: Float64Array;
+  /** Every prototype normalised, and a scratch for the gradient through the normalisation. */
+  private readonly Pn: Float64Array;
+  private readonly dPn: Float64Array;
   private readonly th: Float64Array;
   private readonly al: Float64Array;
   private readonly be: Float64Array;
-  /** ∂loss/∂S [R, 4, 2]. */
+  /** ∂loss/∂S [R, 4, 2], and the one-hot labels of every run. */
   private readonly dS: Float64Array;
+  private readonly y: Float32Array;
 
   constructor(
     private readonly lay: XorLayout,
@@ -102,10 +140,14 @@ class XorEvaluator {
     this.o = resolveOptions({ intersection: s.intersection, difference: s.difference, gmeanEps: s.gmeanEps });
     this.Fe = new Float32Array(R * Kmax * 2);
     this.Pe = new Float64Array(R * 4);
+    this.Pn = new Float64Array(R * 4);
+    this.dPn = new Float64Array(R * 4);
     this.th = new Float64Array(R);
     this.al = new Float64Array(R);
     this.be = new Float64Array(R);
     this.dS = new Float64Array(R * 8);
+    this.y = new Float32Array(R * 8);
+    for (let r = 0; r < R; r++) this.y.set(lay.onehot, r * 8);
   }
 
   private load(p: XorParams): void {
@@ -114,13 +156,8 @@ class XorEvaluator {
       this.Fe[2 * q] = p.F[2 * q]! * fmask[q]!;
       this.Fe[2 * q + 1] = p.F[2 * q + 1]! * fmask[q]!;
     }
-    for (let q = 0; q < 2 * R; q++) {
-      const a = p.P[2 * q]!,
-        b = p.P[2 * q + 1]!;
-      const scale = nflag[q >> 1] === 1 ? 1 / Math.sqrt(relu(a * a + b * b - EPS2) + EPS2) : 1;
-      this.Pe[2 * q] = a * scale;
-      this.Pe[2 * q + 1] = b * scale;
-    }
+    normaliseRows(p.P, 2 * R, 2, this.Pn);
+    for (let q = 0; q < 4 * R; q++) this.Pe[q] = nflag[q >> 2] === 1 ? this.Pn[q]! : p.P[q]!;
     for (let r = 0; r < R; r++) {
       this.th[r] = p.theta[r]!;
       this.al[r] = p.alpha[r]!;
@@ -137,55 +174,25 @@ class XorEvaluator {
   /** Σ_runs mean_i CE at `p`, and its gradient written into `grad` (laid out as p.all). */
   lossAndGradient(p: XorParams, grad: XorParams): number {
     this.load(p);
-    const { R, Kmax, X, onehot, fmask, nflag } = this.lay;
+    const { R, Kmax, X, fmask, nflag } = this.lay;
     const fw = similarityForward(this.o, this.dm, X, this.Pe, this.Fe, this.th, this.al, this.be);
     const S = fw.S;
-    let loss = 0;
-    for (let q = 0; q < 4 * R; q++) {
-      const l0 = S[2 * q]!,
-        l1 = S[2 * q + 1]!;
-      const top = Math.max(l0, l1);
-      const e0 = Math.exp(l0 - top),
-        e1 = Math.exp(l1 - top);
-      const lse = top + Math.log(e0 + e1);
-      const y0 = onehot[2 * (q & 3)]!,
-        y1 = onehot[2 * (q & 3) + 1]!;
-      loss -= (y0 * (l0 - lse) + y1 * (l1 - lse)) / 4;
-      // ∂/∂l_c of −Σ_c y_c (l_c − lse) / 4 = (softmax_c · Σy − y_c) / 4
-      const sy = y0 + y1;
-      this.dS[2 * q] = ((e0 / (e0 + e1)) * sy - y0) / 4;
-      this.dS[2 * q + 1] = ((e1 / (e0 + e1)) * sy - y1) / 4;
-    }
+    const loss = crossEntropyF32({ logits: S, y: this.y, rows: 4 * R, classes: 2, perRun: 4 }, this.dS);
     const g = similarityBackward(this.o, this.dm, fw, X, this.Pe, this.Fe, this.th, this.al, this.be, this.dS);
     for (let q = 0; q < R * Kmax; q++) {
       grad.F[2 * q] = g.dF[2 * q]! * fmask[q]!;
       grad.F[2 * q + 1] = g.dF[2 * q + 1]! * fmask[q]!;
     }
-    // through y = x / max(‖x‖, ε): ∂/∂x = g/q½ − (g·x) x/q^{3/2} · 1[‖x‖² > ε²], q = relu(‖x‖² − ε²) + ε²
-    for (let q = 0; q < 2 * R; q++) {
-      const ga = g.dy[2 * q]!,
-        gb = g.dy[2 * q + 1]!;
-      if (nflag[q >> 1] !== 1) {
-        grad.P[2 * q] = ga;
-        grad.P[2 * q + 1] = gb;
-        continue;
-      }
-      const a = p.P[2 * q]!,
-        b = p.P[2 * q + 1]!;
-      const s = a * a + b * b;
-      const inv = 1 / Math.sqrt(relu(s - EPS2) + EPS2);
-      const radial = s - EPS2 > 0 ? (ga * a + gb * b) * inv * inv * inv : 0;
-      grad.P[2 * q] = ga * inv - radial * a;
-      grad.P[2 * q + 1] = gb * inv - radial * b;
-    }
+    // the normalised runs' prototype gradients go back through the normalisation
+    this.dPn.set(g.dy);
+    normaliseRowsBackward(p.P, 2 * R, 2, this.dPn);
+    for (let q = 0; q < 4 * R; q++) grad.P[q] = nflag[q >> 2] === 1 ? this.dPn[q]! : g.dy[q]!;
     grad.theta.set(g.dth);
     grad.alpha.set(g.dal);
     grad.beta.set(g.dbe);
     return loss;
   }
 }
-
-const relu = (v: number) => (v > 0 ? v : v <= 0 ? 0 : v);
 
 /** Trains the batch for `s.steps` full-batch Adam steps; the arrays engine of trainXorBatch. */
 export function trainXorArrays(lay: XorLayout, s: XorArraySettings): XorTrained {

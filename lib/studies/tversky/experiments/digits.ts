@@ -8,7 +8,7 @@ import { progress } from "../../../core/progress";
 import { spearman } from "../../../core/stats";
 import { BatchedClassifier, type ClassifierSpec, type Examples, type HeadSpec, type TrainOptions } from "../../../topics/tversky/index";
 import type { DigitsSplit } from "../data";
-import { withKernel } from "../kernel";
+import { DIGITS_ENGINE, withKernel } from "../kernel";
 
 /** Training settings and seeds of the digits experiments (every configuration uses all seeds). */
 export interface DigitsSpec extends TrainOptions {
@@ -60,7 +60,7 @@ const sym = (K: number, extra: Partial<HeadSpec> = {}): HeadSpec => ({ kind: "tv
 
 /** Runs every digits configuration (9 configurations × all seeds, seeds of one configuration batched). */
 export function runDigits(split: DigitsSplit, spec: DigitsSpec, options: { quiet?: boolean; perClass?: number } = {}): DigitsResults {
-  const train: TrainOptions = { epochs: spec.epochs, batchSize: spec.batchSize, lr: spec.lr };
+  const train: TrainOptions = { epochs: spec.epochs, batchSize: spec.batchSize, lr: spec.lr, engine: DIGITS_ENGINE };
   const bar = progress("digits configurations", 9, { steps: 9, quiet: options.quiet });
   let done = 0;
   const base = { inputDim: 64, classes: 10 };

@@ -6,7 +6,7 @@
  */
 import { progress } from "../../../core/progress";
 import { BatchedClassifier, type ClassifierSpec, type Examples, type HeadSpec, type TrainOptions } from "../../../topics/tversky/index";
-import { withKernel } from "../kernel";
+import { FASHION_ENGINE, withKernel } from "../kernel";
 import type { HeadResult } from "./digits";
 
 /** Training and model settings of the Fashion-MNIST comparison. */
@@ -44,7 +44,7 @@ export function runFashion(train: Examples, test: Examples, spec: FashionSpec, o
     for (const seed of spec.seeds) {
       const m = new BatchedClassifier(withKernel(cs), [seed]);
       try {
-        m.fit(train, spec);
+        m.fit(train, { ...spec, engine: FASHION_ENGINE });
         const a = m.accuracy(test)[0]!;
         acc.push(a);
         params = m.paramCounts();

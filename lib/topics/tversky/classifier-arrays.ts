@@ -1,0 +1,272 @@
+/**
+ * A BatchedClassifier's mini-batch step on plain arrays: dense layers (ReLU or not, trainable or
+ * frozen), a linear, MLP or Tversky head, the summed cross-entropy, every gradient and the Adam
+ * update, with no tfjs op. On the digits sizes the tensor step is ~100 tfjs kernels at ~20 µs each
+ * for a few hundred µs of arithmetic (docs/performance.md); here only the arithmetic is left.
+ *
+ * Same function and conventions as the tensor step (classifier.ts): a layer is x·W + b, ReLU with
+ * relu'(0) = 0; the Tversky head is fused.ts's similarity and gradient (float64 inside, S rounded to
+ * float32), normalised as l2Normalize when asked; arithmetic in float64, parameters and Adam's
+ * moments float32, the update ArrayAdam (the tensor Adam bit for bit). The two steps differ by
+ * float32 rounding, so a study picks one for good and re-runs in full when it changes.
+ *
+ * The products are plain float64 loops (~1 GFLOP/s here), so this pays on small layers (digits: 64
+ * inputs, widths ≤ 64) and loses on large ones (Fashion-MNIST's 784 × 64 first layer), where the
+ * tensor step's XNNPACK matmuls win: classifier.ts lets the caller choose per fit.
+ * Tested against the tensor step and float64 finite differences in
+ * test/topics/tversky/classifier-arrays.test.ts.
+ */
+import { ArrayAdam } from "../../core/adam-arrays";
+import { normaliseRows, normaliseRowsBackward, similarityBackward, similarityForward, type Dims } from "./fused";
+import type { ResolvedOptions } from "./options";
+import { crossEntropyF32 } from "./xor-arrays";
+
+/** One dense layer of every run: W [R, nIn, nOut], b [R, nOut]. */
+export interface DenseArrays {
+  w: Float32Array;
+  b: Float32Array;
+  nIn: number;
+  nOut: number;
+  relu: boolean;
+  trainable: boolean;
+}
+
+/** A Tversky head of every run: Π [R, classes, d], Ω [R, K, d], θ, α, β [R]. */
+export interface TverskyArrays {
+  P: Float32Array;
+  F: Float32Array;
+  theta: Float32Array;
+  alpha: Float32Array;
+  beta: Float32Array;
+  K: number;
+  options: ResolvedOptions;
+}
+
+/** The model as arrays: dense layers (encoder, then a dense head's layers), then a Tversky head or none. */
+export interface ArrayModel {
+  R: number;
+  inputDim: number;
+  classes: number;
+  layers: DenseArrays[];
+  tversky?: TverskyArrays;
+}
+
+/** Gradients laid out as the trainable parameters: one array per parameter, in the model's order. */
+interface ModelGrads {
+  layers: { w: Float64Array; b: Float64Array }[];
+  P: Float64Array;
+  F: Float64Array;
+  theta: Float64Array;
+  alpha: Float64Array;
+  beta: Float64Array;
+}
+
+/** The trainable arrays of `m`, in order: each trainable layer's W then b, then Π, Ω, θ, α, β. */
+export function trainableArrays(m: ArrayModel): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (const l of m.layers) if (l.trainable) out.push(l.w, l.b);
+  if (m.tversky) out.push(m.tversky.P, m.tversky.F, m.tversky.theta, m.tversky.alpha, m.tversky.beta);
+  return out;
+}
+
+const relu = (v: number) => (v > 0 ? v : v <= 0 ? 0 : v);
+
+/** Mini-batch Adam on a model held as arrays; one `step` per batch. */
+export class ArrayClassifierTrainer {
+  private readonly params: Float32Array[];
+  private readonly flat: Float32Array;
+  private readonly gradFlat: Float32Array;
+  private readonly adam: ArrayAdam;
+  private readonly grads: ModelGrads;
+
+  constructor(
+    readonly model: ArrayModel,
+    lr: number,
+  ) {
+    this.params = trainableArrays(model);
+    const size = this.params.reduce((n, p) => n + p.length, 0);
+    if (size === 0) throw new Error("ArrayClassifierTrainer: the model has no trainable parameter");
+    this.flat = new Float32Array(size);
+    this.gradFlat = new Float32Array(size);
+    // "reciprocal": the tensor step's float32 op order (classifier.ts)
+    this.adam = new ArrayAdam(size, { lr, arithmetic: "reciprocal" });
+    const { R, tversky: tv } = model;
+    this.grads = {
+      layers: model.layers.map((l) => ({ w: new Float64Array(l.w.length), b: new Float64Array(l.b.length) })),
+      P: new Float64Array(tv?.P.length ?? 0),
+      F: new Float64Array(tv?.F.length ?? 0),
+      theta: new Float64Array(tv ? R : 0),
+      alpha: new Float64Array(tv ? R : 0),
+      beta: new Float64Array(tv ? R : 0),
+    };
+  }
+
+  /** Σ_runs mean CE of the batch x [R, B, inputDim], one-hot y [R, B, classes], and its gradient (in this.grads). */
+  lossAndGradient(x: Float32Array, y: Float32Array, B: number): number {
+    const { R, classes: C, layers, tversky: tv } = this.model;
+    // forward: acts[l] is the input of layer l; z[l] its pre-activation
+    const acts: Float64Array[] = [Float64Array.from(x.subarray(0, R * B * this.model.inputDim))];
+    const zs: Float64Array[] = [];
+    for (const l of layers) {
+      const z = dense(acts[acts.length - 1]!, l, R, B);
+      zs.push(z);
+      acts.push(l.relu ? z.map(relu) : z);
+    }
+    let logits: ArrayLike<number>;
+    let head: { xh: Float64Array; Pe: Float64Array; fw: ReturnType<typeof similarityForward> } | undefined;
+    const d = layers.length > 0 ? layers[layers.length - 1]!.nOut : this.model.inputDim;
+    const dm: Dims = { R, n: B, m: C, K: tv?.K ?? 0, d };
+    if (tv) {
+      let xh = acts[acts.length - 1]!;
+      let Pe = Float64Array.from(tv.P);
+      if (tv.options.normalize) {
+        xh = normaliseRows(xh, R * B, d);
+        Pe = normaliseRows(Pe, R * C, d);
+      }
+      const fw = similarityForward(
+        tv.options,
+        dm,
+        xh,
+        Pe,
+        tv.F,
+        Float64Array.from(tv.theta),
+        Float64Array.from(tv.alpha),
+        Float64Array.from(tv.beta),
+      );
+      head = { xh, Pe, fw };
+      logits = fw.S;
+    } else logits = acts[acts.length - 1]!;
+    // Σ_runs mean_i CE and ∂/∂logits, in float32 as the tensor step (see crossEntropyF32)
+    const dL = new Float64Array(R * B * C);
+    const loss = crossEntropyF32({ logits, y, rows: R * B, classes: C, perRun: B }, dL);
+    // backward
+    let dOut: Float64Array = dL;
+    const g = this.grads;
+    if (tv && head) {
+      const th = Float64Array.from(tv.theta),
+        al = Float64Array.from(tv.alpha),
+        be = Float64Array.from(tv.beta);
+      const gs = similarityBackward(tv.options, dm, head.fw, head.xh, head.Pe, tv.F, th, al, be, dL);
+      const dx = Float64Array.from(gs.dx);
+      const dP = Float64Array.from(gs.dy);
+      if (tv.options.normalize) {
+        normaliseRowsBackward(acts[acts.length - 1]!, R * B, d, dx);
+        normaliseRowsBackward(tv.P, R * C, d, dP);
+      }
+      g.P.set(dP);
+      g.F.set(gs.dF);
+      g.theta.set(gs.dth);
+      g.alpha.set(gs.dal);
+      g.beta.set(gs.dbe);
+      dOut = dx;
+    }
+    // the dense layers, last first; the input gradient only while a trainable layer lies below
+    const firstTrainable = layers.findIndex((l) => l.trainable);
+    for (let li = layers.length - 1; li >= 0 && firstTrainable >= 0 && li >= firstTrainable; li--) {
+      const l = layers[li]!;
+      const z = zs[li]!;
+      if (l.relu) for (let q = 0; q < dOut.length; q++) dOut[q] = dOut[q]! * (z[q]! > 0 ? 1 : 0);
+      if (l.trainable) denseParamGrads(acts[li]!, dOut, l, R, B, g.layers[li]!);
+      if (li > firstTrainable) dOut = denseInputGrad(dOut, l, R, B);
+    }
+    return loss;
+  }
+
+  /** One Adam step on the batch; returns its loss. */
+  step(x: Float32Array, y: Float32Array, B: number): number {
+    const loss = this.lossAndGradient(x, y, B);
+    this.gather(this.params, this.flat);
+    this.gather(this.gradArrays(), this.gradFlat);
+    this.adam.step(this.flat, this.gradFlat);
+    let off = 0;
+    for (const p of this.params) {
+      p.set(this.flat.subarray(off, off + p.length));
+      off += p.length;
+    }
+    return loss;
+  }
+
+  /** The gradients of the last lossAndGradient, one array per trainable parameter (trainableArrays' order). */
+  gradArrays(): Float64Array[] {
+    const out: Float64Array[] = [];
+    this.model.layers.forEach((l, i) => {
+      if (l.trainable) out.push(this.grads.layers[i]!.w, this.grads.layers[i]!.b);
+    });
+    if (this.model.tversky) out.push(this.grads.P, this.grads.F, this.grads.theta, this.grads.alpha, this.grads.beta);
+    return out;
+  }
+
+  private gather(parts: ArrayLike<number>[], into: Float32Array): void {
+    let off = 0;
+    for (const p of parts) {
+      for (let i = 0; i < p.length; i++) into[off + i] = p[i]!;
+      off += p.length;
+    }
+  }
+}
+
+/** x [R, B, nIn] · W [R, nIn, nOut] + b, float64. Zero inputs (ReLU's) are skipped. */
+function dense(x: Float64Array, l: DenseArrays, R: number, B: number): Float64Array {
+  const { nIn, nOut, w, b } = l;
+  const out = new Float64Array(R * B * nOut);
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < B; i++) {
+      const xo = (r * B + i) * nIn;
+      const oo = (r * B + i) * nOut;
+      for (let j = 0; j < nOut; j++) out[oo + j] = b[r * nOut + j]!;
+      for (let k = 0; k < nIn; k++) {
+        const a = x[xo + k]!;
+        if (a === 0) continue;
+        const wo = (r * nIn + k) * nOut;
+        for (let j = 0; j < nOut; j++) out[oo + j]! += a * w[wo + j]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** ∂W = xᵀ dz and ∂b = Σ_i dz per run, written into g. */
+function denseParamGrads(
+  x: Float64Array,
+  dz: Float64Array,
+  l: DenseArrays,
+  R: number,
+  B: number,
+  g: { w: Float64Array; b: Float64Array },
+): void {
+  const { nIn, nOut } = l;
+  g.w.fill(0);
+  g.b.fill(0);
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < B; i++) {
+      const xo = (r * B + i) * nIn;
+      const zo = (r * B + i) * nOut;
+      for (let j = 0; j < nOut; j++) g.b[r * nOut + j]! += dz[zo + j];
+      for (let k = 0; k < nIn; k++) {
+        const a = x[xo + k]!;
+        if (a === 0) continue;
+        const wo = (r * nIn + k) * nOut;
+        for (let j = 0; j < nOut; j++) g.w[wo + j]! += a * dz[zo + j]!;
+      }
+    }
+  }
+}
+
+/** ∂x = dz Wᵀ per run. */
+function denseInputGrad(dz: Float64Array, l: DenseArrays, R: number, B: number): Float64Array {
+  const { nIn, nOut, w } = l;
+  const out = new Float64Array(R * B * nIn);
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < B; i++) {
+      const zo = (r * B + i) * nOut;
+      const xo = (r * B + i) * nIn;
+      for (let k = 0; k < nIn; k++) {
+        const wo = (r * nIn + k) * nOut;
+        let s = 0;
+        for (let j = 0; j < nOut; j++) s += dz[zo + j]! * w[wo + j]!;
+        out[xo + k] = s;
+      }
+    }
+  }
+  return out;
+}
