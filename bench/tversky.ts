@@ -10,8 +10,9 @@
  * project's data order). Parameters after Adam steps are no check: Adam's first steps move a
  * parameter by ±lr whatever its gradient's size, so float noise on a zero gradient shows as lr.
  * Each row has two project lines: the tensor engine (tfjs ops, the issue's baseline) and, indented,
- * the arrays engine the study trains on (lib/studies/tversky/kernel.ts). On XOR the arrays engine
- * trains each K without padding (same numbers, tested); the reference trains the padded batch.
+ * the arrays engine, which the study trains XOR on and not its digits classifiers
+ * (lib/studies/tversky/kernel.ts). On XOR the arrays engine trains each K without padding (same
+ * numbers, tested); the reference trains the padded batch.
  * Usage: node dist/bench/tversky.js
  */
 import * as path from "node:path";
@@ -165,8 +166,8 @@ function headRow(
     name,
     run: () => model.fit(train, { epochs: 1, batchSize: 64, lr: LR }),
     variant: {
-      // the study trains its digits classifiers on this engine (lib/studies/tversky/kernel.ts, DIGITS_ENGINE)
-      name: "  the same, whole step on arrays (the study's digits engine)",
+      // a library option; the study keeps the tensor engine for digits (lib/studies/tversky/kernel.ts, DIGITS_ENGINE)
+      name: "  the same, whole step on arrays (option; not the study's)",
       run: () => arraysModel.fit(train, { epochs: 1, batchSize: 64, lr: LR, engine: "arrays" }),
       check: (ref) => fusedNote(`${name} (arrays)`, arrays, mine, ref),
     },

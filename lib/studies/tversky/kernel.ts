@@ -11,9 +11,12 @@
  *   - "arrays": the whole step, Adam included, on Float32Arrays with no tfjs op
  *     (lib/topics/tversky/xor-arrays.ts): 972-run step 9.1 → 3.0 ms on bench/tversky.ts, 0.85× PyTorch's
  *     (docs/performance.md), used since the re-run of 2026-12-04 evening (docs/notes/tversky.md §16).
- * Digits classifiers, BatchedClassifier.fit's engine: "arrays", the whole step on arrays
- * (lib/topics/tversky/classifier-arrays.ts), since the same re-run; 1.2-10× faster than the tensor
- * step on the study's digits configurations (docs/performance.md).
+ * Digits classifiers, BatchedClassifier.fit's engine: "tensors". The arrays engine
+ * (lib/topics/tversky/classifier-arrays.ts) was tried in a full re-run (2026-12-04 evening,
+ * docs/notes/tversky.md §16) and not adopted: at the study's 10 batched seeds it is no faster (the
+ * digits experiment at full scale, quiet: 52.4 s against 52.2 s; its plain float64 loops scale with
+ * the seeds, tfjs' batched products do not), while its float32 rounding alone moved claims 9 and
+ * 12, whose intervals sit on their margins. It is 2.6-3.1× faster at 1 seed (bench/tversky.ts).
  * Fashion-MNIST: the tensor step, whose XNNPACK matmuls beat plain loops on its 784 × 64 first layer;
  * its Tversky head on the similarity composition (the fused op was 1.12× faster on one digits head
  * but 1.35× slower on five batched heads, quiet, 2026-12-04, so it stays off).
@@ -23,7 +26,7 @@ import type { ClassifierSpec, TrainOptions, XorEngine } from "../../topics/tvers
 /** XOR grid and calibration runs (trainXorBatch's engine). */
 export const XOR_ENGINE: XorEngine = "arrays";
 /** Digits classifiers (BatchedClassifier.fit). */
-export const DIGITS_ENGINE: TrainOptions["engine"] = "arrays";
+export const DIGITS_ENGINE: TrainOptions["engine"] = "tensors";
 /** Fashion-MNIST classifiers (BatchedClassifier.fit). */
 export const FASHION_ENGINE: TrainOptions["engine"] = "tensors";
 /** Tversky heads on the tensor step: the fused similarity op or the composition. */

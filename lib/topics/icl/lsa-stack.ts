@@ -69,30 +69,75 @@ export function stackDim(m: LsaStack): number {
 // Small dense kernels on row-major Float64Array (D x D), written out because D ~ 11 and they run
 // millions of times.
 
-/** C = A B (all D x D). */
+/**
+ * C = A B (all D x D; C must not be A or B). Each C[i][j] is Σ_l A[i][l] B[l][j] over l ascending,
+ * skipping A[i][l] = 0, summed in a register, four columns at a time so their sums overlap.
+ */
 function mm(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void {
-  C.fill(0);
   for (let i = 0; i < D; i++) {
     const io = i * D;
-    for (let l = 0; l < D; l++) {
-      const a = A[io + l]!;
-      if (a === 0) continue;
-      const lo = l * D;
-      for (let j = 0; j < D; j++) C[io + j]! += a * B[lo + j]!;
+    let j = 0;
+    for (; j + 4 <= D; j += 4) {
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
+      for (let l = 0; l < D; l++) {
+        const a = A[io + l]!;
+        if (a === 0) continue;
+        const lo = l * D + j;
+        s0 += a * B[lo]!;
+        s1 += a * B[lo + 1]!;
+        s2 += a * B[lo + 2]!;
+        s3 += a * B[lo + 3]!;
+      }
+      C[io + j] = s0;
+      C[io + j + 1] = s1;
+      C[io + j + 2] = s2;
+      C[io + j + 3] = s3;
+    }
+    for (; j < D; j++) {
+      let s = 0;
+      for (let l = 0; l < D; l++) {
+        const a = A[io + l]!;
+        if (a !== 0) s += a * B[l * D + j]!;
+      }
+      C[io + j] = s;
     }
   }
 }
 
-/** C = Aᵀ B. */
+/** C = Aᵀ B (C must not be A or B); the same sums as mm, over A's column i. */
 function mtm(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void {
-  C.fill(0);
-  for (let l = 0; l < D; l++) {
-    const lo = l * D;
-    for (let i = 0; i < D; i++) {
-      const a = A[lo + i]!;
-      if (a === 0) continue;
-      const io = i * D;
-      for (let j = 0; j < D; j++) C[io + j]! += a * B[lo + j]!;
+  for (let i = 0; i < D; i++) {
+    const io = i * D;
+    let j = 0;
+    for (; j + 4 <= D; j += 4) {
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
+      for (let l = 0; l < D; l++) {
+        const a = A[l * D + i]!;
+        if (a === 0) continue;
+        const lo = l * D + j;
+        s0 += a * B[lo]!;
+        s1 += a * B[lo + 1]!;
+        s2 += a * B[lo + 2]!;
+        s3 += a * B[lo + 3]!;
+      }
+      C[io + j] = s0;
+      C[io + j + 1] = s1;
+      C[io + j + 2] = s2;
+      C[io + j + 3] = s3;
+    }
+    for (; j < D; j++) {
+      let s = 0;
+      for (let l = 0; l < D; l++) {
+        const a = A[l * D + i]!;
+        if (a !== 0) s += a * B[l * D + j]!;
+      }
+      C[io + j] = s;
     }
   }
 }
@@ -101,7 +146,30 @@ function mtm(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void
 function mmt(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void {
   for (let i = 0; i < D; i++) {
     const io = i * D;
-    for (let j = 0; j < D; j++) {
+    let j = 0;
+    // four rows of B at a time (each sum in the same order as alone)
+    for (; j + 4 <= D; j += 4) {
+      const j0 = j * D,
+        j1 = j0 + D,
+        j2 = j1 + D,
+        j3 = j2 + D;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
+      for (let l = 0; l < D; l++) {
+        const a = A[io + l]!;
+        s0 += a * B[j0 + l]!;
+        s1 += a * B[j1 + l]!;
+        s2 += a * B[j2 + l]!;
+        s3 += a * B[j3 + l]!;
+      }
+      C[io + j] = s0;
+      C[io + j + 1] = s1;
+      C[io + j + 2] = s2;
+      C[io + j + 3] = s3;
+    }
+    for (; j < D; j++) {
       const jo = j * D;
       let s = 0;
       for (let l = 0; l < D; l++) s += A[io + l]! * B[jo + l]!;
@@ -112,7 +180,22 @@ function mmt(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void
 
 /** y = A x. */
 function mv(A: Float64Array, x: Float64Array, y: Float64Array, D: number): void {
-  for (let i = 0; i < D; i++) {
+  let i = 0;
+  // two rows at a time (each sum in the same order as alone)
+  for (; i + 2 <= D; i += 2) {
+    const i0 = i * D,
+      i1 = i0 + D;
+    let s0 = 0,
+      s1 = 0;
+    for (let l = 0; l < D; l++) {
+      const xl = x[l]!;
+      s0 += A[i0 + l]! * xl;
+      s1 += A[i1 + l]! * xl;
+    }
+    y[i] = s0;
+    y[i + 1] = s1;
+  }
+  for (; i < D; i++) {
     const io = i * D;
     let s = 0;
     for (let l = 0; l < D; l++) s += A[io + l]! * x[l]!;
