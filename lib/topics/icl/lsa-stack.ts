@@ -70,12 +70,17 @@ export function stackDim(m: LsaStack): number {
 // millions of times.
 
 /**
- * C = A B (all D x D; C must not be A or B). Each C[i][j] is Σ_l A[i][l] B[l][j] over l ascending,
- * skipping A[i][l] = 0, summed in a register, four columns at a time so their sums overlap.
+ * C = op(A) B for op(A) = A (`aT` false) or Aᵀ (all D x D; C must not be A or B). Each C[i][j] is
+ * Σ_l op(A)[i][l] B[l][j] over l ascending, skipping op(A)[i][l] = 0, summed in a register, four
+ * columns at a time so their sums overlap.
  */
-function mm(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void {
+function mmOp(A: Float64Array, aT: boolean, B: Float64Array, C: Float64Array, D: number): void {
+  // op(A)[i][l] = A[i·rowStep + l·colStep]
+  const rowStep = aT ? 1 : D,
+    colStep = aT ? D : 1;
   for (let i = 0; i < D; i++) {
     const io = i * D;
+    const ao = i * rowStep;
     let j = 0;
     for (; j + 4 <= D; j += 4) {
       let s0 = 0,
@@ -83,7 +88,7 @@ function mm(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void 
         s2 = 0,
         s3 = 0;
       for (let l = 0; l < D; l++) {
-        const a = A[io + l]!;
+        const a = A[ao + l * colStep]!;
         if (a === 0) continue;
         const lo = l * D + j;
         s0 += a * B[lo]!;
@@ -99,7 +104,7 @@ function mm(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void 
     for (; j < D; j++) {
       let s = 0;
       for (let l = 0; l < D; l++) {
-        const a = A[io + l]!;
+        const a = A[ao + l * colStep]!;
         if (a !== 0) s += a * B[l * D + j]!;
       }
       C[io + j] = s;
@@ -107,40 +112,10 @@ function mm(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void 
   }
 }
 
-/** C = Aᵀ B (C must not be A or B); the same sums as mm, over A's column i. */
-function mtm(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void {
-  for (let i = 0; i < D; i++) {
-    const io = i * D;
-    let j = 0;
-    for (; j + 4 <= D; j += 4) {
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0;
-      for (let l = 0; l < D; l++) {
-        const a = A[l * D + i]!;
-        if (a === 0) continue;
-        const lo = l * D + j;
-        s0 += a * B[lo]!;
-        s1 += a * B[lo + 1]!;
-        s2 += a * B[lo + 2]!;
-        s3 += a * B[lo + 3]!;
-      }
-      C[io + j] = s0;
-      C[io + j + 1] = s1;
-      C[io + j + 2] = s2;
-      C[io + j + 3] = s3;
-    }
-    for (; j < D; j++) {
-      let s = 0;
-      for (let l = 0; l < D; l++) {
-        const a = A[l * D + i]!;
-        if (a !== 0) s += a * B[l * D + j]!;
-      }
-      C[io + j] = s;
-    }
-  }
-}
+/** C = A B. */
+const mm = (A: Float64Array, B: Float64Array, C: Float64Array, D: number) => mmOp(A, false, B, C, D);
+/** C = Aᵀ B. */
+const mtm = (A: Float64Array, B: Float64Array, C: Float64Array, D: number) => mmOp(A, true, B, C, D);
 
 /** C = A Bᵀ. */
 function mmt(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void {
