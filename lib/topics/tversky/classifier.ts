@@ -261,7 +261,10 @@ export class BatchedClassifier {
             const x = tf.tensor3d(xb.subarray(0, this.R * B * D), [this.R, B, D]);
             const xT = wantT ? tf.tensor2d(xbT.subarray(0, B * D), [D, B]) : undefined;
             const y = tf.tensor3d(yb.subarray(0, this.R * B * C), [this.R, B, C]);
-            return tf.variableGrads(() => batchedCrossEntropy(this.logits(x, xT), y), vars);
+            const out = tf.variableGrads(() => batchedCrossEntropy(this.logits(x, xT), y), vars);
+            // a variable the loss does not use (θ of the ratio model) gets no gradient from tfjs: zero
+            for (const v of vars) out.grads[v.name] ??= tf.zerosLike(v);
+            return out;
           });
           adam.step(vars.map((v) => grads[v.name]!));
           tf.dispose([value, ...Object.values(grads)]);

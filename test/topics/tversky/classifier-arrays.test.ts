@@ -167,6 +167,25 @@ test("a fit on the arrays engine follows the tensor engine (same data order, acc
   }
 });
 
+test("a ratio-model head (θ unused) trains on both engines, θ unchanged", () => {
+  const spec = SPECS[6]![1];
+  const rng = new Rng(12);
+  const n = 64;
+  const X = rng.normals(n * D);
+  const data: Examples = { X, y: Int32Array.from({ length: n }, (_, i) => i % C), nSamples: n };
+  for (const engine of ["tensors", "arrays"] as const) {
+    const m = new BatchedClassifier(spec, [1, 2]);
+    m.fit(data, { epochs: 2, batchSize: 16, lr: 0.01, engine });
+    for (const s of m.scalars()) assert.equal(s.theta, 1, `${engine}: θ moved to ${s.theta}`);
+    // U(0,1) prototypes and bank: Π·f > 0, so D_ab = 0 and α has no gradient; β does
+    assert.ok(
+      m.scalars().some((s) => s.beta !== 0.5),
+      `${engine}: β did not train`,
+    );
+    m.dispose();
+  }
+});
+
 test("fit names an unknown engine", () => {
   const m = new BatchedClassifier(SPECS[0]![1], [1]);
   const data: Examples = { X: new Float32Array(2 * D), y: Int32Array.of(0, 1), nSamples: 2 };
