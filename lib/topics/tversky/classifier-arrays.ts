@@ -113,7 +113,16 @@ export class ArrayClassifierTrainer {
       acts.push(l.relu ? z.map(relu) : z);
     }
     let logits: ArrayLike<number>;
-    let head: { xh: Float64Array; Pe: Float64Array; fw: ReturnType<typeof similarityForward> } | undefined;
+    let head:
+      | {
+          xh: Float64Array;
+          Pe: Float64Array;
+          th: Float64Array;
+          al: Float64Array;
+          be: Float64Array;
+          fw: ReturnType<typeof similarityForward>;
+        }
+      | undefined;
     const d = layers.length > 0 ? layers[layers.length - 1]!.nOut : this.model.inputDim;
     const dm: Dims = { R, n: B, m: C, K: tv?.K ?? 0, d };
     if (tv) {
@@ -123,17 +132,11 @@ export class ArrayClassifierTrainer {
         xh = normaliseRows(xh, R * B, d);
         Pe = normaliseRows(Pe, R * C, d);
       }
-      const fw = similarityForward(
-        tv.options,
-        dm,
-        xh,
-        Pe,
-        tv.F,
-        Float64Array.from(tv.theta),
-        Float64Array.from(tv.alpha),
-        Float64Array.from(tv.beta),
-      );
-      head = { xh, Pe, fw };
+      const th = Float64Array.from(tv.theta),
+        al = Float64Array.from(tv.alpha),
+        be = Float64Array.from(tv.beta);
+      const fw = similarityForward(tv.options, dm, xh, Pe, tv.F, th, al, be);
+      head = { xh, Pe, th, al, be, fw };
       logits = fw.S;
     } else logits = acts[acts.length - 1]!;
     // Σ_runs mean_i CE and ∂/∂logits, in float32 as the tensor step (see crossEntropyF32)
@@ -143,10 +146,7 @@ export class ArrayClassifierTrainer {
     let dOut: Float64Array = dL;
     const g = this.grads;
     if (tv && head) {
-      const th = Float64Array.from(tv.theta),
-        al = Float64Array.from(tv.alpha),
-        be = Float64Array.from(tv.beta);
-      const gs = similarityBackward(tv.options, dm, head.fw, head.xh, head.Pe, tv.F, th, al, be, dL);
+      const gs = similarityBackward(tv.options, dm, head.fw, head.xh, head.Pe, tv.F, head.th, head.al, head.be, dL);
       const dx = Float64Array.from(gs.dx);
       const dP = Float64Array.from(gs.dy);
       if (tv.options.normalize) {
