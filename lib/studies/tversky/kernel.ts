@@ -7,12 +7,12 @@
  * XOR (appendix grid and calibration), trainXorBatch's engine:
  *   - "tensors": the tfjs similarity composition, autodiff and the tensor Adam (until 2026-12-04 16:45);
  *   - "fused-similarity": the same with the similarity as one custom op (lib/topics/tversky/fused.ts),
- *     1.29-1.32× faster (16:45 until 2026-12-04 evening, docs/notes/tversky.md §15);
+ *     1.29-1.32× faster (16:45 until the re-run of 2026-12-04 night, docs/notes/tversky.md §15);
  *   - "arrays": the whole step, Adam included, on Float32Arrays with no tfjs op
- *     (lib/topics/tversky/xor-arrays.ts): 972-run step 9.1 → 3.0 ms on bench/tversky.ts, 0.85× PyTorch's
- *     (docs/performance.md), used since the re-run of 2026-12-04 evening (docs/notes/tversky.md §16).
+ *     (lib/topics/tversky/xor-arrays.ts): 972-run step ~9 → 3.3 ms on bench/tversky.ts, 0.80-0.98×
+ *     PyTorch's (1.6-1.7× like for like on the padded batch; docs/performance.md), used since the re-run of 2026-12-04 night (docs/notes/tversky.md §16).
  * Digits classifiers, BatchedClassifier.fit's engine: "tensors". The arrays engine
- * (lib/topics/tversky/classifier-arrays.ts) was tried in a full re-run (2026-12-04 evening,
+ * (lib/topics/tversky/classifier-arrays.ts) was tried in a full re-run (2026-12-04 night,
  * docs/notes/tversky.md §16) and not adopted: at the study's 10 batched seeds it is no faster (the
  * digits experiment at full scale, quiet: 52.4 s against 52.2 s; its plain float64 loops scale with
  * the seeds, tfjs' batched products do not), while its float32 rounding alone moved claims 9 and

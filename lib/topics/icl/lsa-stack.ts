@@ -67,14 +67,14 @@ export function stackDim(m: LsaStack): number {
 
 // ---------------------------------------------------------------------------------------------
 // Small dense kernels on row-major Float64Array (D x D), written out because D ~ 11 and they run
-// millions of times.
+// millions of times. mmOp, mmt and mv are exported for their bit-identity test.
 
 /**
  * C = op(A) B for op(A) = A (`aT` false) or Aᵀ (all D x D; C must not be A or B). Each C[i][j] is
  * Σ_l op(A)[i][l] B[l][j] over l ascending, skipping op(A)[i][l] = 0, summed in a register, four
  * columns at a time so their sums overlap.
  */
-function mmOp(A: Float64Array, aT: boolean, B: Float64Array, C: Float64Array, D: number): void {
+export function mmOp(A: Float64Array, aT: boolean, B: Float64Array, C: Float64Array, D: number): void {
   // op(A)[i][l] = A[i·rowStep + l·colStep]
   const rowStep = aT ? 1 : D,
     colStep = aT ? D : 1;
@@ -117,8 +117,8 @@ const mm = (A: Float64Array, B: Float64Array, C: Float64Array, D: number) => mmO
 /** C = Aᵀ B. */
 const mtm = (A: Float64Array, B: Float64Array, C: Float64Array, D: number) => mmOp(A, true, B, C, D);
 
-/** C = A Bᵀ. */
-function mmt(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void {
+/** C = A Bᵀ (C must not be A or B); each C[i][j] summed over l ascending, four columns at a time. */
+export function mmt(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void {
   for (let i = 0; i < D; i++) {
     const io = i * D;
     let j = 0;
@@ -153,8 +153,8 @@ function mmt(A: Float64Array, B: Float64Array, C: Float64Array, D: number): void
   }
 }
 
-/** y = A x. */
-function mv(A: Float64Array, x: Float64Array, y: Float64Array, D: number): void {
+/** y = A x (y must not be x); each y[i] summed over l ascending, two rows at a time. */
+export function mv(A: Float64Array, x: Float64Array, y: Float64Array, D: number): void {
   let i = 0;
   // two rows at a time (each sum in the same order as alone)
   for (; i + 2 <= D; i += 2) {

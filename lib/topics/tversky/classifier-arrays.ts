@@ -17,9 +17,9 @@
  * test/topics/tversky/classifier-arrays.test.ts.
  */
 import { ArrayAdam } from "../../core/adam-arrays";
-import { normaliseRows, normaliseRowsBackward, similarityBackward, similarityForward, type Dims } from "./fused";
+import { crossEntropyF32, normaliseRows, normaliseRowsBackward, relu } from "./arrays";
+import { similarityBackward, similarityForward, type Dims } from "./fused";
 import type { ResolvedOptions } from "./options";
-import { crossEntropyF32 } from "./xor-arrays";
 
 /** One dense layer of every run: W [R, nIn, nOut], b [R, nOut]. */
 export interface DenseArrays {
@@ -68,8 +68,6 @@ export function trainableArrays(m: ArrayModel): Float32Array[] {
   if (m.tversky) out.push(m.tversky.P, m.tversky.F, m.tversky.theta, m.tversky.alpha, m.tversky.beta);
   return out;
 }
-
-const relu = (v: number) => (v > 0 ? v : v <= 0 ? 0 : v);
 
 /** Mini-batch Adam on a model held as arrays; one `step` per batch. */
 export class ArrayClassifierTrainer {

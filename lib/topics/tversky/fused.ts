@@ -23,6 +23,7 @@
  * against finite differences, in test/topics/tversky/fused.test.ts.
  */
 import { tf } from "../../core/tf";
+import { relu } from "./arrays";
 import { needsPerFeature, type ResolvedOptions } from "./options";
 
 /** Sizes of one call: R runs (1 for rank-2 inputs) of n inputs, m prototypes, K features, width d. */
@@ -55,8 +56,8 @@ export interface Forward {
 
 type Arr = ArrayLike<number>;
 
-/** out[r, i, k] = Σ_t v[r, i, t] F[r, k, t]. */
-function dots(v: Arr, F: Arr, R: number, rows: number, K: number, d: number): Float64Array {
+/** out[r, i, k] = Σ_t v[r, i, t] F[r, k, t]. Exported for its bit-identity test. */
+export function dots(v: Arr, F: Arr, R: number, rows: number, K: number, d: number): Float64Array {
   const out = new Float64Array(R * rows * K);
   for (let r = 0; r < R; r++) {
     for (let i = 0; i < rows; i++) {
@@ -97,8 +98,8 @@ function dots(v: Arr, F: Arr, R: number, rows: number, K: number, d: number): Fl
   return out;
 }
 
-/** 1[v > t] and v·1[v > t] for every element. */
-function memberships(v: Float64Array, t: number): [Float64Array, Float64Array] {
+/** 1[v > t] and v·1[v > t] for every element. Exported for its bit-identity test. */
+export function memberships(v: Float64Array, t: number): [Float64Array, Float64Array] {
   const mask = new Float64Array(v.length);
   const measure = new Float64Array(v.length);
   for (let q = 0; q < v.length; q++) {
@@ -109,39 +110,6 @@ function memberships(v: Float64Array, t: number): [Float64Array, Float64Array] {
   return [mask, measure];
 }
 
-// l2Normalize's floor (similarity.ts): x·rsqrt(relu(‖x‖² − ε²) + ε²), ε = 1e-12
-const EPS2 = 1e-24;
-
-/** Each of the `rows` rows of x [rows, d] scaled as l2Normalize scales it (float64; x is not changed). */
-export function normaliseRows(x: ArrayLike<number>, rows: number, d: number, out = new Float64Array(rows * d)): Float64Array {
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += x[i * d + t]! * x[i * d + t]!;
-    const q = 1 / Math.sqrt(relu(s - EPS2) + EPS2);
-    for (let t = 0; t < d; t++) out[i * d + t] = x[i * d + t]! * q;
-  }
-  return out;
-}
-
-/**
- * Through normaliseRows: given g = ∂L/∂(x·q), writes ∂L/∂x = g·q − (g·x)·q³·x into g, q =
- * (relu(‖x‖² − ε²) + ε²)^−½; below the floor the norm is a constant (relu'(0) = 0, as tf.relu).
- */
-export function normaliseRowsBackward(x: ArrayLike<number>, rows: number, d: number, g: Float64Array): void {
-  for (let i = 0; i < rows; i++) {
-    let s = 0,
-      gx = 0;
-    for (let t = 0; t < d; t++) {
-      s += x[i * d + t]! * x[i * d + t]!;
-      gx += g[i * d + t]! * x[i * d + t]!;
-    }
-    const q = 1 / Math.sqrt(relu(s - EPS2) + EPS2);
-    const radial = s - EPS2 > 0 ? gx * q * q * q : 0;
-    for (let t = 0; t < d; t++) g[i * d + t] = g[i * d + t]! * q - radial * x[i * d + t]!;
-  }
-}
-
-const relu = (v: number) => (v > 0 ? v : v <= 0 ? 0 : v); // NaN stays NaN, as tf.relu
 /** −logsumexp(−a, −b), as the composition's tf.logSumExp over the two. */
 function softmin(a: number, b: number): number {
   const m = Math.max(-a, -b);
@@ -455,8 +423,8 @@ export function similarityBackward(
   return { dx, dy, dF: Float32Array.from(dF64), dth, dal, dbe };
 }
 
-/** dv[r, i, :] = Σ_k g[r, i, k] F[r, k, :] and dF[r, k, :] += Σ_i g[r, i, k] v[r, i, :] (top-level, so V8 optimises it once). */
-function accumulate(
+/** dv[r, i, :] = Σ_k g[r, i, k] F[r, k, :] and dF[r, k, :] += Σ_i g[r, i, k] v[r, i, :] (top-level, so V8 optimises it once). Exported for its bit-identity test. */
+export function accumulate(
   g: Float64Array,
   v: Arr,
   F: Arr,

@@ -18,7 +18,8 @@
  * differences of the loss, in test/topics/tversky/xor-arrays.test.ts.
  */
 import { ArrayAdam } from "../../core/adam-arrays";
-import { normaliseRows, normaliseRowsBackward, similarityBackward, similarityForward, type Dims } from "./fused";
+import { crossEntropyF32, normaliseRows, normaliseRowsBackward } from "./arrays";
+import { similarityBackward, similarityForward, type Dims } from "./fused";
 import { resolveOptions, type DifferenceReduction, type IntersectionReduction } from "./options";
 
 /** A batch of XOR runs laid out as trainXorBatch lays it out (bank padded to Kmax, row-major). */
@@ -59,44 +60,6 @@ export interface XorTrained {
   beta: Float32Array;
 }
 
-const f32 = Math.fround;
-
-/**
- * Σ_runs mean_i CE(logits_i, y_i) and its gradient ∂/∂logits (into dOut), in float32 as PyTorch
- * computes it: log_softmax = l − (max + log Σ exp(l − max)), and its backward g − exp(log_softmax)·Σg
- * with g = −y/n. Float32 on purpose, for a measured reason: the gradient's components over the
- * classes sum to 0 only up to rounding, and that residue is the whole gradient of a parameter that
- * moves every logit of a row alike. Adam rescales it to a step of up to lr, so its size matters to
- * the trajectory. Taken in float64 (a first version) the residue was ~1e-18 instead of float32's
- * ~4e-9; those parameters then stopped moving, and XOR convergence fell in all six 5g rows
- * (by 5-12 runs of 972; run by run, 165 vs 116 discordant runs, sign test p = 0.004;
- * docs/notes/tversky.md §16).
- */
-export function crossEntropyF32(
-  a: { logits: ArrayLike<number>; y: ArrayLike<number>; rows: number; classes: number; perRun: number },
-  dOut: Float64Array,
-): number {
-  const { logits, y, rows, classes: C, perRun: n } = a;
-  const inv = f32(1 / n);
-  let loss = 0;
-  for (let q = 0; q < rows; q++) {
-    const o = q * C;
-    let top = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < C; c++) top = Math.max(top, logits[o + c]!);
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum = f32(sum + f32(Math.exp(f32(logits[o + c]! - top))));
-    const lse = f32(top + f32(Math.log(sum)));
-    let gsum = 0;
-    for (let c = 0; c < C; c++) gsum = f32(gsum + f32(-y[o + c]! * inv));
-    for (let c = 0; c < C; c++) {
-      const logp = f32(logits[o + c]! - lse);
-      loss -= y[o + c]! * logp * inv;
-      dOut[o + c] = f32(f32(-y[o + c]! * inv) - f32(f32(Math.exp(logp)) * gsum));
-    }
-  }
-  return loss;
-}
-
 /** One batch's parameters in one vector, in the tensor engine's variable order (F, Π, θ, α, β). */
 class XorParams {
   readonly all: Float32Array;
@@ -113,6 +76,17 @@ class XorParams {
     this.theta = this.all.subarray(nF + 4 * R, nF + 5 * R);
     this.alpha = this.all.subarray(nF + 5 * R, nF + 6 * R);
     this.beta = this.all.subarray(nF + 6 * R, nF + 7 * R);
+  }
+
+  /** The batch's initial parameters: its bank and prototypes, and θ, α, β as set. */
+  static initial(lay: XorLayout, s: Pick<XorArraySettings, "thetaInit" | "alphaInit" | "betaInit">): XorParams {
+    const p = new XorParams(lay.R, lay.Kmax);
+    p.F.set(lay.F0);
+    p.P.set(lay.P0);
+    p.theta.fill(s.thetaInit);
+    p.alpha.fill(s.alphaInit);
+    p.beta.fill(s.betaInit);
+    return p;
   }
 }
 
@@ -198,14 +172,8 @@ class XorEvaluator {
 
 /** Trains the batch for `s.steps` full-batch Adam steps; the arrays engine of trainXorBatch. */
 export function trainXorArrays(lay: XorLayout, s: XorArraySettings): XorTrained {
-  const { R, Kmax } = lay;
-  const p = new XorParams(R, Kmax);
-  p.F.set(lay.F0);
-  p.P.set(lay.P0);
-  p.theta.fill(s.thetaInit);
-  p.alpha.fill(s.alphaInit);
-  p.beta.fill(s.betaInit);
-  const grad = new XorParams(R, Kmax);
+  const p = XorParams.initial(lay, s);
+  const grad = new XorParams(lay.R, lay.Kmax);
   const ev = new XorEvaluator(lay, s);
   // "reciprocal": the tensor engine's float32 op order (xor.ts)
   const adam = new ArrayAdam(p.all.length, { lr: s.lr, arithmetic: "reciprocal" });
@@ -218,12 +186,7 @@ export function trainXorArrays(lay: XorLayout, s: XorArraySettings): XorTrained 
 
 /** Loss and gradient (F, Π, θ, α, β in one vector) of the batch at its initial parameters; for tests and the bench. */
 export function xorArraysLossAndGradient(lay: XorLayout, s: Omit<XorArraySettings, "lr" | "steps">): { loss: number; grad: Float32Array } {
-  const p = new XorParams(lay.R, lay.Kmax);
-  p.F.set(lay.F0);
-  p.P.set(lay.P0);
-  p.theta.fill(s.thetaInit);
-  p.alpha.fill(s.alphaInit);
-  p.beta.fill(s.betaInit);
+  const p = XorParams.initial(lay, s);
   const grad = new XorParams(lay.R, lay.Kmax);
   const loss = new XorEvaluator(lay, s).lossAndGradient(p, grad);
   return { loss, grad: grad.all };

@@ -16,6 +16,9 @@ import {
   tokenForward,
   unflattenStack,
   mergedOf,
+  mmOp,
+  mmt,
+  mv,
   type LsaStack,
 } from "../../../lib/topics/icl/lsa-stack";
 import {
@@ -283,4 +286,49 @@ test("bad stacks are rejected with a message naming the problem", () => {
     /softmax attention is implemented for depth 1/,
   );
   assert.throws(() => gdStack({ d: 2, n: 3, eta: Number.NaN }), /eta/);
+});
+
+test("mmOp, mmt and mv: the register-blocked kernels = the plain loops they replaced, bit for bit (D = 1..13)", () => {
+  const rng = new Rng(21);
+  // exact zeros in A exercise the skipped terms; D from 1 to 13 covers every leftover column count
+  const mat = (D: number) => Float64Array.from({ length: D * D }, () => (rng.uniform() < 0.2 ? 0 : rng.normal() * 2));
+  const same = (what: string, a: Float64Array, b: Float64Array) =>
+    a.forEach((v, i) => assert.ok(Object.is(v, b[i]), `${what}[${i}]: ${v} vs ${b[i]}`));
+  for (let D = 1; D <= 13; D++) {
+    const A = mat(D),
+      B = mat(D),
+      x = mat(D).subarray(0, D);
+    for (const aT of [false, true]) {
+      // the former mm / mtm: C starts at 0 and takes a·B[l][j] for l ascending, skipping a = 0
+      const plain = new Float64Array(D * D);
+      for (let i = 0; i < D; i++)
+        for (let l = 0; l < D; l++) {
+          const a = aT ? A[l * D + i]! : A[i * D + l]!;
+          if (a === 0) continue;
+          for (let j = 0; j < D; j++) plain[i * D + j] += a * B[l * D + j]!;
+        }
+      const C = new Float64Array(D * D).fill(Number.NaN); // every output must be written
+      mmOp(A, aT, B, C, D);
+      same(`mmOp D=${D} aT=${aT}`, C, plain);
+    }
+    const plainT = new Float64Array(D * D);
+    for (let i = 0; i < D; i++)
+      for (let j = 0; j < D; j++) {
+        let s = 0;
+        for (let l = 0; l < D; l++) s += A[i * D + l]! * B[j * D + l]!;
+        plainT[i * D + j] = s;
+      }
+    const CT = new Float64Array(D * D).fill(Number.NaN);
+    mmt(A, B, CT, D);
+    same(`mmt D=${D}`, CT, plainT);
+    const plainV = new Float64Array(D);
+    for (let i = 0; i < D; i++) {
+      let s = 0;
+      for (let l = 0; l < D; l++) s += A[i * D + l]! * x[l]!;
+      plainV[i] = s;
+    }
+    const y = new Float64Array(D).fill(Number.NaN);
+    mv(A, x, y, D);
+    same(`mv D=${D}`, y, plainV);
+  }
 });

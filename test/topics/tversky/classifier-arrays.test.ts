@@ -84,6 +84,40 @@ for (const [label, spec] of SPECS) {
   });
 }
 
+test("arrays step: one seed and a short last batch (buffers longer than R·B rows, as fit passes them)", () => {
+  const spec = SPECS[5]![1];
+  const m = new BatchedClassifier(spec, [8]);
+  const { x, y } = batch(new Rng(13), 1);
+  const short = 11;
+  // fit's buffers hold the short batch compactly at the front and stale rows behind it
+  const xBig = Float32Array.from(x).fill(Number.NaN, short * D),
+    yBig = Float32Array.from(y).fill(Number.NaN, short * C);
+  const exact = new ArrayClassifierTrainer(m.toArrays(), 0.01);
+  const lossExact = exact.lossAndGradient(x.slice(0, short * D), y.slice(0, short * C), short);
+  const big = new ArrayClassifierTrainer(m.toArrays(), 0.01);
+  assert.ok(Object.is(big.lossAndGradient(xBig, yBig, short), lossExact));
+  big.gradArrays().forEach((g, i) =>
+    assert.ok(
+      g.every((v, k) => Object.is(v, exact.gradArrays()[i]![k])),
+      `gradient ${i}`,
+    ),
+  );
+  const vars = m.trainableVariables();
+  const ref = tf.tidy(() => {
+    const xt = tf.tensor3d(x.slice(0, short * D), [1, short, D]);
+    const yt = tf.tensor3d(y.slice(0, short * C), [1, short, C]);
+    const { value, grads } = tf.variableGrads(() => batchedCrossEntropy(m.logits(xt), yt), vars);
+    return { loss: value.dataSync()[0]!, grads: vars.map((v) => grads[v.name]!.dataSync().slice()) };
+  });
+  assert.ok(Math.abs(lossExact - ref.loss) <= 1e-5 * Math.abs(ref.loss), `loss ${lossExact} vs ${ref.loss}`);
+  exact.gradArrays().forEach((g, i) => {
+    const r = ref.grads[i]!;
+    const scale = Math.max(1e-6, ...Array.from(r, Math.abs));
+    g.forEach((v, k) => assert.ok(Math.abs(v - r[k]!) <= 1e-5 * scale, `${vars[i]!.name}[${k}]: ${v} vs ${r[k]}`));
+  });
+  m.dispose();
+});
+
 /** Float64 Σ_runs mean CE of a dense stack (weights from `p`, laid out as trainableArrays). */
 function denseReferenceLoss(spec: ClassifierSpec, R: number, p: Float64Array[], x: Float32Array, y: Float32Array): number {
   const widths = [spec.inputDim, ...spec.encoder, ...(spec.head.kind === "mlp" ? [spec.head.hidden] : []), spec.classes];

@@ -1,0 +1,92 @@
+/**
+ * fused.ts's blocked inner kernels against the plain one-at-a-time loops they replaced, bit for bit
+ * (Object.is on every output): the XOR grid's convergence counts depend on the last bit, so a kernel
+ * that sums in another order is a change of results, not a speed-up. Shapes cover the blocked and
+ * the leftover paths (K not a multiple of 4, d below and above the pairing threshold of 8), exact
+ * zeros (absent features), negative zeros, and float32 and float64 inputs.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../../../lib/core/rng";
+import { accumulate, dots, memberships } from "../../../lib/topics/tversky/fused";
+
+/** Data with exact zeros and negative zeros mixed in, as masked features produce. */
+function data(rng: Rng, n: number, f64: boolean): Float32Array | Float64Array {
+  const out = f64 ? new Float64Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = rng.uniform();
+    out[i] = u < 0.15 ? 0 : u < 0.2 ? -0 : rng.normal() * 3;
+  }
+  return out;
+}
+
+function sameBits(what: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+}
+
+const SHAPES = [
+  { R: 3, rows: 4, K: 1, d: 2 },
+  { R: 2, rows: 5, K: 7, d: 2 },
+  { R: 2, rows: 3, K: 9, d: 7 },
+  { R: 2, rows: 6, K: 16, d: 8 },
+  { R: 1, rows: 4, K: 13, d: 65 },
+];
+
+test("dots: four features a pass = one at a time, bit for bit", () => {
+  const rng = new Rng(1);
+  for (const { R, rows, K, d } of SHAPES) {
+    for (const f64 of [false, true]) {
+      const v = data(rng, R * rows * d, f64),
+        F = data(rng, R * K * d, false);
+      const plain = new Float64Array(R * rows * K);
+      for (let r = 0; r < R; r++)
+        for (let i = 0; i < rows; i++)
+          for (let k = 0; k < K; k++) {
+            let s = 0;
+            for (let t = 0; t < d; t++) s += v[(r * rows + i) * d + t]! * F[(r * K + k) * d + t]!;
+            plain[(r * rows + i) * K + k] = s;
+          }
+      sameBits(`dots R=${R} rows=${rows} K=${K} d=${d}`, dots(v, F, R, rows, K, d), plain);
+    }
+  }
+});
+
+test("memberships: 1[v > t] and v·1[v > t], NaN kept in the measure", () => {
+  const v = Float64Array.of(-1, 0, -0, 0.5, 2, Number.NaN);
+  const [mask, measure] = memberships(v, 0);
+  sameBits("mask", mask, [0, 0, 0, 1, 1, 0]);
+  sameBits("measure", measure, [-0, 0, -0, 0.5, 2, Number.NaN]);
+  const [m1] = memberships(v, 0.5);
+  sameBits("mask at t = 0.5", m1, [0, 0, 0, 0, 1, 0]);
+});
+
+test("accumulate: two features a pass (d ≥ 8) = one at a time, zeros skipped, bit for bit", () => {
+  const rng = new Rng(2);
+  for (const { R, rows, K, d } of SHAPES) {
+    const g = data(rng, R * rows * K, true) as Float64Array;
+    const v = data(rng, R * rows * d, false),
+      F = data(rng, R * K * d, false);
+    const dv = new Float32Array(R * rows * d),
+      dF = new Float64Array(R * K * d);
+    accumulate(g, v, F, R, rows, K, d, dv, dF);
+    const pv = new Float32Array(R * rows * d),
+      pF = new Float64Array(R * K * d);
+    const row = new Float64Array(d);
+    for (let r = 0; r < R; r++)
+      for (let i = 0; i < rows; i++) {
+        row.fill(0);
+        for (let k = 0; k < K; k++) {
+          const gk = g[(r * rows + i) * K + k]!;
+          if (gk === 0) continue;
+          for (let s = 0; s < d; s++) {
+            row[s] += gk * F[(r * K + k) * d + s]!;
+            pF[(r * K + k) * d + s] += gk * v[(r * rows + i) * d + s]!;
+          }
+        }
+        for (let s = 0; s < d; s++) pv[(r * rows + i) * d + s] = row[s]!;
+      }
+    sameBits(`accumulate dv R=${R} K=${K} d=${d}`, dv, pv);
+    sameBits(`accumulate dF R=${R} K=${K} d=${d}`, dF, pF);
+  }
+});
