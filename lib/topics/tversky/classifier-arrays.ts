@@ -18,7 +18,7 @@
  */
 import { ArrayAdam } from "../../core/adam-arrays";
 import { crossEntropyF32, normaliseRows, normaliseRowsBackward, relu } from "./arrays";
-import { similarityBackward, similarityForward, type Dims } from "./fused";
+import { SimilarityWork, similarityBackward, similarityForward, type Dims } from "./fused";
 import type { ResolvedOptions } from "./options";
 
 /** One dense layer of every run: W [R, nIn, nOut], b [R, nOut]. */
@@ -76,6 +76,8 @@ export class ArrayClassifierTrainer {
   private readonly gradFlat: Float32Array;
   private readonly adam: ArrayAdam;
   private readonly grads: ModelGrads;
+  /** The similarity kernels' scratch, kept from step to step. */
+  private readonly work = new SimilarityWork();
 
   constructor(
     readonly model: ArrayModel,
@@ -133,7 +135,7 @@ export class ArrayClassifierTrainer {
       const th = Float64Array.from(tv.theta),
         al = Float64Array.from(tv.alpha),
         be = Float64Array.from(tv.beta);
-      const fw = similarityForward(tv.options, dm, xh, Pe, tv.F, th, al, be);
+      const fw = similarityForward(tv.options, dm, xh, Pe, tv.F, th, al, be, this.work);
       head = { xh, Pe, th, al, be, fw };
       logits = fw.S;
     } else logits = acts[acts.length - 1]!;
@@ -144,7 +146,7 @@ export class ArrayClassifierTrainer {
     let dOut: Float64Array = dL;
     const g = this.grads;
     if (tv && head) {
-      const gs = similarityBackward(tv.options, dm, head.fw, head.xh, head.Pe, tv.F, head.th, head.al, head.be, dL);
+      const gs = similarityBackward(tv.options, dm, head.fw, head.xh, head.Pe, tv.F, head.th, head.al, head.be, dL, this.work);
       const dx = Float64Array.from(gs.dx);
       const dP = Float64Array.from(gs.dy);
       if (tv.options.normalize) {

@@ -56,9 +56,40 @@ export interface Forward {
 
 type Arr = ArrayLike<number>;
 
+/**
+ * Scratch arrays kept between calls by a caller that runs the kernels every step (the arrays
+ * engines): without it a padded 972-run XOR step allocates and zero-fills about 7 MB of typed arrays. The
+ * results of one call live in it until the next call, so a caller that needs them longer (the tfjs
+ * custom op, whose gradient runs later) passes none and gets fresh arrays.
+ */
+export class SimilarityWork {
+  private readonly arrays = new Map<string, Float64Array | Float32Array>();
+
+  /** A float64 array of n elements under `name` (its contents are whatever the last call left). */
+  f64(name: string, n: number): Float64Array {
+    const a = this.arrays.get(name);
+    if (a instanceof Float64Array && a.length === n) return a;
+    const fresh = new Float64Array(n);
+    this.arrays.set(name, fresh);
+    return fresh;
+  }
+
+  f32(name: string, n: number): Float32Array {
+    const a = this.arrays.get(name);
+    if (a instanceof Float32Array && a.length === n) return a;
+    const fresh = new Float32Array(n);
+    this.arrays.set(name, fresh);
+    return fresh;
+  }
+}
+
+/** Fresh arrays, or the work's (zeroed where the caller accumulates into them). */
+const f64 = (work: SimilarityWork | undefined, name: string, n: number, zero = false) =>
+  work ? (zero ? work.f64(name, n).fill(0) : work.f64(name, n)) : new Float64Array(n);
+const f32 = (work: SimilarityWork | undefined, name: string, n: number) => (work ? work.f32(name, n) : new Float32Array(n));
+
 /** out[r, i, k] = Σ_t v[r, i, t] F[r, k, t]. Exported for its bit-identity test. */
-export function dots(v: Arr, F: Arr, R: number, rows: number, K: number, d: number): Float64Array {
-  const out = new Float64Array(R * rows * K);
+export function dots(v: Arr, F: Arr, R: number, rows: number, K: number, d: number, out = new Float64Array(R * rows * K)): Float64Array {
   for (let r = 0; r < R; r++) {
     for (let i = 0; i < rows; i++) {
       const vo = (r * rows + i) * d;
@@ -99,9 +130,12 @@ export function dots(v: Arr, F: Arr, R: number, rows: number, K: number, d: numb
 }
 
 /** 1[v > t] and v·1[v > t] for every element. Exported for its bit-identity test. */
-export function memberships(v: Float64Array, t: number): [Float64Array, Float64Array] {
-  const mask = new Float64Array(v.length);
-  const measure = new Float64Array(v.length);
+export function memberships(
+  v: Float64Array,
+  t: number,
+  mask = new Float64Array(v.length),
+  measure = new Float64Array(v.length),
+): [Float64Array, Float64Array] {
   for (let q = 0; q < v.length; q++) {
     const mk = v[q]! > t ? 1 : 0;
     mask[q] = mk;
@@ -156,29 +190,30 @@ export function similarityForward(
   th: Float64Array,
   al: Float64Array,
   be: Float64Array,
+  work?: SimilarityWork,
 ): Forward {
   const { R, n, m, K, d } = dm;
-  const A = dots(x, F, R, n, K, d);
-  const B = dots(y, F, R, m, K, d);
+  const A = dots(x, F, R, n, K, d, f64(work, "A", R * n * K));
+  const B = dots(y, F, R, m, K, d, f64(work, "B", R * m * K));
   const t = o.threshold;
   // once per (object, feature) rather than per pair: the comparison is a branch that data decides, and
   // inside the pair loop its mispredictions cost more than all the arithmetic (3× at K = 32, measured)
-  const [mA, wA] = memberships(A, t);
-  const [mB, wB] = memberships(B, t);
+  const [mA, wA] = memberships(A, t, f64(work, "mA", A.length), f64(work, "wA", A.length));
+  const [mB, wB] = memberships(B, t, f64(work, "mB", B.length), f64(work, "wB", B.length));
   const P = R * n * m;
   const out: Forward = {
-    S: new Float32Array(P),
+    S: f32(work, "S", P),
     A,
     B,
     mA,
     mB,
     wA,
     wB,
-    I: new Float64Array(P),
-    Ia: new Float64Array(P),
-    Ib: new Float64Array(P),
-    Dab: new Float64Array(P),
-    Dba: new Float64Array(P),
+    I: f64(work, "I", P),
+    Ia: f64(work, "Ia", P),
+    Ib: f64(work, "Ib", P),
+    Dab: f64(work, "Dab", P),
+    Dba: f64(work, "Dba", P),
   };
   const pf = needsPerFeature(o);
   const inter = o.intersection;
@@ -282,6 +317,7 @@ export function similarityBackward(
   al: Float64Array,
   be: Float64Array,
   G: Arr,
+  work?: SimilarityWork,
 ): Backward {
   const { R, n, m, K, d } = dm;
   const { mA, mB, wA, wB } = f;
@@ -292,11 +328,11 @@ export function similarityBackward(
   const ratio = o.model === "ratio";
   const product = inter === "product";
   // gradients with respect to the measures a = (x·f)·1[x·f > t] and b, [R, n, K] and [R, m, K]
-  const ga = new Float64Array(R * n * K);
-  const gb = new Float64Array(R * m * K);
-  const dth = new Float64Array(R),
-    dal = new Float64Array(R),
-    dbe = new Float64Array(R);
+  const ga = f64(work, "ga", R * n * K, true);
+  const gb = f64(work, "gb", R * m * K, true);
+  const dth = f64(work, "dth", R, true),
+    dal = f64(work, "dal", R, true),
+    dbe = f64(work, "dbe", R, true);
   for (let r = 0; r < R; r++) {
     for (let i = 0; i < n; i++) {
       const ao = (r * n + i) * K;
@@ -415,12 +451,14 @@ export function similarityBackward(
   // measures → dot products (the membership mask is a constant), then the three products
   for (let q = 0; q < ga.length; q++) ga[q] = ga[q]! * mA[q]!;
   for (let q = 0; q < gb.length; q++) gb[q] = gb[q]! * mB[q]!;
-  const dx = new Float32Array(R * n * d);
-  const dy = new Float32Array(R * m * d);
-  const dF64 = new Float64Array(R * K * d);
+  const dx = f32(work, "dx", R * n * d);
+  const dy = f32(work, "dy", R * m * d);
+  const dF64 = f64(work, "dF64", R * K * d, true);
   accumulate(ga, x, F, R, n, K, d, dx, dF64);
   accumulate(gb, y, F, R, m, K, d, dy, dF64);
-  return { dx, dy, dF: Float32Array.from(dF64), dth, dal, dbe };
+  const dF = f32(work, "dF", R * K * d);
+  dF.set(dF64);
+  return { dx, dy, dF, dth, dal, dbe };
 }
 
 /** dv[r, i, :] = Σ_k g[r, i, k] F[r, k, :] and dF[r, k, :] += Σ_i g[r, i, k] v[r, i, :] (top-level, so V8 optimises it once). Exported for its bit-identity test. */

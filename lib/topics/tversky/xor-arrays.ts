@@ -19,7 +19,7 @@
  */
 import { ArrayAdam } from "../../core/adam-arrays";
 import { crossEntropyF32, normaliseRows, normaliseRowsBackward } from "./arrays";
-import { similarityBackward, similarityForward, type Dims } from "./fused";
+import { SimilarityWork, similarityBackward, similarityForward, type Dims } from "./fused";
 import { resolveOptions, type DifferenceReduction, type IntersectionReduction } from "./options";
 
 /** A batch of XOR runs laid out as trainXorBatch lays it out (bank padded to Kmax, row-major). */
@@ -106,6 +106,8 @@ class XorEvaluator {
   /** ∂loss/∂S [R, 4, 2], and the one-hot labels of every run. */
   private readonly dS: Float64Array;
   private readonly y: Float32Array;
+  /** The similarity kernels' scratch, kept from step to step. */
+  private readonly work = new SimilarityWork();
 
   constructor(
     private readonly lay: XorLayout,
@@ -144,17 +146,17 @@ class XorEvaluator {
   /** The logits [R, 4, 2] at `p`. */
   logits(p: XorParams): Float32Array {
     this.load(p);
-    return similarityForward(this.o, this.dm, this.lay.X, this.Pe, this.Fe, this.th, this.al, this.be).S;
+    return similarityForward(this.o, this.dm, this.lay.X, this.Pe, this.Fe, this.th, this.al, this.be, this.work).S;
   }
 
   /** Σ_runs mean_i CE at `p`, and its gradient written into `grad` (laid out as p.all). */
   lossAndGradient(p: XorParams, grad: XorParams): number {
     this.load(p);
     const { R, Kmax, X, fmask, nflag } = this.lay;
-    const fw = similarityForward(this.o, this.dm, X, this.Pe, this.Fe, this.th, this.al, this.be);
+    const fw = similarityForward(this.o, this.dm, X, this.Pe, this.Fe, this.th, this.al, this.be, this.work);
     const S = fw.S;
     const loss = crossEntropyF32({ logits: S, y: this.y, rows: 4 * R, classes: 2, perRun: 4 }, this.dS);
-    const g = similarityBackward(this.o, this.dm, fw, X, this.Pe, this.Fe, this.th, this.al, this.be, this.dS);
+    const g = similarityBackward(this.o, this.dm, fw, X, this.Pe, this.Fe, this.th, this.al, this.be, this.dS, this.work);
     for (let q = 0; q < R * Kmax; q++) {
       grad.F[2 * q] = g.dF[2 * q]! * fmask[q]!;
       grad.F[2 * q + 1] = g.dF[2 * q + 1]! * fmask[q]!;
