@@ -43,15 +43,16 @@ const f32 = Math.fround;
 
 /**
  * Σ_runs mean_i CE(logits_i, y_i) and its gradient ∂/∂logits (into dOut). The gradient is float32,
- * as PyTorch computes it: log_softmax = l − (max + log Σ exp(l − max)), and its backward g − exp(log_softmax)·Σg
- * with g = −y/n. (The loss value itself is summed in float64: nothing
- * depends on its last bits.) Float32 on purpose, for a measured reason: the gradient's components over the
- * classes sum to 0 only up to rounding, and that residue is the whole gradient of a parameter that
- * moves every logit of a row alike. Adam rescales it to a step of up to lr, so its size matters to
- * the trajectory. Taken in float64 (a first version) the residue was ~1e-18 instead of float32's
- * ~4e-9; those parameters then stopped moving, and XOR convergence fell in all six 5g rows
- * (by 5-12 runs of 972; run by run, 165 vs 116 discordant runs, sign test p = 0.004;
- * docs/notes/tversky.md §16).
+ * as PyTorch computes it: log_softmax = l − (max + log Σ exp(l − max)), and its backward
+ * g − exp(log_softmax)·Σg with g = −y/n. (The loss value itself is summed in float64: nothing
+ * depends on its last bits.)
+ *
+ * Float32 on purpose, for a measured reason: the gradient's components over the classes sum to 0
+ * only up to rounding, and that residue is the whole gradient of a parameter that moves every logit
+ * of a row alike. Adam rescales it to a step of up to lr, so its size matters to the trajectory.
+ * Taken in float64 (a first version) the residue was ~1e-18 instead of float32's ~4e-9; those
+ * parameters then stopped moving, and XOR convergence fell in all six 5g rows (by 5-12 runs of
+ * 972; run by run, 165 vs 116 discordant runs, sign test p = 0.004; docs/notes/tversky.md §16).
  */
 export function crossEntropyF32(
   a: { logits: ArrayLike<number>; y: ArrayLike<number>; rows: number; classes: number; perRun: number },

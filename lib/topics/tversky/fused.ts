@@ -58,9 +58,9 @@ type Arr = ArrayLike<number>;
 
 /**
  * Scratch arrays kept between calls by a caller that runs the kernels every step (the arrays
- * engines): without it a padded 972-run XOR step allocates and zero-fills about 7 MB of typed arrays. The
- * results of one call live in it until the next call, so a caller that needs them longer (the tfjs
- * custom op, whose gradient runs later) passes none and gets fresh arrays.
+ * engines): without it a padded 972-run XOR step allocates and zero-fills about 7 MB of typed
+ * arrays. The results of one call live in it until the next call, so a caller that needs them
+ * longer (the tfjs custom op, whose gradient runs later) passes none and gets fresh arrays.
  */
 export class SimilarityWork {
   private readonly arrays = new Map<string, Float64Array | Float32Array>();
