@@ -67,17 +67,17 @@ export class SimilarityWork {
 
   /** A float64 array of n elements under `name` (its contents are whatever the last call left). */
   f64(name: string, n: number): Float64Array {
-    const a = this.arrays.get(name);
-    if (a instanceof Float64Array && a.length === n) return a;
-    const fresh = new Float64Array(n);
-    this.arrays.set(name, fresh);
-    return fresh;
+    return this.take(name, n, Float64Array);
   }
 
   f32(name: string, n: number): Float32Array {
+    return this.take(name, n, Float32Array);
+  }
+
+  private take<T extends Float64Array | Float32Array>(name: string, n: number, make: new (n: number) => T): T {
     const a = this.arrays.get(name);
-    if (a instanceof Float32Array && a.length === n) return a;
-    const fresh = new Float32Array(n);
+    if (a instanceof make && a.length === n) return a;
+    const fresh = new make(n);
     this.arrays.set(name, fresh);
     return fresh;
   }
