@@ -10,7 +10,7 @@
  *     1.29-1.32× faster (16:45 until the re-run of 2026-12-04 night, docs/notes/tversky.md §15);
  *   - "arrays": the whole step, Adam included, on Float32Arrays with no tfjs op
  *     (lib/topics/tversky/xor-arrays.ts): 972-run step ~9 → 3.3 ms on bench/tversky.ts, 0.80-0.98×
- *     PyTorch's (1.35× like for like on the padded batch; docs/performance.md), used since the
+ *     PyTorch's (1.35-1.50× like for like on the padded batch; docs/performance.md), used since the
  *     re-run of 2026-12-04 night (docs/notes/tversky.md §16).
  * Digits classifiers, BatchedClassifier.fit's engine: "tensors". The arrays engine
  * (lib/topics/tversky/classifier-arrays.ts) was tried in a full re-run (2026-12-04 night,

@@ -221,10 +221,59 @@ export function similarityForward(
   const eps = o.gmeanEps;
   const ratio = o.model === "ratio";
   const pfSums = new Float64Array(3);
+  // the five sums of every pair first, two prototypes a pass (each sum in the order of one pair at a
+  // time, so the same bits), then the combination of each pair
+  const prodS = f64(work, "prod", P),
+    onlyAS = f64(work, "onlyA", P),
+    onlyBS = f64(work, "onlyB", P);
   for (let r = 0; r < R; r++) {
     for (let i = 0; i < n; i++) {
       const ao = (r * n + i) * K;
-      for (let j = 0; j < m; j++) {
+      const po = (r * n + i) * m;
+      let j = 0;
+      for (; j + 2 <= m; j += 2) {
+        const b0 = (r * m + j) * K,
+          b1 = b0 + K;
+        let Ia0 = 0,
+          Ib0 = 0,
+          prod0 = 0,
+          onlyA0 = 0,
+          onlyB0 = 0,
+          Ia1 = 0,
+          Ib1 = 0,
+          prod1 = 0,
+          onlyA1 = 0,
+          onlyB1 = 0;
+        for (let k = 0; k < K; k++) {
+          const ma = mA[ao + k]!,
+            a = wA[ao + k]!,
+            mb0 = mB[b0 + k]!,
+            bb0 = wB[b0 + k]!,
+            mb1 = mB[b1 + k]!,
+            bb1 = wB[b1 + k]!;
+          Ia0 += a * mb0;
+          Ib0 += ma * bb0;
+          prod0 += a * bb0;
+          onlyA0 += a * (1 - mb0);
+          onlyB0 += (1 - ma) * bb0;
+          Ia1 += a * mb1;
+          Ib1 += ma * bb1;
+          prod1 += a * bb1;
+          onlyA1 += a * (1 - mb1);
+          onlyB1 += (1 - ma) * bb1;
+        }
+        out.Ia[po + j] = Ia0;
+        out.Ib[po + j] = Ib0;
+        prodS[po + j] = prod0;
+        onlyAS[po + j] = onlyA0;
+        onlyBS[po + j] = onlyB0;
+        out.Ia[po + j + 1] = Ia1;
+        out.Ib[po + j + 1] = Ib1;
+        prodS[po + j + 1] = prod1;
+        onlyAS[po + j + 1] = onlyA1;
+        onlyBS[po + j + 1] = onlyB1;
+      }
+      for (; j < m; j++) {
         const bo = (r * m + j) * K;
         let Ia = 0,
           Ib = 0,
@@ -242,6 +291,25 @@ export function similarityForward(
           onlyA += a * (1 - mb);
           onlyB += (1 - ma) * b;
         }
+        out.Ia[po + j] = Ia;
+        out.Ib[po + j] = Ib;
+        prodS[po + j] = prod;
+        onlyAS[po + j] = onlyA;
+        onlyBS[po + j] = onlyB;
+      }
+    }
+  }
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < n; i++) {
+      const ao = (r * n + i) * K;
+      for (let j = 0; j < m; j++) {
+        const bo = (r * m + j) * K;
+        const p = (r * n + i) * m + j;
+        const Ia = out.Ia[p]!,
+          Ib = out.Ib[p]!,
+          prod = prodS[p]!,
+          onlyA = onlyAS[p]!,
+          onlyB = onlyBS[p]!;
         // the per-feature sums in a loop of their own, so the common case's loop stays branch-free
         if (pf) perFeatureSums(out, ao, bo, K, inter, eps, pfSums);
         const pfI = pfSums[0]!,
@@ -282,10 +350,7 @@ export function similarityForward(
           Dab += exA;
           Dba += exB;
         }
-        const p = (r * n + i) * m + j;
         out.I[p] = I;
-        out.Ia[p] = Ia;
-        out.Ib[p] = Ib;
         out.Dab[p] = Dab;
         out.Dba[p] = Dba;
         out.S[p] = ratio ? I / (I + al[r]! * Dab + be[r]! * Dba + 1) : th[r]! * I - al[r]! * Dab - be[r]! * Dba;
