@@ -1,5 +1,6 @@
 /**
- * fused.ts's blocked inner kernels against the plain one-at-a-time loops they replaced, bit for bit
+ * fused.ts's blocked inner kernels against the plain one-at-a-time loops they replaced, and the
+ * forward's two-prototype pass against one prototype at a time, bit for bit
  * (Object.is on every output): the XOR grid's convergence counts depend on the last bit, so a kernel
  * that sums in another order is a change of results, not a speed-up. Shapes cover the blocked and
  * the leftover paths (K not a multiple of 4, d below and above the pairing threshold of 8), exact
@@ -8,7 +9,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
-import { accumulate, dots, memberships } from "../../../lib/topics/tversky/fused";
+import { accumulate, dots, memberships, similarityForward } from "../../../lib/topics/tversky/fused";
+import { DIFFERENCES, INTERSECTIONS, resolveOptions } from "../../../lib/topics/tversky/index";
 
 /** Data with exact zeros and negative zeros mixed in, as masked features produce. */
 function data(rng: Rng, n: number, f64: boolean): Float32Array | Float64Array {
@@ -88,5 +90,32 @@ test("accumulate: two features a pass (d ≥ 8) = one at a time, zeros skipped, 
       }
     sameBits(`accumulate dv R=${R} K=${K} d=${d}`, dv, pv);
     sameBits(`accumulate dF R=${R} K=${K} d=${d}`, dF, pF);
+  }
+});
+
+test("similarityForward: two prototypes a pass = each prototype alone, bit for bit (every reduction pair)", () => {
+  const rng = new Rng(3);
+  for (const intersection of INTERSECTIONS) {
+    for (const difference of DIFFERENCES) {
+      const o = resolveOptions({ intersection, difference, gmeanEps: 1e-8 });
+      const [R, n, m, K, d] = [2, 3, 5, 6, 3];
+      const x = data(rng, R * n * d, true),
+        y = data(rng, R * m * d, true),
+        F = data(rng, R * K * d, false);
+      const th = Float64Array.of(1, -0.5),
+        al = Float64Array.of(0.5, 0.3),
+        be = Float64Array.of(0.5, 0.9);
+      const all = similarityForward(o, { R, n, m, K, d }, x, y, F, th, al, be);
+      for (let j = 0; j < m; j++) {
+        // prototype j of every run alone: m = 1 takes the one-prototype path
+        const yj = new Float64Array(R * d);
+        for (let r = 0; r < R; r++) for (let t = 0; t < d; t++) yj[r * d + t] = y[(r * m + j) * d + t]!;
+        const one = similarityForward(o, { R, n, m: 1, K, d }, x, yj, F, th, al, be);
+        for (const key of ["S", "I", "Ia", "Ib", "Dab", "Dba"] as const) {
+          const column = Array.from({ length: R * n }, (_, q) => all[key][q * m + j]!);
+          sameBits(`${intersection}+${difference} ${key} prototype ${j}`, column, one[key]);
+        }
+      }
+    }
   }
 });
