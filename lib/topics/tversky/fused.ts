@@ -398,11 +398,15 @@ export function similarityBackward(
   const dth = f64(work, "dth", R, true),
     dal = f64(work, "dal", R, true),
     dbe = f64(work, "dbe", R, true);
+  // per pair: the gradients of S's parts (gI, ∂/∂Ia, ∂/∂Ib, ∂/∂D_ab, ∂/∂D_ba), and θ, α, β's, in pair order
+  const cI = f64(work, "cI", R * n * m),
+    cIa = f64(work, "cIa", R * n * m),
+    cIb = f64(work, "cIb", R * n * m),
+    cDab = f64(work, "cDab", R * n * m),
+    cDba = f64(work, "cDba", R * n * m);
   for (let r = 0; r < R; r++) {
     for (let i = 0; i < n; i++) {
-      const ao = (r * n + i) * K;
       for (let j = 0; j < m; j++) {
-        const bo = (r * m + j) * K;
         const p = (r * n + i) * m + j;
         const g = G[p]!;
         const I = f.I[p]!,
@@ -464,7 +468,73 @@ export function similarityBackward(
           gIa += gd;
           gIb -= gd;
         }
-        const ignore = diff !== "substractmatch_pf"; // the ignorematch sums D_ab, D_ba are in every other difference
+        cI[p] = gI;
+        cIa[p] = gIa;
+        cIb[p] = gIb;
+        cDab[p] = gDab;
+        cDba[p] = gDba;
+      }
+    }
+  }
+  const ignore = diff !== "substractmatch_pf"; // the ignorematch sums D_ab, D_ba are in every other difference
+  // then over the features: two prototypes a pass where no per-feature term is needed. ga[ao + k]
+  // takes prototype j's term, then j + 1's, as one prototype at a time would: the same bits.
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < n; i++) {
+      const ao = (r * n + i) * K;
+      const po = (r * n + i) * m;
+      let j = 0;
+      if (!pf) {
+        for (; j + 2 <= m; j += 2) {
+          const b0 = (r * m + j) * K,
+            b1 = b0 + K;
+          const gI0 = cI[po + j]!,
+            gIa0 = cIa[po + j]!,
+            gIb0 = cIb[po + j]!,
+            gDab0 = cDab[po + j]!,
+            gDba0 = cDba[po + j]!,
+            gI1 = cI[po + j + 1]!,
+            gIa1 = cIa[po + j + 1]!,
+            gIb1 = cIb[po + j + 1]!,
+            gDab1 = cDab[po + j + 1]!,
+            gDba1 = cDba[po + j + 1]!;
+          for (let k = 0; k < K; k++) {
+            const ma = mA[ao + k]!,
+              a = wA[ao + k]!,
+              mb0 = mB[b0 + k]!,
+              bb0 = wB[b0 + k]!,
+              mb1 = mB[b1 + k]!,
+              bb1 = wB[b1 + k]!;
+            let gak0 = gIa0 * mb0,
+              gbk0 = gIb0 * ma,
+              gak1 = gIa1 * mb1,
+              gbk1 = gIb1 * ma;
+            if (ignore) {
+              gak0 += gDab0 * (1 - mb0);
+              gbk0 += gDba0 * (1 - ma);
+              gak1 += gDab1 * (1 - mb1);
+              gbk1 += gDba1 * (1 - ma);
+            }
+            if (product) {
+              gak0 += gI0 * bb0;
+              gbk0 += gI0 * a;
+              gak1 += gI1 * bb1;
+              gbk1 += gI1 * a;
+            }
+            ga[ao + k] = ga[ao + k]! + gak0 + gak1;
+            gb[b0 + k] += gbk0;
+            gb[b1 + k] += gbk1;
+          }
+        }
+      }
+      for (; j < m; j++) {
+        const bo = (r * m + j) * K;
+        const p = po + j;
+        const gI = cI[p]!,
+          gIa = cIa[p]!,
+          gIb = cIb[p]!,
+          gDab = cDab[p]!,
+          gDba = cDba[p]!;
         for (let k = 0; k < K; k++) {
           const ma = mA[ao + k]!,
             mb = mB[bo + k]!,

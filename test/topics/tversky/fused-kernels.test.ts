@@ -6,10 +6,11 @@
  * the leftover paths (K not a multiple of 4, d below and above the pairing threshold of 8), exact
  * zeros (absent features), negative zeros, and float32 and float64 inputs.
  */
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
-import { accumulate, dots, memberships, similarityForward } from "../../../lib/topics/tversky/fused";
+import { SimilarityWork, accumulate, dots, memberships, similarityBackward, similarityForward } from "../../../lib/topics/tversky/fused";
 import { DIFFERENCES, INTERSECTIONS, resolveOptions } from "../../../lib/topics/tversky/index";
 
 /** Data with exact zeros and negative zeros mixed in, as masked features produce. */
@@ -118,4 +119,43 @@ test("similarityForward: two prototypes a pass = each prototype alone, bit for b
       }
     }
   }
+});
+
+test("similarityBackward: two prototypes a pass gives the bits of one prototype a pass (pinned hash, 80 option sets)", () => {
+  // The hash was computed with the one-prototype-a-pass backward of 3bbbee7 on these inputs (every
+  // intersection × difference, both models; m = 5, so the paired and the leftover path both run).
+  // It pins bits, so a change that sums in another order fails here, as it should: the XOR grid's
+  // convergence counts depend on the last bit. Math.exp/log enter through softmin and gmean; they are
+  // V8's fdlibm ports, deterministic across machines. The float64 scratch (the measures' gradients
+  // ga, gb and the bank's dF before rounding) is hashed too: a reordered float64 sum mostly vanishes
+  // in the float32 outputs, and would go unseen without it.
+  const rng = new Rng(5);
+  const input = (n: number, f64: boolean) => {
+    const out = f64 ? new Float64Array(n) : new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = rng.uniform() < 0.15 ? 0 : rng.normal() * 2;
+    return out;
+  };
+  const hash = createHash("sha256");
+  for (const intersection of INTERSECTIONS) {
+    for (const difference of DIFFERENCES) {
+      for (const model of ["contrast", "ratio"] as const) {
+        const o = resolveOptions({ intersection, difference, model, gmeanEps: 1e-8 });
+        const dm = { R: 2, n: 3, m: 5, K: 6, d: 3 };
+        const x = input(2 * 3 * 3, true),
+          y = input(2 * 5 * 3, true),
+          F = input(2 * 6 * 3, false),
+          G = input(2 * 3 * 5, true);
+        const th = Float64Array.of(1, -0.5),
+          al = Float64Array.of(0.5, 0.3),
+          be = Float64Array.of(0.5, 0.9);
+        const work = new SimilarityWork();
+        const fw = similarityForward(o, dm, x, y, F, th, al, be, work);
+        const g = similarityBackward(o, dm, fw, x, y, F, th, al, be, G, work);
+        const scratch = [work.f64("ga", 36), work.f64("gb", 60), work.f64("dF64", 36)];
+        for (const a of [g.dx, g.dy, g.dF, g.dth, g.dal, g.dbe, ...scratch])
+          hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      }
+    }
+  }
+  assert.equal(hash.digest("hex"), "2c3332d7ec70cc52cae336ca97a3767b8a8465f58655e0410cae06d6c1df2020");
 });
