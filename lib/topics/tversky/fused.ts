@@ -21,6 +21,12 @@
  * thousands of steps): studies select this path with the `fused` option, off by default.
  * Tested against the float64 reference and against the composition, values and gradients, and
  * against finite differences, in test/topics/tversky/fused.test.ts.
+ *
+ * similarityForward and similarityBackward also serve the arrays engines (xor-arrays.ts,
+ * classifier-arrays.ts), which call them every step. Their loops are arranged for speed (memberships
+ * once per object and feature, four features or two prototypes a pass, scratch kept between calls),
+ * but every sum keeps the order of the plain one-at-a-time loops, so the results are the same bits:
+ * tested against those loops, and pinned by hash, in test/topics/tversky/fused-kernels.test.ts.
  */
 import { tf } from "../../core/tf";
 import { relu } from "./arrays";
