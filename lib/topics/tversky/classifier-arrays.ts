@@ -61,19 +61,45 @@ interface ModelGrads {
   beta: Float64Array;
 }
 
+/**
+ * Replaces each trainable array of `m` by f(array), in the one order every list of them follows:
+ * each trainable layer's W then b, then Π, Ω, θ, α, β.
+ */
+function replaceTrainable(m: ArrayModel, f: (a: Float32Array) => Float32Array): void {
+  for (const l of m.layers) {
+    if (!l.trainable) continue;
+    l.w = f(l.w);
+    l.b = f(l.b);
+  }
+  const t = m.tversky;
+  if (t) {
+    t.P = f(t.P);
+    t.F = f(t.F);
+    t.theta = f(t.theta);
+    t.alpha = f(t.alpha);
+    t.beta = f(t.beta);
+  }
+}
+
 /** The trainable arrays of `m`, in order: each trainable layer's W then b, then Π, Ω, θ, α, β. */
 export function trainableArrays(m: ArrayModel): Float32Array[] {
   const out: Float32Array[] = [];
-  for (const l of m.layers) if (l.trainable) out.push(l.w, l.b);
-  if (m.tversky) out.push(m.tversky.P, m.tversky.F, m.tversky.theta, m.tversky.alpha, m.tversky.beta);
+  replaceTrainable(m, (a) => {
+    out.push(a);
+    return a;
+  });
   return out;
 }
 
-/** Mini-batch Adam on a model held as arrays; one `step` per batch. */
+/**
+ * Mini-batch Adam on a model held as arrays; one `step` per batch. The model's trainable arrays
+ * become views of the trainer's one parameter vector, so Adam updates them in place.
+ */
 export class ArrayClassifierTrainer {
-  private readonly params: Float32Array[];
+  /** Every trainable parameter in one vector (the model's arrays are views of it), and its gradient. */
   private readonly flat: Float32Array;
-  private readonly gradFlat: Float32Array;
+  private readonly gradFlat: Float64Array;
+  private readonly sizes: number[];
   private readonly adam: ArrayAdam;
   private readonly grads: ModelGrads;
   /** The similarity kernels' scratch, kept from step to step. */
@@ -83,21 +109,31 @@ export class ArrayClassifierTrainer {
     readonly model: ArrayModel,
     lr: number,
   ) {
-    this.params = trainableArrays(model);
-    const size = this.params.reduce((n, p) => n + p.length, 0);
+    this.sizes = trainableArrays(model).map((a) => a.length);
+    const size = this.sizes.reduce((n, k) => n + k, 0);
     if (size === 0) throw new Error("ArrayClassifierTrainer: the model has no trainable parameter");
     this.flat = new Float32Array(size);
-    this.gradFlat = new Float32Array(size);
+    let off = 0;
+    replaceTrainable(model, (a) => {
+      const view = this.flat.subarray(off, (off += a.length));
+      view.set(a);
+      return view;
+    });
+    this.gradFlat = new Float64Array(size);
     // "reciprocal": the tensor step's float32 op order (classifier.ts)
     this.adam = new ArrayAdam(size, { lr, arithmetic: "reciprocal" });
-    const { R, tversky: tv } = model;
+    // the gradients as views of gradFlat, laid out as the parameters (frozen layers get none)
+    let g = 0;
+    const view = (n: number) => this.gradFlat.subarray(g, (g += n));
+    const none = () => new Float64Array(0);
+    const tv = model.tversky;
     this.grads = {
-      layers: model.layers.map((l) => ({ w: new Float64Array(l.w.length), b: new Float64Array(l.b.length) })),
-      P: new Float64Array(tv?.P.length ?? 0),
-      F: new Float64Array(tv?.F.length ?? 0),
-      theta: new Float64Array(tv ? R : 0),
-      alpha: new Float64Array(tv ? R : 0),
-      beta: new Float64Array(tv ? R : 0),
+      layers: model.layers.map((l) => (l.trainable ? { w: view(l.w.length), b: view(l.b.length) } : { w: none(), b: none() })),
+      P: tv ? view(tv.P.length) : none(),
+      F: tv ? view(tv.F.length) : none(),
+      theta: tv ? view(tv.theta.length) : none(),
+      alpha: tv ? view(tv.alpha.length) : none(),
+      beta: tv ? view(tv.beta.length) : none(),
     };
   }
 
@@ -175,33 +211,14 @@ export class ArrayClassifierTrainer {
   /** One Adam step on the batch; returns its loss. */
   step(x: Float32Array, y: Float32Array, B: number): number {
     const loss = this.lossAndGradient(x, y, B);
-    this.gather(this.params, this.flat);
-    this.gather(this.gradArrays(), this.gradFlat);
     this.adam.step(this.flat, this.gradFlat);
-    let off = 0;
-    for (const p of this.params) {
-      p.set(this.flat.subarray(off, off + p.length));
-      off += p.length;
-    }
     return loss;
   }
 
   /** The gradients of the last lossAndGradient, one array per trainable parameter (trainableArrays' order). */
   gradArrays(): Float64Array[] {
-    const out: Float64Array[] = [];
-    this.model.layers.forEach((l, i) => {
-      if (l.trainable) out.push(this.grads.layers[i]!.w, this.grads.layers[i]!.b);
-    });
-    if (this.model.tversky) out.push(this.grads.P, this.grads.F, this.grads.theta, this.grads.alpha, this.grads.beta);
-    return out;
-  }
-
-  private gather(parts: ArrayLike<number>[], into: Float32Array): void {
     let off = 0;
-    for (const p of parts) {
-      for (let i = 0; i < p.length; i++) into[off + i] = p[i]!;
-      off += p.length;
-    }
+    return this.sizes.map((n) => this.gradFlat.subarray(off, (off += n)));
   }
 }
 

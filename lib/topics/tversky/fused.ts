@@ -236,10 +236,11 @@ export function similarityForward(
     for (let i = 0; i < n; i++) {
       const ao = (r * n + i) * K;
       const po = (r * n + i) * m;
-      let j = 0;
-      for (; j + 2 <= m; j += 2) {
+      for (let j = 0; j < m; j += 2) {
+        // an odd m's last prototype is paired with itself; its twin's sums are dropped
+        const twin = j + 1 < m;
         const b0 = (r * m + j) * K,
-          b1 = b0 + K;
+          b1 = twin ? b0 + K : b0;
         let Ia0 = 0,
           Ib0 = 0,
           prod0 = 0,
@@ -273,35 +274,13 @@ export function similarityForward(
         prodS[po + j] = prod0;
         onlyAS[po + j] = onlyA0;
         onlyBS[po + j] = onlyB0;
-        out.Ia[po + j + 1] = Ia1;
-        out.Ib[po + j + 1] = Ib1;
-        prodS[po + j + 1] = prod1;
-        onlyAS[po + j + 1] = onlyA1;
-        onlyBS[po + j + 1] = onlyB1;
-      }
-      for (; j < m; j++) {
-        const bo = (r * m + j) * K;
-        let Ia = 0,
-          Ib = 0,
-          prod = 0,
-          onlyA = 0,
-          onlyB = 0;
-        for (let k = 0; k < K; k++) {
-          const ma = mA[ao + k]!,
-            mb = mB[bo + k]!,
-            a = wA[ao + k]!,
-            b = wB[bo + k]!;
-          Ia += a * mb;
-          Ib += ma * b;
-          prod += a * b;
-          onlyA += a * (1 - mb);
-          onlyB += (1 - ma) * b;
+        if (twin) {
+          out.Ia[po + j + 1] = Ia1;
+          out.Ib[po + j + 1] = Ib1;
+          prodS[po + j + 1] = prod1;
+          onlyAS[po + j + 1] = onlyA1;
+          onlyBS[po + j + 1] = onlyB1;
         }
-        out.Ia[po + j] = Ia;
-        out.Ib[po + j] = Ib;
-        prodS[po + j] = prod;
-        onlyAS[po + j] = onlyA;
-        onlyBS[po + j] = onlyB;
       }
     }
   }
