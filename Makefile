@@ -113,7 +113,7 @@ bench: $(BUILT)
 GRID_USAGE := usage: make grid|grid-plan|grid-prune STUDY=<slug> GRID=<name> [SCALE=full|smoke] [EXECUTOR=local|bullmq] [REDIS_URL=redis://host:port] [WORKERS=n] [ONLY="<group>,..."]
 GRID_ARGS = $(if $(STUDY),--study $(STUDY)) $(if $(MODULE),--module $(MODULE)) --grid $(GRID) $(if $(SCALE),--scale $(SCALE))
 grid-check:
-	@test -n "$(GRID)" -a -n "$(STUDY)$(MODULE)" || { echo "$(GRID_USAGE)"; exit 2; }
+	@test -n "$(GRID)" -a -n "$(STUDY)$(MODULE)" || { echo '$(GRID_USAGE)'; exit 2; }
 
 grid: grid-check $(BUILT)
 	$(NODE) dist/lib/cli/grid.js run $(GRID_ARGS) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(REDIS_URL),--redis $(REDIS_URL)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(ONLY),--only "$(ONLY)")
