@@ -33,10 +33,9 @@ async function withKernel<T>(f: (k: Kernel) => Promise<T>): Promise<{ startSecon
 
 /**
  * Seconds of one cell, execute_request to idle. A cell that has not answered in 120 s fails the
- * bench instead of hanging it: on a heavily loaded machine (load average 12-28 on 2 cores) a plain
- * loop of trivial cells on ONE tslab kernel through the runner's Kernel hung, idle, at cell 173
- * (and two bench runs after 100-150 cells); not yet diagnosed (reply or idle never arrives), so
- * the rows keep well under that count.
+ * bench instead of hanging it. (A plain loop of trivial cells on one tslab kernel used to hang at
+ * cell ~170, and a bench run after 100-150 cells: tslab lost its 514th iopub message, here a
+ * cell's idle, to zeromq's EBUSY; fixed in the runner, packages/notebook-runner/src/tslab-sends.ts.)
  */
 async function cell(kernel: Kernel, code: string): Promise<number> {
   const t0 = performance.now();
@@ -82,7 +81,6 @@ async function main(): Promise<void> {
       reference: { workload: "cell", args: { code: "" } },
     },
     { name: "  cell `1;`", run: () => cell(running, "1;"), selfTimed: true, reps: 10, note: "project only" },
-    // (the runner's kernel_info barrier after a cell is left out: under heavy load a timed run hung there once, idle)
   ];
   try {
     await runBench({

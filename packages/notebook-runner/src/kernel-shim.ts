@@ -16,10 +16,13 @@
  * nowhere if none does) and fails nothing; there is no iopub `error` message (the text is on
  * stderr, so it shows once); and a hang is only stopped by nbconvert's fixed --timeout.
  *
+ * It also applies tslab-sends.ts (without it tslab loses iopub messages after its 513th).
+ *
  * tslab is resolved from this file's location (the project's node_modules).
  */
 import * as path from "node:path";
 import { errorFromStderr } from "./failure";
+import { patchTslabSends } from "./tslab-sends";
 
 interface Reply {
   status: string;
@@ -80,6 +83,8 @@ export function patchTslab(jupyterModule: { JupyterHandlerImpl: { prototype: Han
 
 if (require.main === module) {
   const tslabDir = path.dirname(require.resolve("tslab/package.json", { paths: [__dirname, process.cwd()] }));
-  patchTslab(require(path.join(tslabDir, "dist", "jupyter.js")));
+  const jupyter = require(path.join(tslabDir, "dist", "jupyter.js"));
+  patchTslabSends(jupyter); // no message lost to zeromq's EBUSY (see tslab-sends.ts)
+  patchTslab(jupyter);
   require(path.join(tslabDir, "dist", "main.js")).main();
 }

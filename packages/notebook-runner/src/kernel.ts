@@ -173,7 +173,9 @@ export class Kernel {
     const tslab = opts.tslabPath ?? resolveTslab(opts.searchFrom);
     if (!fs.existsSync(tslab)) throw new StartupError(`the tslab launcher ${tslab} does not exist`);
     const conn = await opts.files.writeConnection();
-    const child = spawn(process.execPath, [tslab, "kernel", "--config-path", opts.files.connectionFile], {
+    // The preload keeps tslab from losing messages to zeromq's EBUSY (tslab-sends.ts).
+    const preload = path.join(__dirname, "tslab-preload.js");
+    const child = spawn(process.execPath, ["--require", preload, tslab, "kernel", "--config-path", opts.files.connectionFile], {
       cwd: opts.cwd,
       env: opts.env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,17 +1,19 @@
 /**
  * Runner pieces that need no kernel: wire signing, nbformat reading/writing, output collection,
- * error text extraction, loaded-file mapping.
+ * error text extraction, loaded-file mapping, the zeromq send fix for tslab.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import * as zmq from "zeromq";
 import { RunFiles } from "../src/connection";
 import { errorFromStderr, errorOutput } from "../src/failure";
 import { deterministicCellId, dumpJson, NotebookFormatError, parseNotebook, serializeNotebook, splitLines } from "../src/nbformat";
 import { type Output, OutputCollector } from "../src/outputs";
 import { loadedFiles, Probe } from "../src/probe";
+import { patchTslabSends } from "../src/tslab-sends";
 import { type JsonObject, type Message, newKey, Session, sign } from "../src/wire";
 
 const PKG = path.resolve(__dirname, "..", "..");
@@ -273,6 +275,63 @@ describe("probe", () => {
       assert.deepEqual(files, [path.join(root, "lib", "a.ts"), path.join(root, "lib", "b.js")]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("tslab sends (tslab-sends.ts)", () => {
+  /** Sends `count` messages on a bound PUB socket the way tslab does: without awaiting. */
+  async function burst(pub: zmq.Publisher, count: number): Promise<{ thrown: number; firstThrown?: number; message?: string }> {
+    const sent: Promise<void>[] = [];
+    let thrown = 0;
+    let firstThrown: number | undefined;
+    let message: string | undefined;
+    for (let i = 1; i <= count; i++) {
+      try {
+        sent.push(pub.send(["<IDS|MSG>", "sig", `{"n":${i}}`]));
+      } catch (e) {
+        thrown++;
+        firstThrown ??= i;
+        message ??= (e as Error).message;
+      }
+    }
+    await Promise.all(sent);
+    return { thrown, firstThrown, message };
+  }
+
+  it("without it, zeromq 6 throws EBUSY on the 514th unawaited send of a socket (tslab's lost messages)", async () => {
+    const pub = new zmq.Publisher({ linger: 0 });
+    try {
+      await pub.bind("tcp://127.0.0.1:*");
+      const r = await burst(pub, 1500);
+      assert.equal(r.firstThrown, 514);
+      assert.match(r.message ?? "", /busy writing/);
+    } finally {
+      pub.close();
+    }
+  });
+
+  it("makes every send of tslab's sockets synchronous, so none is refused; patching twice wraps once", async () => {
+    class ZmqServer {
+      async bindSocket(sock: zmq.Publisher, _port: number): Promise<void> {
+        await sock.bind("tcp://127.0.0.1:*");
+      }
+    }
+    const jupyter = { ZmqServer };
+    const original = ZmqServer.prototype.bindSocket;
+    patchTslabSends(jupyter);
+    const patched = ZmqServer.prototype.bindSocket;
+    assert.notEqual(patched, original);
+    patchTslabSends(jupyter);
+    assert.equal(ZmqServer.prototype.bindSocket, patched);
+
+    const pub = new zmq.Publisher({ linger: 0 });
+    try {
+      await new ZmqServer().bindSocket(pub, 0);
+      assert.equal(pub.sendTimeout, 0);
+      assert.deepEqual(await burst(pub, 1500), { thrown: 0, firstThrown: undefined, message: undefined });
+    } finally {
+      pub.close();
     }
   });
 });

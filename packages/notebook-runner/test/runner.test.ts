@@ -505,6 +505,23 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
     );
   });
 
+  it("keeps every message past zeromq's 512 synchronous sends: 1500 printed lines, then 200 more cells", async () => {
+    // Without tslab-sends.ts tslab lost iopub messages from the 514th on: printed lines vanished,
+    // a cell's idle never came (a hang at cell ~170 of `1;` cells) or the kernel died (exit code 7).
+    const code = (id: string, source: string) => ({ cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source });
+    const cells = [code("print", "for (let i = 0; i < 1500; i++) console.log(i);")];
+    for (let i = 0; i < 200; i++) cells.push(code(`c${i}`, `console.log(${i});`));
+    const input = path.join(scratch, "many-messages.ipynb");
+    const kernelspec = { display_name: "TypeScript", language: "typescript", name: "tslab" };
+    fs.writeFileSync(input, JSON.stringify({ cells, metadata: { kernelspec }, nbformat: 4, nbformat_minor: 5 }));
+    const result = await runNotebook({ input, output: path.join(scratch, "many-messages.out.ipynb") });
+    assert.equal(result.ok, true, result.message);
+    const nb = readNb(result.output);
+    const text = (i: number) => (nb.cells[i].outputs as Array<{ text: string }>).map((o) => o.text).join("");
+    assert.equal(text(0), Array.from({ length: 1500 }, (_, i) => `${i}\n`).join(""));
+    for (let i = 0; i < 200; i++) assert.equal(text(i + 1), `${i}\n`, `cell ${i + 2}`);
+  });
+
   it("blames a late rejection on the cell that started the promise, not the cell it surfaced in", async () => {
     const input = fixture("fail-late-earlier.ipynb");
     const output = path.join(scratch, "fail-late-earlier.out.ipynb");
