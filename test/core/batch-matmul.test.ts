@@ -2,7 +2,8 @@
  * batchedGram (core/batch-matmul.ts): per-sample aᵀ·b through one depthwise convolution. Values and
  * both gradients against tf.matMul on the same inputs (the WASM backend's BatchMatMul, which sums
  * over the contracted axis in the same order), at a hand-worked size and at the attention and
- * covariance shapes the studies use. Exact equality is asserted where the module header claims it.
+ * covariance shapes the studies use. Exact equality is asserted where the module header claims it
+ * (a contraction up to 49); beyond it, as at MHC³'s 196 tokens, agreement to float32 rounding.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -57,6 +58,31 @@ test("batchedGram = tf.matMul(aᵀ, b) bit for bit, values and both gradients, a
       const g1 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(batchedGram(x as tf.Tensor3D, y as tf.Tensor3D), r)))([a, b]);
       const g2 = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(tf.transpose(x, [0, 2, 1]), y), r)))([a, b]);
       g1.forEach((g, i) => assert.ok(maxAbsDiff(g, g2[i]!) <= tol * 10, `${what}: gradient ${i} ${maxAbsDiff(g, g2[i]!)}`));
+    });
+  }
+  // the edge of the exact range, and past it: at 50 the depthwise kernel changes its summation order
+  for (const [Z, exact] of [
+    [49, true],
+    [50, false],
+    [196, false], // MHC³ covariance at the ViT-B size, 196 patch tokens
+  ] as const) {
+    tf.tidy(() => {
+      const a = tf.tensor3d(rng.normals(6 * Z * 12), [6, Z, 12]);
+      const b = tf.tensor3d(rng.normals(6 * Z * 10), [6, Z, 10]);
+      const mine = batchedGram(a, b).dataSync();
+      const ref = tf.matMul(tf.transpose(a, [0, 2, 1]), b).dataSync();
+      let equal = 0;
+      let worst = 0;
+      for (let i = 0; i < ref.length; i++) {
+        if (Object.is(mine[i], ref[i])) equal++;
+        worst = Math.max(worst, Math.abs(mine[i]! - ref[i]!));
+      }
+      // a sum of Z products of N(0, 1) entries is ~√Z in size; two float32 summation orders differ by ≲ Z·2⁻²⁴·√Z
+      assert.ok(worst <= Z * 2 ** -24 * Math.sqrt(Z) * 4, `contraction ${Z}: max |Δ| ${worst}`);
+      if (tf.getBackend() === "wasm") {
+        if (exact) assert.equal(equal, ref.length, `contraction ${Z}: ${equal} of ${ref.length} outputs bit-identical`);
+        else assert.ok(equal < ref.length, `contraction ${Z}: all outputs bit-identical; update core/batch-matmul.ts's header`);
+      }
     });
   }
   assert.throws(() => batchedGram(tf.zeros([2, 3, 4]) as tf.Tensor3D, tf.zeros([2, 4, 4]) as tf.Tensor3D), /same batch and token axes/);
