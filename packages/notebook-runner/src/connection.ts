@@ -25,8 +25,8 @@ const LOOPBACK = "127.0.0.1";
 
 /**
  * Ports the OS hands out for port 0. All listeners stay open until every port is known so the
- * five are distinct; another process can still grab one before the kernel binds it, which the
- * startup handshake then reports as a kernel that never became ready.
+ * five are distinct; another process can still grab one before the kernel binds it, which
+ * Kernel.start sees in tslab's output (EADDRINUSE) and answers with a start on fresh ports.
  */
 export async function freePorts(count: number): Promise<number[]> {
   const servers: net.Server[] = [];
@@ -79,7 +79,8 @@ export class RunFiles {
       key: newKey(),
       kernel_name: "tslab",
     };
-    // `mode` only applies when the file is created, which is always the case in a fresh mkdtemp folder.
+    // `mode` only applies when the file is created: removed first, as a retried start writes again.
+    for (const f of [this.connectionFile, this.depsFile]) fs.rmSync(f, { force: true });
     fs.writeFileSync(this.connectionFile, `${JSON.stringify(info, null, 1)}\n`, { mode: 0o600, flag: "wx" });
     fs.writeFileSync(this.depsFile, "", { mode: 0o600, flag: "wx" });
     return info;

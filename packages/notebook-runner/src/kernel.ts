@@ -48,11 +48,23 @@ export class StartupError extends Error {
   /** The process that failed to become a kernel (already killed), if one was spawned. */
   pid?: number;
 
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Another process took one of the connection file's ports before the kernel bound it. */
+    readonly portTaken = false,
+  ) {
     super(message);
     this.name = "StartupError";
   }
 }
+
+/**
+ * Kernel starts tried when a port is taken: freePorts' ports are free when chosen, but another
+ * process (such as a second notebook's runner under `make reproduce`) can bind one before tslab
+ * does. tslab then logs EADDRINUSE as an unhandled rejection and never becomes ready, so without
+ * this the start would only fail at the startup timeout (300 s by default).
+ */
+const PORT_ATTEMPTS = 3;
 
 /** A request whose reply arrives on shell/control and whose side effects arrive on iopub. */
 export interface PendingRequest {
@@ -172,6 +184,19 @@ export class Kernel {
   static async start(opts: KernelStartOptions): Promise<Kernel> {
     const tslab = opts.tslabPath ?? resolveTslab(opts.searchFrom);
     if (!fs.existsSync(tslab)) throw new StartupError(`the tslab launcher ${tslab} does not exist`);
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const left = opts.startupTimeoutMs - (performance.now() - started);
+        return await Kernel.startOnce(tslab, opts, Math.max(1, left));
+      } catch (e) {
+        if (!(e instanceof StartupError && e.portTaken && attempt < PORT_ATTEMPTS)) throw e;
+      }
+    }
+  }
+
+  /** One start; `waitMs` is what is left of opts.startupTimeoutMs, which error messages quote. */
+  private static async startOnce(tslab: string, opts: KernelStartOptions, waitMs: number): Promise<Kernel> {
     const conn = await opts.files.writeConnection();
     // The preload keeps tslab from losing messages to zeromq's EBUSY (tslab-sends.ts).
     const preload = path.join(__dirname, "tslab-preload.js");
@@ -195,7 +220,7 @@ export class Kernel {
       throw e;
     }
     try {
-      await Promise.race([kernel.handshake(opts.startupTimeoutMs), spawnError]);
+      await Promise.race([kernel.handshake(waitMs, opts.startupTimeoutMs), spawnError]);
     } catch (e) {
       await kernel.kill();
       if (e instanceof StartupError) e.pid = kernel.pid;
@@ -284,7 +309,7 @@ export class Kernel {
    * least one iopub message arrived, because iopub messages published before the subscription
    * has propagated are lost (ZeroMQ's slow joiner).
    */
-  private async handshake(timeoutMs: number): Promise<void> {
+  private async handshake(timeoutMs: number, configuredMs = timeoutMs): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     let reply: Message | undefined;
     let resolveAny!: (msg: Message) => void;
@@ -294,7 +319,7 @@ export class Kernel {
     for (;;) {
       const now = performance.now();
       if (now >= deadline) {
-        throw new StartupError(`the kernel did not become ready within ${timeoutMs / 1000} s${this.outputSuffix()}`);
+        throw new StartupError(`the kernel did not become ready within ${configuredMs / 1000} s${this.outputSuffix()}`);
       }
       // Once a reply is in, only the iopub subscription is missing: ask again soon, since each
       // request makes the kernel publish status messages.
@@ -325,6 +350,13 @@ export class Kernel {
       if (reply !== undefined && this.iopubCount > 0) {
         this.kernelInfo = reply.content;
         return;
+      }
+      // (a kernel whose shell port bound can answer kernel_info while its iopub port is taken)
+      if (this.output.includes("EADDRINUSE")) {
+        throw new StartupError(
+          `another process took one of the kernel's ports before it bound them (EADDRINUSE)${this.outputSuffix()}`,
+          true,
+        );
       }
     }
   }

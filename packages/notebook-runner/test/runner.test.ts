@@ -11,7 +11,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { kernelspecJson, runNotebook, type RunOptions, type RunResult, UsageError } from "../src";
+import * as net from "node:net";
+import { Kernel, kernelspecJson, RunFiles, runNotebook, type RunOptions, type RunResult, UsageError } from "../src";
+import { StartupError } from "../src/kernel";
 import { describeError } from "../src/kernel-shim";
 import { type Notebook, parseNotebook, serializeNotebook } from "../src/nbformat";
 
@@ -648,6 +650,94 @@ describe("runNotebook with a tslab kernel", { concurrency: 3 }, () => {
       assert.match(rejected.stderr, /UnhandledPromiseRejection: Error: boom rejected/);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Kernel.start when another process takes a port first", { concurrency: 2 }, () => {
+  /** A listener on a free loopback port, standing for the process that took it. */
+  async function takePort(): Promise<{ port: number; close: () => Promise<void> }> {
+    const server = net.createServer();
+    const open = new Set<net.Socket>(); // the runner's iopub socket connects here: end it on close
+    server.on("connection", (c) => {
+      open.add(c);
+      c.on("close", () => open.delete(c));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const close = () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const c of open) c.destroy();
+      });
+    return { port, close };
+  }
+
+  /** RunFiles whose first `clashes` connection files name a taken iopub port (as if raced). */
+  function racedFiles(taken: number, clashes: number): { files: RunFiles; calls: () => number } {
+    const files = RunFiles.create();
+    const write = files.writeConnection.bind(files);
+    let calls = 0;
+    files.writeConnection = async () => {
+      const info = await write();
+      if (++calls <= clashes) {
+        info.iopub_port = taken;
+        fs.rmSync(files.connectionFile);
+        fs.writeFileSync(files.connectionFile, JSON.stringify(info), { mode: 0o600, flag: "wx" });
+      }
+      return info;
+    };
+    return { files, calls: () => calls };
+  }
+
+  /** `p`, or a failure after `ms`; the timer also keeps the event loop alive while zeromq waits. */
+  async function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+    });
+    try {
+      return await Promise.race([p, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const start = (files: RunFiles) =>
+    bounded(Kernel.start({ cwd: ROOT, env: process.env, files, searchFrom: ROOT, startupTimeoutMs: 120_000 }), 130_000, "Kernel.start");
+
+  it("starts again on fresh ports instead of waiting out the startup timeout (tslab stays up, unready, on EADDRINUSE)", async () => {
+    const blocker = await takePort();
+    const { files, calls } = racedFiles(blocker.port, 1);
+    const t0 = performance.now();
+    let kernel: Kernel | undefined;
+    try {
+      kernel = await start(files);
+      assert.equal(calls(), 2, "one start on the taken port, one on fresh ports");
+      assert.ok(performance.now() - t0 < 60_000, "detected from tslab's output, not by the 120 s timeout");
+      const req = kernel.execute("1 + 1", () => undefined);
+      const [reply] = await bounded(Promise.all([req.reply, req.idle]), 60_000, "a cell on the restarted kernel");
+      assert.equal(reply.content.status, "ok");
+    } finally {
+      await kernel?.shutdown();
+      await blocker.close();
+      files.remove();
+    }
+  });
+
+  it("gives up after three taken ports with an error that says so", async () => {
+    const blocker = await takePort();
+    const { files, calls } = racedFiles(blocker.port, Number.POSITIVE_INFINITY);
+    try {
+      await assert.rejects(start(files), (e: unknown) => {
+        assert.ok(e instanceof StartupError && e.portTaken, String(e));
+        assert.match((e as Error).message, /took one of the kernel's ports .*EADDRINUSE/s);
+        return true;
+      });
+      assert.equal(calls(), 3);
+    } finally {
+      await blocker.close();
+      files.remove();
     }
   });
 });
