@@ -4,10 +4,11 @@
  * batch > 1 does not reach XNNPACK: on 64 products of 64×64×64 it takes ~10 ms against ~1.7 ms
  * for the same products issued one by one, and on attention-sized batches (256 × 19×8·8×19) 0.7 ms.
  * Its depthwise convolution computes the same sums 1.6-2.7× faster on these shapes, so the products
- * are phrased as one depthwise convolution, with hand-written gradients in the same form. Up to a
- * contraction (kernel height) of 49 it also sums in BatchMatMul's order: outputs bit-identical
- * (tfjs 4.22; test/core/batch-matmul.test.ts). From 50 on it does not (at 64, about 30% of the
- * outputs are equal; at MHC³'s 196 tokens about 10%): the products then agree to float32 rounding.
+ * are phrased as one depthwise convolution, with hand-written gradients in the same form. The
+ * convolution sums over the contracted axis in order; so does BatchMatMul up to a contraction of
+ * 49, where the outputs are bit-identical (tfjs 4.22; test/core/batch-matmul.test.ts). From 50 on
+ * BatchMatMul changes its order (at 64 about 30% of the outputs are equal, at MHC³'s 196 tokens
+ * about 10%): the two then agree to float32 rounding.
  * Not a universal win: with a contraction of 2-4 and ~1000 samples (the Tversky XOR batch, [972, 4, 2]
  * by [972, 2, 32]) the transposes around the convolution cost more than they save (a whole Adam step
  * measured 57 ms against 42 ms), so use it where a profile says the batched product dominates.

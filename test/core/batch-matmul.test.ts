@@ -60,7 +60,7 @@ test("batchedGram = tf.matMul(aᵀ, b) bit for bit, values and both gradients, a
       g1.forEach((g, i) => assert.ok(maxAbsDiff(g, g2[i]!) <= tol * 10, `${what}: gradient ${i} ${maxAbsDiff(g, g2[i]!)}`));
     });
   }
-  // the edge of the exact range, and past it: at 50 the depthwise kernel changes its summation order
+  // the edge of the exact range, and past it: at 50 tf.matMul's BatchMatMul changes its summation order
   for (const [Z, exact] of [
     [49, true],
     [50, false],

@@ -22,7 +22,7 @@
  */
 import * as path from "node:path";
 import { errorFromStderr } from "./failure";
-import { patchTslabSends } from "./tslab-sends";
+import { patchTslabSends, servingTslabJupyter } from "./tslab-sends";
 
 interface Reply {
   status: string;
@@ -83,7 +83,8 @@ export function patchTslab(jupyterModule: { JupyterHandlerImpl: { prototype: Han
 
 if (require.main === module) {
   const tslabDir = path.dirname(require.resolve("tslab/package.json", { paths: [__dirname, process.cwd()] }));
-  const jupyter = require(path.join(tslabDir, "dist", "jupyter.js"));
+  // tslab's main() hands over to the copy nearest the working directory, if any: patch that one
+  const jupyter = require(servingTslabJupyter(process.cwd(), tslabDir) ?? path.join(tslabDir, "dist", "jupyter.js"));
   patchTslabSends(jupyter); // no message lost to zeromq's EBUSY (see tslab-sends.ts)
   patchTslab(jupyter);
   require(path.join(tslabDir, "dist", "main.js")).main();

@@ -133,6 +133,9 @@ export class Kernel {
   private readonly idleWaiters = new Map<string, () => void>();
   private unroutedIopub: (msg: Message) => void = () => undefined;
   private iopubCount = 0;
+  /** Until the handshake succeeds: why a message that is not our kernel's arrived, if one did. */
+  private foreignPeer: string | undefined;
+  private handshakeDone = false;
   private output = "";
   private exitInfo: ExitInfo | undefined;
   private closed = false;
@@ -190,7 +193,9 @@ export class Kernel {
         const left = opts.startupTimeoutMs - (performance.now() - started);
         return await Kernel.startOnce(tslab, opts, Math.max(1, left));
       } catch (e) {
-        if (!(e instanceof StartupError && e.portTaken && attempt < PORT_ATTEMPTS)) throw e;
+        if (e instanceof StartupError && e.portTaken && attempt < PORT_ATTEMPTS) continue;
+        if (e instanceof StartupError && attempt > 1) e.message += ` (start ${attempt}; the earlier ones found a port taken)`;
+        throw e;
       }
     }
   }
@@ -344,19 +349,24 @@ export class Kernel {
         if (got !== TIMED_OUT) reply = got;
       } catch (e) {
         const exit = e instanceof KernelGoneError ? e.exit : undefined;
-        const what = exit !== undefined ? describeExit(exit) : (e as Error).message;
-        throw new StartupError(`the kernel exited during startup (${what})${this.outputSuffix()}`);
+        if (exit !== undefined) throw new StartupError(`the kernel exited during startup (${describeExit(exit)})${this.outputSuffix()}`);
+        throw new StartupError(`the kernel failed during startup (${(e as Error).message})${this.outputSuffix()}`);
       }
-      if (reply !== undefined && this.iopubCount > 0) {
-        this.kernelInfo = reply.content;
-        return;
-      }
-      // (a kernel whose shell port bound can answer kernel_info while its iopub port is taken)
+      // Checked before success too: a kernel whose shell and iopub ports bound can answer while
+      // another of its ports is taken, and a foreign kernel on a port we connect to can answer.
       if (this.output.includes("EADDRINUSE")) {
         throw new StartupError(
           `another process took one of the kernel's ports before it bound them (EADDRINUSE)${this.outputSuffix()}`,
           true,
         );
+      }
+      if (this.foreignPeer !== undefined) {
+        throw new StartupError(`another kernel holds one of this kernel's ports (${this.foreignPeer})${this.outputSuffix()}`, true);
+      }
+      if (reply !== undefined && this.iopubCount > 0) {
+        this.kernelInfo = reply.content;
+        this.handshakeDone = true;
+        return;
       }
     }
   }
@@ -411,7 +421,10 @@ export class Kernel {
           try {
             msg = this.session.deserialize(frames);
           } catch (e) {
-            this.fail((e as Error).message);
+            // before the handshake, a message signed with another key is another kernel holding
+            // one of our ports (a raced port): the start is retried, not this kernel failed
+            if (!this.handshakeDone) this.foreignPeer ??= (e as Error).message;
+            else this.fail((e as Error).message);
             continue;
           }
           handle(msg);

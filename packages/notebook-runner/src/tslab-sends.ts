@@ -19,6 +19,8 @@
  * socket without ROUTER_MANDATORY and a REP socket answering a request never have to wait (they
  * drop instead of blocking, as before).
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 interface TslabSocket {
   sendTimeout: number;
@@ -44,4 +46,24 @@ export function patchTslabSends(jupyterModule: TslabJupyterModule): void {
     return original.call(this, sock, port);
   };
   proto[PATCHED] = true;
+}
+
+/**
+ * The jupyter.js of the tslab that will serve a kernel started in `cwd` from the tslab package at
+ * `launcherTslabDir`: tslab hands over to the copy nearest the working directory (main.js
+ * `findLocalStartKernel`: each folder from `cwd` up, skipping folders named node_modules, that
+ * has node_modules/tslab/dist/main.js), and otherwise runs its own. Undefined when neither exists.
+ * The preload and the kernel shim patch this copy, the one whose sockets the kernel will use.
+ */
+export function servingTslabJupyter(cwd: string, launcherTslabDir: string | undefined): string | undefined {
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    if (path.basename(dir) !== "node_modules") {
+      const dist = path.join(dir, "node_modules", "tslab", "dist");
+      if (fs.existsSync(path.join(dist, "main.js"))) return path.join(dist, "jupyter.js");
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  if (launcherTslabDir === undefined) return undefined;
+  const own = path.join(launcherTslabDir, "dist", "jupyter.js");
+  return fs.existsSync(own) ? own : undefined;
 }

@@ -13,7 +13,7 @@ import { errorFromStderr, errorOutput } from "../src/failure";
 import { deterministicCellId, dumpJson, NotebookFormatError, parseNotebook, serializeNotebook, splitLines } from "../src/nbformat";
 import { type Output, OutputCollector } from "../src/outputs";
 import { loadedFiles, Probe } from "../src/probe";
-import { patchTslabSends } from "../src/tslab-sends";
+import { patchTslabSends, servingTslabJupyter } from "../src/tslab-sends";
 import { type JsonObject, type Message, newKey, Session, sign } from "../src/wire";
 
 const PKG = path.resolve(__dirname, "..", "..");
@@ -332,6 +332,38 @@ describe("tslab sends (tslab-sends.ts)", () => {
       assert.deepEqual(await burst(pub, 1500), { thrown: 0, firstThrown: undefined, message: undefined });
     } finally {
       pub.close();
+    }
+  });
+});
+
+describe("servingTslabJupyter: the tslab copy a kernel will run on, found as tslab finds it", () => {
+  it("prefers the copy nearest the working directory, skips node_modules folders, else the launcher's", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "ls-serving-"));
+    try {
+      const install = (dir: string) => {
+        fs.mkdirSync(path.join(dir, "node_modules", "tslab", "dist"), { recursive: true });
+        for (const f of ["main.js", "jupyter.js"]) fs.writeFileSync(path.join(dir, "node_modules", "tslab", "dist", f), "");
+        return path.join(dir, "node_modules", "tslab");
+      };
+      const launcher = install(path.join(root, "launcher"));
+      const project = path.join(root, "project");
+      const nested = path.join(project, "notebooks", "deep");
+      fs.mkdirSync(nested, { recursive: true });
+      // no copy above the working directory: the launcher's own
+      assert.equal(servingTslabJupyter(nested, launcher), path.join(launcher, "dist", "jupyter.js"));
+      assert.equal(servingTslabJupyter(nested, undefined), undefined);
+      assert.equal(servingTslabJupyter(nested, path.join(root, "not-tslab")), undefined);
+      // a copy in an ancestor wins over the launcher's
+      const local = install(project);
+      assert.equal(servingTslabJupyter(nested, launcher), path.join(local, "dist", "jupyter.js"));
+      // a folder named node_modules is skipped, as tslab's findLocalStartKernel skips it
+      const inPackage = path.join(project, "node_modules", "some-package");
+      fs.mkdirSync(inPackage, { recursive: true });
+      install(inPackage);
+      assert.equal(servingTslabJupyter(path.join(project, "node_modules"), launcher), path.join(local, "dist", "jupyter.js"));
+      assert.equal(servingTslabJupyter(inPackage, launcher), path.join(inPackage, "node_modules", "tslab", "dist", "jupyter.js"));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });

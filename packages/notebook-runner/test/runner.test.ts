@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as net from "node:net";
+import * as zmq from "zeromq";
 import { Kernel, kernelspecJson, RunFiles, runNotebook, type RunOptions, type RunResult, UsageError } from "../src";
 import { StartupError } from "../src/kernel";
 import { describeError } from "../src/kernel-shim";
@@ -721,6 +722,28 @@ describe("Kernel.start when another process takes a port first", { concurrency: 
     } finally {
       await kernel?.shutdown();
       await blocker.close();
+      files.remove();
+    }
+  });
+
+  it("starts again when the taken port belongs to another kernel, whose messages fail our signature check", async () => {
+    // e.g. a second runner's kernel under make reproduce: its iopub publishes with another key
+    const other = new zmq.Publisher({ linger: 0 });
+    await other.bind("tcp://127.0.0.1:*");
+    const port = Number(/:(\d+)$/.exec(other.lastEndpoint ?? "")?.[1]);
+    const publish = setInterval(() => void other.send(["<IDS|MSG>", "bad-signature", "{}", "{}", "{}", "{}"]).catch(() => undefined), 50);
+    const { files, calls } = racedFiles(port, 1);
+    let kernel: Kernel | undefined;
+    try {
+      kernel = await start(files);
+      assert.equal(calls(), 2, "one start next to the other kernel, one on fresh ports");
+      const req = kernel.execute("2 + 2", () => undefined);
+      const [reply] = await bounded(Promise.all([req.reply, req.idle]), 60_000, "a cell on the restarted kernel");
+      assert.equal(reply.content.status, "ok");
+    } finally {
+      clearInterval(publish);
+      await kernel?.shutdown();
+      other.close();
       files.remove();
     }
   });
