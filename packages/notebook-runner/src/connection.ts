@@ -49,6 +49,36 @@ export async function freePorts(count: number): Promise<number[]> {
   }
 }
 
+/**
+ * Waits until something listens on `ip:port`: true then, false once `keepTrying` says stop. A
+ * connection whose local port is the port itself is a TCP self-connect (the loopback allows one
+ * when nothing listens and the OS picks that port as the source), not a listener: it is closed
+ * and the wait goes on. `localPort` forces the source port (for tests of exactly that case).
+ */
+export async function waitListening(o: { ip: string; port: number; keepTrying: () => boolean; localPort?: number }): Promise<boolean> {
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({
+        host: o.ip,
+        port: o.port,
+        ...(o.localPort !== undefined ? { localAddress: o.ip, localPort: o.localPort } : {}),
+      });
+      socket.once("connect", () => {
+        const self = socket.localPort === o.port && socket.localAddress === socket.remoteAddress;
+        socket.destroy();
+        resolve(!self);
+      });
+      socket.once("error", () => {
+        socket.destroy();
+        resolve(false);
+      });
+    });
+    if (up) return true;
+    if (!o.keepTrying()) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** A mode-0700 folder under the OS temp dir holding the connection file (mode 0600) and the deps log. */
 export class RunFiles {
   readonly dir: string;

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zmq from "zeromq";
 import { registerCleanup } from "./cleanup";
-import type { ConnectionInfo, RunFiles } from "./connection";
+import { type ConnectionInfo, type RunFiles, waitListening } from "./connection";
 import { TIMED_OUT, within } from "./timing";
 import { type JsonObject, type Message, Session } from "./wire";
 
@@ -123,9 +123,10 @@ export class Kernel {
   kernelInfo: JsonObject = {};
 
   private readonly session: Session;
-  private readonly shell = new zmq.Dealer({ linger: 0 });
-  private readonly control = new zmq.Dealer({ linger: 0 });
-  private readonly iopub = new zmq.Subscriber({ linger: 0 });
+  // a peer that accepts but never speaks ZeroMQ is dropped after 5 s and the port tried again
+  private readonly shell = new zmq.Dealer({ linger: 0, handshakeInterval: 5000 });
+  private readonly control = new zmq.Dealer({ linger: 0, handshakeInterval: 5000 });
+  private readonly iopub = new zmq.Subscriber({ linger: 0, handshakeInterval: 5000 });
   private readonly shellSender = new Sender(this.shell);
   private readonly controlSender = new Sender(this.control);
   private readonly replyWaiters = new Map<string, (msg: Message) => void>();
@@ -136,6 +137,7 @@ export class Kernel {
   /** Until the handshake succeeds: why a message that is not our kernel's arrived, if one did. */
   private foreignPeer: string | undefined;
   private handshakeDone = false;
+  private readonly conn: ConnectionInfo;
   private output = "";
   private exitInfo: ExitInfo | undefined;
   private closed = false;
@@ -174,10 +176,7 @@ export class Kernel {
     this.unregisterCleanup = registerCleanup(() => this.killGroup("SIGKILL"));
     this.guard = startGuard(this.pid, tempDir);
 
-    const url = (port: number) => `${conn.transport}://${conn.ip}:${port}`;
-    this.shell.connect(url(conn.shell_port));
-    this.control.connect(url(conn.control_port));
-    this.iopub.connect(url(conn.iopub_port));
+    this.conn = conn;
     this.iopub.subscribe();
     this.readLoop(this.shell, (m) => this.onReply(m));
     this.readLoop(this.control, (m) => this.onReply(m));
@@ -316,6 +315,7 @@ export class Kernel {
    */
   private async handshake(timeoutMs: number, configuredMs = timeoutMs): Promise<void> {
     const deadline = performance.now() + timeoutMs;
+    void this.connectWhenListening(deadline);
     let reply: Message | undefined;
     let resolveAny!: (msg: Message) => void;
     const anyReply = new Promise<Message>((resolve) => (resolveAny = resolve));
@@ -361,7 +361,7 @@ export class Kernel {
         );
       }
       if (this.foreignPeer !== undefined) {
-        throw new StartupError(`another kernel holds one of this kernel's ports (${this.foreignPeer})${this.outputSuffix()}`, true);
+        throw new StartupError(`the runner could not reach the kernel on its own ports (${this.foreignPeer})${this.outputSuffix()}`, true);
       }
       if (reply !== undefined && this.iopubCount > 0) {
         this.kernelInfo = reply.content;
@@ -423,7 +423,7 @@ export class Kernel {
           } catch (e) {
             // before the handshake, a message signed with another key is another kernel holding
             // one of our ports (a raced port): the start is retried, not this kernel failed
-            if (!this.handshakeDone) this.foreignPeer ??= (e as Error).message;
+            if (!this.handshakeDone) this.foreignPeer ??= `another kernel answered: ${(e as Error).message}`;
             else this.fail((e as Error).message);
             continue;
           }
@@ -435,7 +435,37 @@ export class Kernel {
     })();
   }
 
+  /**
+   * Connects each channel once the kernel listens on its port, not before. Connecting first leaves
+   * zeromq retrying a port nothing listens on yet, and one such retry can connect the socket to
+   * itself (a TCP self-connect on the loopback). For the iopub SUB that is a failed ZeroMQ
+   * handshake, after which zeromq never reconnects the socket (tested), so the start waited out
+   * its whole timeout: 300 s, as once in CI. A self-connected DEALER would get its own requests
+   * back, which onReply also catches.
+   */
+  private async connectWhenListening(deadline: number): Promise<void> {
+    const { conn } = this;
+    const keepTrying = () => this.alive && !this.closed && performance.now() < deadline;
+    const channels = [
+      [this.shell, conn.shell_port],
+      [this.control, conn.control_port],
+      [this.iopub, conn.iopub_port],
+    ] as const;
+    await Promise.all(
+      channels.map(async ([socket, port]) => {
+        if ((await waitListening({ ip: conn.ip, port, keepTrying })) && !this.closed)
+          socket.connect(`${conn.transport}://${conn.ip}:${port}`);
+      }),
+    );
+  }
+
   private onReply(msg: Message): void {
+    // our own request back on shell or control: that socket connected to itself (a DEALER pair is
+    // a valid ZeroMQ pair, so only the message type shows it)
+    if (!this.handshakeDone && msg.header.msg_type.endsWith("_request")) {
+      this.foreignPeer ??= `a ${msg.header.msg_type} came back to the runner: its socket connected to itself`;
+      return;
+    }
     const parent = msg.parent_header.msg_id;
     if (parent === undefined) return;
     const waiter = this.replyWaiters.get(parent);

@@ -8,7 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as zmq from "zeromq";
-import { RunFiles } from "../src/connection";
+import * as net from "node:net";
+import { RunFiles, waitListening } from "../src/connection";
 import { errorFromStderr, errorOutput } from "../src/failure";
 import { deterministicCellId, dumpJson, NotebookFormatError, parseNotebook, serializeNotebook, splitLines } from "../src/nbformat";
 import { type Output, OutputCollector } from "../src/outputs";
@@ -364,6 +365,72 @@ describe("servingTslabJupyter: the tslab copy a kernel will run on, found as tsl
       assert.equal(servingTslabJupyter(inPackage, launcher), path.join(inPackage, "node_modules", "tslab", "dist", "jupyter.js"));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("connecting only to a listening kernel (waitListening)", () => {
+  const freePort = async () => {
+    const s = net.createServer();
+    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+    const port = (s.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+    return port;
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("zeromq never reconnects a SUB whose handshake failed: why the runner waits for the kernel to listen", async () => {
+    // the peer here is an incompatible socket; our own socket connected to itself is one too
+    const wrong = new zmq.Subscriber({ linger: 0 });
+    await wrong.bind("tcp://127.0.0.1:*");
+    const endpoint = wrong.lastEndpoint ?? "";
+    const sub = new zmq.Subscriber({ linger: 0 });
+    const pub = new zmq.Publisher({ linger: 0 });
+    try {
+      sub.connect(endpoint);
+      sub.subscribe();
+      await sleep(300);
+      wrong.close();
+      await sleep(100);
+      await pub.bind(endpoint); // a compatible peer on the same port from now on
+      let got = 0;
+      void (async () => {
+        for await (const _ of sub) got++;
+      })();
+      for (let i = 0; i < 20; i++) {
+        await pub.send("x");
+        await sleep(50);
+      }
+      assert.equal(got, 0, "zeromq reconnected after a failed handshake: connectWhenListening's reason is gone");
+    } finally {
+      sub.close();
+      pub.close();
+    }
+  });
+
+  it("does not take a TCP self-connect for a listener, and stops when told to", async () => {
+    const port = await freePort();
+    // the loopback allows a connection to itself when nothing listens and the source port is the port
+    const raw = net.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.1", localPort: port });
+    const selfConnected = await new Promise<boolean>((resolve) => {
+      raw.once("connect", () => resolve(raw.localPort === raw.remotePort));
+      raw.once("error", () => resolve(false));
+    });
+    raw.destroy();
+    assert.ok(selfConnected, "the OS made the self-connection this test is about");
+    const t0 = performance.now();
+    const up = await waitListening({ ip: "127.0.0.1", port, localPort: port, keepTrying: () => performance.now() - t0 < 300 });
+    assert.equal(up, false);
+  });
+
+  it("answers true once the port listens", async () => {
+    const port = await freePort();
+    const server = net.createServer((c) => c.destroy());
+    setTimeout(() => server.listen(port, "127.0.0.1"), 200);
+    try {
+      assert.equal(await waitListening({ ip: "127.0.0.1", port, keepTrying: () => true }), true);
+    } finally {
+      server.close();
     }
   });
 });
