@@ -81,6 +81,19 @@ async function main(): Promise<void> {
       reference: { workload: "cell", args: { code: "" } },
     },
     { name: "  cell `1;`", run: () => cell(running, "1;"), selfTimed: true, reps: 10, note: "project only" },
+    {
+      // what the headless runner spends per cell: the cell, then its kernel_info barrier
+      name: "  cell `1;` + the runner's kernel_info barrier",
+      run: async () => {
+        const t = await cell(running, "1;");
+        const t0 = performance.now();
+        await running.barrier(120_000);
+        return t + (performance.now() - t0) / 1000;
+      },
+      selfTimed: true,
+      reps: 10,
+      note: "project only",
+    },
   ];
   try {
     await runBench({
