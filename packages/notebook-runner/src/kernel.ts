@@ -50,7 +50,10 @@ export class StartupError extends Error {
 
   constructor(
     message: string,
-    /** Another process took one of the connection file's ports before the kernel bound it. */
+    /**
+     * The start failed on its ports, not the kernel: another process took one before the kernel
+     * bound it, or a runner socket met something other than the kernel. Fresh ports can succeed.
+     */
     readonly portTaken = false,
   ) {
     super(message);
