@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { delay } from "./timing";
 import { newKey } from "./wire";
 
 export interface ConnectionInfo {
@@ -75,7 +76,7 @@ export async function waitListening(o: { ip: string; port: number; keepTrying: (
     });
     if (up) return true;
     if (!o.keepTrying()) return false;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await delay(25);
   }
 }
 

@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as zmq from "zeromq";
 import * as net from "node:net";
-import { RunFiles, waitListening } from "../src/connection";
+import { freePorts, RunFiles, waitListening } from "../src/connection";
+import { delay } from "../src/timing";
 import { errorFromStderr, errorOutput } from "../src/failure";
 import { deterministicCellId, dumpJson, NotebookFormatError, parseNotebook, serializeNotebook, splitLines } from "../src/nbformat";
 import { type Output, OutputCollector } from "../src/outputs";
@@ -370,15 +371,6 @@ describe("servingTslabJupyter: the tslab copy a kernel will run on, found as tsl
 });
 
 describe("connecting only to a listening kernel (waitListening)", () => {
-  const freePort = async () => {
-    const s = net.createServer();
-    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-    const port = (s.address() as net.AddressInfo).port;
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-    return port;
-  };
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
   it("zeromq never reconnects a SUB whose handshake failed: why the runner waits for the kernel to listen", async () => {
     // the peer here is an incompatible socket; our own socket connected to itself is one too
     const wrong = new zmq.Subscriber({ linger: 0 });
@@ -389,9 +381,9 @@ describe("connecting only to a listening kernel (waitListening)", () => {
     try {
       sub.connect(endpoint);
       sub.subscribe();
-      await sleep(300);
+      await delay(300);
       wrong.close();
-      await sleep(100);
+      await delay(100);
       await pub.bind(endpoint); // a compatible peer on the same port from now on
       let got = 0;
       void (async () => {
@@ -399,7 +391,7 @@ describe("connecting only to a listening kernel (waitListening)", () => {
       })();
       for (let i = 0; i < 20; i++) {
         await pub.send("x");
-        await sleep(50);
+        await delay(50);
       }
       assert.equal(got, 0, "zeromq reconnected after a failed handshake: connectWhenListening's reason is gone");
     } finally {
@@ -409,7 +401,7 @@ describe("connecting only to a listening kernel (waitListening)", () => {
   });
 
   it("does not take a TCP self-connect for a listener, and stops when told to", async () => {
-    const port = await freePort();
+    const [port] = (await freePorts(1)) as [number];
     // the loopback allows a connection to itself when nothing listens and the source port is the port
     const raw = net.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.1", localPort: port });
     const selfConnected = await new Promise<boolean>((resolve) => {
@@ -424,7 +416,7 @@ describe("connecting only to a listening kernel (waitListening)", () => {
   });
 
   it("answers true once the port listens", async () => {
-    const port = await freePort();
+    const [port] = (await freePorts(1)) as [number];
     const server = net.createServer((c) => c.destroy());
     setTimeout(() => server.listen(port, "127.0.0.1"), 200);
     try {

@@ -15,6 +15,7 @@ import * as net from "node:net";
 import * as zmq from "zeromq";
 import { Kernel, kernelspecJson, RunFiles, runNotebook, type RunOptions, type RunResult, UsageError } from "../src";
 import { StartupError } from "../src/kernel";
+import { TIMED_OUT, within } from "../src/timing";
 import { describeError } from "../src/kernel-shim";
 import { type Notebook, parseNotebook, serializeNotebook } from "../src/nbformat";
 
@@ -691,17 +692,18 @@ describe("Kernel.start when another process takes a port first", { concurrency: 
     return { files, calls: () => calls };
   }
 
-  /** `p`, or a failure after `ms`; the timer also keeps the event loop alive while zeromq waits. */
+  /** `p`, or a failure after `ms` (core's `within`; its timer also keeps the event loop alive while zeromq waits). */
   async function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
-    });
-    try {
-      return await Promise.race([p, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const r = await within(p, ms);
+    if (r === TIMED_OUT) throw new Error(`${what}: no answer within ${ms / 1000} s`);
+    return r;
+  }
+
+  /** The restarted kernel runs a cell. */
+  async function assertRunsACell(kernel: Kernel): Promise<void> {
+    const req = kernel.execute("1 + 1", () => undefined);
+    const [reply] = await bounded(Promise.all([req.reply, req.idle]), 60_000, "a cell on the restarted kernel");
+    assert.equal(reply.content.status, "ok");
   }
 
   const start = (files: RunFiles) =>
@@ -716,9 +718,7 @@ describe("Kernel.start when another process takes a port first", { concurrency: 
       kernel = await start(files);
       assert.equal(calls(), 2, "one start on the taken port, one on fresh ports");
       assert.ok(performance.now() - t0 < 60_000, "detected from tslab's output, not by the 120 s timeout");
-      const req = kernel.execute("1 + 1", () => undefined);
-      const [reply] = await bounded(Promise.all([req.reply, req.idle]), 60_000, "a cell on the restarted kernel");
-      assert.equal(reply.content.status, "ok");
+      await assertRunsACell(kernel);
     } finally {
       await kernel?.shutdown();
       await blocker.close();
@@ -737,9 +737,7 @@ describe("Kernel.start when another process takes a port first", { concurrency: 
     try {
       kernel = await start(files);
       assert.equal(calls(), 2, "one start next to the other kernel, one on fresh ports");
-      const req = kernel.execute("2 + 2", () => undefined);
-      const [reply] = await bounded(Promise.all([req.reply, req.idle]), 60_000, "a cell on the restarted kernel");
-      assert.equal(reply.content.status, "ok");
+      await assertRunsACell(kernel);
     } finally {
       clearInterval(publish);
       await kernel?.shutdown();
