@@ -110,6 +110,23 @@ export const i64x2shl = [0xfd, 0xcb, 0x01];
 export const i64x2add = [0xfd, 0xce, 0x01];
 export const i64x2extendLowI32 = [0xfd, 0xc7, 0x01];
 export const i32x4truncSatF64Zero = [0xfd, 0xfc, 0x01];
+export const i32xor = [0x73];
+export const shl = [0x74];
+export const shrS = [0x75];
+export const shrU = [0x76];
+export const rotl = [0x77];
+export const geU = [0x4f];
+export const ltU = [0x49];
+export const f64ConvertI32S = [0xb7];
+export const f64ConvertI32U = [0xb8];
+export const f64lt = [0x63];
+export const f64eq = [0x61];
+/** Loads and stores at a constant byte offset from the address on the stack. */
+export const i32loadAt = (offset: number) => [0x28, 2, ...uleb(offset)];
+export const i32storeAt = (offset: number) => [0x36, 2, ...uleb(offset)];
+export const f64loadAt = (offset: number) => [0x2b, 3, ...uleb(offset)];
+/** `if` whose two arms leave one float64 on the stack. */
+export const ifF64 = [0x04, F64];
 
 export function f64bytes(v: number): number[] {
   return Array.from(new Uint8Array(Float64Array.of(v).buffer));

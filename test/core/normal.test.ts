@@ -120,3 +120,42 @@ test("uniform fill covers [lo, hi) evenly; ranges are checked", () => {
   assert.throws(() => s.fillNormal(new Float64Array(1000), { offset: 990, count: 20 }), /outside an array of length 1000/);
   assert.throws(() => s.fillUniform(u, { lo: 1, hi: 1 }), /needs lo < hi/);
 });
+
+test("the WebAssembly fill returns the JavaScript stream draw for draw and leaves it in the same state", (t) => {
+  if (process.env.LS_NO_WASM) return t.skip("LS_NO_WASM is set: fillNormal runs its JavaScript loop only");
+  // the JavaScript loop serves fills shorter than 64; one fill of the whole array goes to the kernel
+  const viaJs = (s: NormalStream, out: Float32Array | Float64Array, std: number) => {
+    for (let k = 0; k < out.length; k += 50) s.fillNormal(out, { offset: k, count: Math.min(50, out.length - k), std });
+  };
+  const n = 100_000; // ~2800 wedge and ~60 tail draws at this length, and 13 chunks of the kernel
+  for (const [Type, std] of [
+    [Float32Array, 1],
+    [Float32Array, 0.37],
+    [Float64Array, 1],
+    [Float64Array, -2.5],
+  ] as const) {
+    const a = new NormalStream(new Rng(23));
+    const b = new NormalStream(new Rng(23));
+    const wasm = new Type(n + 7);
+    const js = new Type(n + 7);
+    a.fillNormal(wasm, { offset: 3, count: n, std });
+    viaJs(b, js.subarray(3, 3 + n), std);
+    let differ = 0;
+    for (let k = 0; k < wasm.length; k++) if (!Object.is(wasm[k], js[k])) differ++;
+    assert.equal(differ, 0, `${Type.name} std ${std}: ${differ} of ${n} draws differ`);
+    assert.deepEqual(a.state(), b.state(), `${Type.name} std ${std}: stream states differ after the fill`);
+    // the tail beyond R = 3.44 was reached, so the kernel's slow path ran
+    assert.ok(
+      wasm.some((x) => Math.abs(x) > 3.45 * Math.abs(std)),
+      "no tail draw in the sample",
+    );
+  }
+  // std 1 against the scalar normal(), a third code path
+  const c = new Float64Array(20_000);
+  new NormalStream(new Rng(5)).fillNormal(c);
+  const s = new NormalStream(new Rng(5));
+  assert.deepEqual(
+    c,
+    Float64Array.from({ length: c.length }, () => s.normal()),
+  );
+});
