@@ -3,21 +3,22 @@
  * the same xoshiro128** words, the same ZIGNOR ziggurat, the same float64 operations in the same
  * order, and the wedge and tail through JavaScript's own Math.log and Math.exp (imported), so it
  * returns the JavaScript stream draw for draw and bit for bit (test/core/normal.test.ts) and leaves
- * the stream in the same state. Why: an icl training step draws ~2.5e5 normals, and at ~4.8 ns a
- * draw the JavaScript loop was the largest part of the step (docs/performance.md). In WebAssembly
- * the generator's state stays in registers and the table reads are unchecked.
+ * the stream in the same state. Why: an icl training step draws ~2.7e5 normals, and at ~4.7 ns a
+ * draw the JavaScript loop was the largest part of the step (docs/performance.md). Here a draw
+ * takes ~2.6 ns on average: ~1.5 ns on the fast path, ~39 ns for each of the 2.8% of draws that
+ * reach a wedge or the tail (measured; their two calls out to Math.exp are not what costs: a
+ * WebAssembly port of V8's exp, bit-identical on 2.4e6 arguments, was no faster, so it was dropped).
  *
- * Memory: bytes 0-15 the stream's four state words, then the layer edges x_0..x_128 and the ratios
- * x_{i+1}/x_i (float64, copied from normal.ts's tables), then the output chunk.
+ * Memory: bytes 0-15 the stream's four state words, then the layer edges x_0..x_128 (float64, from
+ * normal.ts's tables), x_i·2^-24 and the acceptance test's integer pairs, then the output chunk.
  */
 import {
   add,
-  block,
-  br,
   brIf,
   body,
   call,
   elseOp,
+  eqz,
   end,
   F64,
   f32DemoteF64,
@@ -54,16 +55,15 @@ import {
   shrS,
   shrU,
   tee,
+  whileNot,
 } from "./wasm";
 
 const X_AT = 16;
-/** x_i·2^-24 for the fast path's product. */
-const XS_AT = X_AT + 129 * 8;
 /** Pairs (T_i - 1, 2T_i - 1) of int32 for the fast path's acceptance test (fillBody). */
-const ACCEPT_AT = XS_AT + 128 * 8;
+const ACCEPT_AT = X_AT + 129 * 8;
 /** Byte offset and length (in draws) of the output chunk; 8192 float64 stay in L2 for the copy out. */
-const OUT_AT = 4096;
-export const CHUNK = 8192;
+const OUT_AT = ACCEPT_AT + 128 * 8;
+const CHUNK = 8192;
 
 /** Function indices: the two imports, then next, uniform and slow (fill32 and fill64 follow, called only from JavaScript). */
 const [LOG, EXP, NEXT, UNIFORM, SLOW] = [0, 1, 2, 3, 4];
@@ -153,7 +153,7 @@ function slowBody(R: number): number[] {
     [[4, F64]],
     [
       ...get(i),
-      ...[0x45], // i32.eqz
+      ...eqz,
       ...ifF64,
       // the base strip: Marsaglia's exact tail beyond R
       ...loop,
@@ -219,82 +219,45 @@ function slowBody(R: number): number[] {
 /**
  * fill(n, std): n draws into the output chunk, float32 (rounded as a Float32Array store rounds) or
  * float64. Params 0 n (i32), 1 std (f64); locals 2-5 s0..s3, 6 r, 7 i, 8 t, 9 p, 10 pEnd, 11 a,
- * 12 i8 (i32), 13 z (f64).
+ * 12 8i (i32), 13 u, 14 z (f64).
  *
- * The fast path is JavaScript's, rearranged without changing a bit. With a = r >> 7 (the top 25
- * bits, signed), u = a·2^-24 exactly, so |u| < ratio_i is the integer test |a| < ceil(ratio_i·2^24),
- * done as one unsigned compare (a + T_i - 1 < 2T_i - 1; width 0 where T_i = 0, the top layer, which
- * never accepts). And std·u·x_i = (std·a)·(x_i·2^-24): scaling by 2^-24 is exact, so both sides
- * round the same real number.
+ * One step differs from JavaScript's and gives the same decisions: with a = r >> 7 (the top 25 bits,
+ * signed), u = a·2^-24 exactly, so |u| < ratio_i is the integer test |a| < T_i = ceil(ratio_i·2^24),
+ * done as one unsigned compare, a + T_i - 1 < 2T_i - 1 (width 0 where T_i = 0: the top layer never
+ * accepts). Checked on all 2^32 words (cold review, 2026-12-05) and at every layer's boundaries by
+ * test/core/normal.test.ts. The value is JavaScript's (std·u)·x_i in that order: the shortcut
+ * (std·a)·(x_i·2^-24) rounds differently where std·a overflows or std·u is subnormal.
  */
 function fillBody(f32: boolean): number[] {
   const [n, std] = [0, 1];
   const s = [2, 3, 4, 5];
-  const [r, i, t, p, pEnd, a, i8, z] = [6, 7, 8, 9, 10, 11, 12, 13];
+  const [r, i, t, p, pEnd, a, i8, u, z] = [6, 7, 8, 9, 10, 11, 12, 13, 14];
   const size = f32 ? 4 : 8;
   const store = f32 ? [...f32DemoteF64, ...f32store] : f64store;
   const put = (value: number[]) => [...get(p), ...value, ...store, ...get(p), ...i32c(size), ...add, ...set(p)];
+  const draw = [
+    ...xoshiro(s, r, t),
+    ...[...get(r), ...i32c(127), ...i32and, ...tee(i), ...i32c(3), ...shl, ...set(i8)],
+    ...[...get(r), ...i32c(7), ...shrS, ...tee(a), ...f64ConvertI32S, ...f64c(2 ** -24), ...f64mul, ...set(u)],
+    // the acceptance test on a
+    ...[...get(a), ...get(i8), ...i32loadAt(ACCEPT_AT), ...add, ...get(i8), ...i32loadAt(ACCEPT_AT + 4), ...ltU],
+    ...ifOpen,
+    ...put([...get(std), ...get(u), ...f64mul, ...get(i8), ...f64loadAt(X_AT), ...f64mul]),
+    ...elseOp,
+    // a wedge or the tail, on the state in memory; NaN means "rejected, draw again"
+    ...[...storeState(s), ...get(i), ...get(u), ...call(SLOW), ...set(z), ...loadState(s)],
+    ...[...get(z), ...get(z), ...f64eq, ...ifOpen, ...put([...get(std), ...get(z), ...f64mul]), ...end],
+    ...end,
+  ];
   return body(
     [
       [11, I32],
-      [1, F64],
+      [2, F64],
     ],
     [
       ...loadState(s),
-      ...i32c(OUT_AT),
-      ...set(p),
-      ...get(n),
-      ...i32c(size),
-      ...mul,
-      ...i32c(OUT_AT),
-      ...add,
-      ...set(pEnd),
-      ...block,
-      ...loop,
-      ...get(p),
-      ...get(pEnd),
-      ...geU,
-      ...brIf(1),
-      ...xoshiro(s, r, t),
-      ...get(r),
-      ...i32c(127),
-      ...i32and,
-      ...tee(i),
-      ...i32c(3),
-      ...shl,
-      ...set(i8),
-      ...get(r),
-      ...i32c(7),
-      ...shrS,
-      ...tee(a),
-      ...get(i8),
-      ...i32loadAt(ACCEPT_AT),
-      ...add,
-      ...get(i8),
-      ...i32loadAt(ACCEPT_AT + 4),
-      ...ltU,
-      ...ifOpen,
-      ...put([...get(std), ...get(a), ...f64ConvertI32S, ...f64mul, ...get(i8), ...f64loadAt(XS_AT), ...f64mul]),
-      ...elseOp,
-      ...storeState(s),
-      ...get(i),
-      ...get(a),
-      ...f64ConvertI32S,
-      ...f64c(2 ** -24),
-      ...f64mul,
-      ...call(SLOW),
-      ...set(z),
-      ...loadState(s),
-      ...get(z),
-      ...get(z),
-      ...f64eq,
-      ...ifOpen,
-      ...put([...get(std), ...get(z), ...f64mul]),
-      ...end,
-      ...end,
-      ...br(0),
-      ...end,
-      ...end,
+      ...[...i32c(OUT_AT), ...set(p), ...get(n), ...i32c(size), ...mul, ...i32c(OUT_AT), ...add, ...set(pEnd)],
+      ...whileNot([...get(p), ...get(pEnd), ...geU], draw),
       ...storeState(s),
     ],
   );
@@ -312,11 +275,26 @@ export interface ZigguratKernel {
   ): [number, number, number, number];
 }
 
-let cached: ZigguratKernel | null | undefined;
+export interface ZigguratTables {
+  /** The base strip's edge R. */
+  R: number;
+  /** Layer edges x_0..x_128. */
+  x: Float64Array;
+  /** x_{i+1}/x_i, i = 0..127. */
+  ratio: Float64Array;
+}
 
-/** The kernel of this thread for the given tables, or null where WebAssembly is unavailable (or LS_NO_WASM is set). */
-export function zigguratKernel(tables: { R: number; x: Float64Array; ratio: Float64Array }): ZigguratKernel | null {
-  if (cached !== undefined) return cached;
+let cached: { tables: ZigguratTables; kernel: ZigguratKernel | null } | undefined;
+
+/**
+ * The kernel of this thread for normal.ts's tables, or null where WebAssembly is unavailable or
+ * LS_NO_WASM is set (normal.ts then runs its JavaScript loop, which gives the same draws).
+ */
+export function zigguratKernel(tables: ZigguratTables): ZigguratKernel | null {
+  if (cached !== undefined) {
+    if (cached.tables !== tables) throw new Error("zigguratKernel: built for other tables; pass normal.ts's one table object");
+    return cached.kernel;
+  }
   const inst = instantiate("normal sampler kernel", {
     imports: [
       { module: "m", field: "log", params: [F64], results: [F64], fn: Math.log },
@@ -330,11 +308,19 @@ export function zigguratKernel(tables: { R: number; x: Float64Array; ratio: Floa
       { name: "fill64", params: [I32, F64], body: fillBody(false) },
     ],
   });
-  if (inst === null) return (cached = null);
+  if (inst === null) {
+    // the module uses no SIMD, so where WebAssembly runs it must validate: a failure is a bug here
+    if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === "object" && !process.env.LS_NO_WASM) {
+      throw new Error(
+        "normal sampler kernel: the module failed WebAssembly validation (a bug in lib/core/normal-wasm.ts); LS_NO_WASM=1 runs the JavaScript sampler",
+      );
+    }
+    cached = { tables, kernel: null };
+    return null;
+  }
   inst.f64().set(tables.x, X_AT / 8);
   const accept = new Int32Array(inst.f64().buffer, ACCEPT_AT, 2 * 128);
   for (let i = 0; i < 128; i++) {
-    inst.f64()[XS_AT / 8 + i] = tables.x[i]! * 2 ** -24;
     const T = Math.ceil(tables.ratio[i]! * 2 ** 24);
     accept[2 * i] = T - 1;
     accept[2 * i + 1] = T === 0 ? 0 : 2 * T - 1;
@@ -342,7 +328,7 @@ export function zigguratKernel(tables: { R: number; x: Float64Array; ratio: Floa
   const fill32 = inst.exports.fill32 as (n: number, std: number) => void;
   const fill64 = inst.exports.fill64 as (n: number, std: number) => void;
   const words = new Int32Array(inst.f64().buffer, 0, 4);
-  cached = {
+  const kernel: ZigguratKernel = {
     fill(state, out, { offset, count, std }) {
       words.set(state);
       const f32 = out instanceof Float32Array;
@@ -357,5 +343,6 @@ export function zigguratKernel(tables: { R: number; x: Float64Array; ratio: Floa
       return [words[0]!, words[1]!, words[2]!, words[3]!];
     },
   };
-  return cached;
+  cached = { tables, kernel };
+  return kernel;
 }

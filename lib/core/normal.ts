@@ -1,11 +1,11 @@
 /**
  * Bulk N(0, 1) and U(lo, hi) draws, seeded from an `Rng`.
  *
- * Why not `Rng.normal`: a training step of the icl study needs ~2.6e5 normals and a simulation row
+ * Why not `Rng.normal`: a training step of the icl study needs ~2.7e5 normals and a simulation row
  * of gen-vs-disc 640; the polar method costs ~45 ns a draw, the ziggurat below ~2-3x less.
  *
  * Algorithm: Doornik's ZIGNOR ziggurat (128 layers, Marsaglia-Tsang's R and V), one 32-bit draw
- * per normal on the fast path (~98.8% of draws): the layer index is the low 7 bits and the uniform
+ * per normal on the fast path (97.2% of 32-bit words): the layer index is the low 7 bits and the uniform
  * the top 25 bits of the same draw, disjoint bits, which avoids the correlation Doornik (2005)
  * found in Marsaglia-Tsang's original. The base strip uses Marsaglia's exact tail beyond R.
  *
@@ -18,10 +18,10 @@
  * (Marsaglia-Tsang layout, layer bits from a separate draw, drawing on the caller's Rng directly)
  * gives a different, statistically equivalent stream.
  *
- * Fills of 64 draws or more run in WebAssembly (core/normal-wasm.ts): the same draws bit for bit and
- * the same end state, 0.64 against 1.16 ms for an icl step's 247,808 draws (docs/performance.md).
- * The JavaScript loop here stays the reference the kernel is tested against, and serves short fills
- * and hosts without WebAssembly (or LS_NO_WASM).
+ * Fills of KERNEL_MIN_DRAWS or more run in WebAssembly (core/normal-wasm.ts): the same draws bit for
+ * bit and the same end state, in about half the time (docs/performance.md, 2026-12-05). The
+ * JavaScript loop here stays the reference the kernel is tested against, and serves short fills and
+ * hosts without WebAssembly (or LS_NO_WASM).
  */
 import { zigguratKernel } from "./normal-wasm";
 import type { Rng } from "./rng";
@@ -44,6 +44,18 @@ const ZIG_RATIO = new Float64Array(ZIG_C);
   }
   for (let i = 0; i < ZIG_C; i++) ZIG_RATIO[i] = ZIG_X[i + 1]! / ZIG_X[i]!;
 })();
+const ZIG_TABLES = { R: ZIG_R, x: ZIG_X, ratio: ZIG_RATIO };
+
+/**
+ * Both paths give the same draws, so this only trades speed: the kernel's call and copy out cost
+ * ~80 ns, against ~2 ns a draw saved, so it breaks even near 40 draws (measured).
+ */
+export const KERNEL_MIN_DRAWS = 64;
+
+/** Whether fills of KERNEL_MIN_DRAWS or more run in WebAssembly on this thread (for tests). */
+export function kernelActive(): boolean {
+  return zigguratKernel(ZIG_TABLES) !== null;
+}
 
 const TWO_M24 = 2 ** -24;
 
@@ -117,8 +129,7 @@ export class NormalStream {
   fillNormal(out: Float32Array | Float64Array, o: FillRange & { std?: number } = {}): void {
     const { offset, end } = range("fillNormal", out, o);
     const std = o.std ?? 1;
-    // the call and copy out cost ~80 ns: the kernel breaks even near 32 draws (4.5 ns a draw both ways)
-    const kernel = end - offset >= 64 ? zigguratKernel({ R: ZIG_R, x: ZIG_X, ratio: ZIG_RATIO }) : null;
+    const kernel = end - offset >= KERNEL_MIN_DRAWS ? zigguratKernel(ZIG_TABLES) : null;
     if (kernel !== null) {
       [this.s0, this.s1, this.s2, this.s3] = kernel.fill([this.s0, this.s1, this.s2, this.s3], out, { offset, count: end - offset, std });
       return;
@@ -169,7 +180,7 @@ export class NormalStream {
     for (let k = offset; k < end; k++) out[k] = o.lo + ((this.nextInt32() >>> 8) + 0.5) * span;
   }
 
-  /** Wedge or tail of the ziggurat (about 1.2% of draws); null means "reject, draw again". */
+  /** Wedge or tail of the ziggurat (2.8% of words); null means "reject, draw again". */
   private slowPath(i: number, u: number): number | null {
     if (i === 0) {
       let x: number;

@@ -1,11 +1,13 @@
 /**
- * A small WebAssembly assembler for hand-written SIMD kernels (lib/topics/classifiers/wasm-simd.ts,
- * lib/topics/icl/wasm-stats.ts): LEB128 encodings, the instructions the kernels use, structured
- * loops, and a module builder that exports every function and one growable memory. Kernels are
+ * A small WebAssembly assembler for hand-written kernels (lib/topics/classifiers/wasm-simd.ts,
+ * lib/topics/icl/wasm-stats.ts, the scalar normal sampler in lib/core/normal-wasm.ts): LEB128
+ * encodings, the instructions the kernels use, structured loops, and a module builder that exports
+ * every function and one growable memory, with optional imported JavaScript functions. Kernels are
  * assembled byte by byte at run time, so there is no build step and no dependency; WebAssembly's
  * validator checks every module before it runs, and each kernel is tested against a JavaScript
- * reference. `instantiate` returns null where WebAssembly SIMD is unavailable or LS_NO_WASM is set;
- * callers then run their JavaScript loops.
+ * reference. `instantiate` returns null where a module does not validate (a SIMD module on a host
+ * without SIMD), where WebAssembly is missing, or when LS_NO_WASM is set; callers then run their
+ * JavaScript loops.
  */
 
 export interface WasmMemory {
@@ -61,7 +63,6 @@ export const mul = [0x6c];
 export const gtS = [0x4a];
 export const geS = [0x4e];
 export const ltS = [0x48];
-export const f64load = [0x2b, 3, 0];
 export const f64store = [0x39, 3, 0];
 export const f64add = [0xa0];
 export const f64mul = [0xa2];
@@ -82,7 +83,6 @@ export const elseOp = [0x05];
 export const call = (f: number) => [0x10, ...uleb(f)];
 export const select = [0x1b];
 export const i32and = [0x71];
-export const i32load = [0x28, 2, 0];
 export const sub = [0x6b];
 export const eqz = [0x45];
 export const tee = (i: number) => [0x22, ...uleb(i)];
@@ -125,6 +125,8 @@ export const f64eq = [0x61];
 export const i32loadAt = (offset: number) => [0x28, 2, ...uleb(offset)];
 export const i32storeAt = (offset: number) => [0x36, 2, ...uleb(offset)];
 export const f64loadAt = (offset: number) => [0x2b, 3, ...uleb(offset)];
+export const i32load = i32loadAt(0);
+export const f64load = f64loadAt(0);
 /** `if` whose two arms leave one float64 on the stack. */
 export const ifF64 = [0x04, F64];
 

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../lib/core/rng";
-import { fillNormal, NormalStream } from "../../lib/core/normal";
+import { fillNormal, KERNEL_MIN_DRAWS, kernelActive, NormalStream } from "../../lib/core/normal";
 import { normalCdf } from "../../lib/core/stats";
 
 const N = 400_000;
@@ -121,18 +121,31 @@ test("uniform fill covers [lo, hi) evenly; ranges are checked", () => {
   assert.throws(() => s.fillUniform(u, { lo: 1, hi: 1 }), /needs lo < hi/);
 });
 
+// The kernel (core/normal-wasm.ts) against the JavaScript loop, which serves fills shorter than
+// KERNEL_MIN_DRAWS: value for value (Object.is, so ±0 count) and the end state.
+const viaJs = (s: NormalStream, out: Float32Array | Float64Array, std: number) => {
+  const step = KERNEL_MIN_DRAWS - 1;
+  for (let k = 0; k < out.length; k += step) s.fillNormal(out, { offset: k, count: Math.min(step, out.length - k), std });
+};
+const differing = (a: Float32Array | Float64Array, b: Float32Array | Float64Array) => {
+  let n = 0;
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) n++;
+  return n;
+};
+
 test("the WebAssembly fill returns the JavaScript stream draw for draw and leaves it in the same state", (t) => {
   if (process.env.LS_NO_WASM) return t.skip("LS_NO_WASM is set: fillNormal runs its JavaScript loop only");
-  // the JavaScript loop serves fills shorter than 64; one fill of the whole array goes to the kernel
-  const viaJs = (s: NormalStream, out: Float32Array | Float64Array, std: number) => {
-    for (let k = 0; k < out.length; k += 50) s.fillNormal(out, { offset: k, count: Math.min(50, out.length - k), std });
-  };
+  assert.ok(kernelActive(), "the sampler kernel did not load although WebAssembly is available");
   const n = 100_000; // ~2800 wedge and ~60 tail draws at this length, and 13 chunks of the kernel
   for (const [Type, std] of [
     [Float32Array, 1],
     [Float32Array, 0.37],
     [Float64Array, 1],
     [Float64Array, -2.5],
+    // where std·u overflows or is subnormal, only JavaScript's order (std·u)·x_i gives its bits
+    [Float64Array, 1e308],
+    [Float64Array, 1e-310],
+    [Float64Array, 5e-324],
   ] as const) {
     const a = new NormalStream(new Rng(23));
     const b = new NormalStream(new Rng(23));
@@ -140,15 +153,15 @@ test("the WebAssembly fill returns the JavaScript stream draw for draw and leave
     const js = new Type(n + 7);
     a.fillNormal(wasm, { offset: 3, count: n, std });
     viaJs(b, js.subarray(3, 3 + n), std);
-    let differ = 0;
-    for (let k = 0; k < wasm.length; k++) if (!Object.is(wasm[k], js[k])) differ++;
-    assert.equal(differ, 0, `${Type.name} std ${std}: ${differ} of ${n} draws differ`);
+    const d = differing(wasm, js);
+    assert.equal(d, 0, `${Type.name} std ${std}: ${d} of ${n} draws differ`);
     assert.deepEqual(a.state(), b.state(), `${Type.name} std ${std}: stream states differ after the fill`);
-    // the tail beyond R = 3.44 was reached, so the kernel's slow path ran
-    assert.ok(
-      wasm.some((x) => Math.abs(x) > 3.45 * Math.abs(std)),
-      "no tail draw in the sample",
-    );
+    // the tail beyond R = 3.44 was reached, so the kernel's slow path ran (seen at the ordinary scales)
+    if (Math.abs(std) > 0.1 && Math.abs(std) < 10)
+      assert.ok(
+        wasm.some((v) => Math.abs(v) > 3.45 * Math.abs(std)),
+        "no tail draw in the sample",
+      );
   }
   // std 1 against the scalar normal(), a third code path
   const c = new Float64Array(20_000);
@@ -158,4 +171,60 @@ test("the WebAssembly fill returns the JavaScript stream draw for draw and leave
     c,
     Float64Array.from({ length: c.length }, () => s.normal()),
   );
+});
+
+test("the kernel's integer acceptance test decides as JavaScript's at every layer's boundaries", (t) => {
+  if (process.env.LS_NO_WASM) return t.skip("LS_NO_WASM is set: fillNormal runs its JavaScript loop only");
+  // ZIGNOR's tables from the published constants (an independent copy of normal.ts's)
+  const R = 3.442619855899;
+  const V = 9.91256303526217e-3;
+  const x = new Float64Array(129);
+  let f = Math.exp(-0.5 * R * R);
+  x[0] = V / f;
+  x[1] = R;
+  for (let i = 2; i < 128; i++) {
+    x[i] = Math.sqrt(-2 * Math.log(V / x[i - 1]! + f));
+    f = Math.exp(-0.5 * x[i]! * x[i]!);
+  }
+  // xoshiro128**'s first output depends on s1 only: r = rotl(5 s1, 7)·9, so s1 = rotr(r·9⁻¹, 7)·5⁻¹
+  // (mod 2^32) starts the stream with any word r we choose
+  const inverse = (m: bigint) => {
+    let v = 1n;
+    for (let k = 0; k < 6; k++) v = (v * (2n - m * v)) % 2n ** 32n; // Newton: doubles the correct bits
+    return Number(BigInt.asUintN(32, v)) | 0;
+  };
+  const [inv9, inv5] = [inverse(9n), inverse(5n)];
+  const s1For = (r: number) => {
+    const y = Math.imul(r, inv9);
+    return Math.imul((y >>> 7) | (y << 25), inv5);
+  };
+  const words = new Rng(99);
+  const streamFrom = (state: number[]) => {
+    const w = [...state];
+    return new NormalStream({ nextUint32: () => w.shift()! } as unknown as Rng);
+  };
+  let cases = 0;
+  for (let i = 0; i < 128; i++) {
+    const T = Math.ceil((x[i + 1]! / x[i]!) * 2 ** 24);
+    const as = [-(2 ** 24), -(2 ** 24) + 1, -T - 1, -T, -T + 1, -1, 0, 1, T - 2, T - 1, T, T + 1, 2 ** 24 - 1];
+    for (const a of as.filter((v) => v >= -(2 ** 24) && v < 2 ** 24)) {
+      const r = (a << 7) | i; // layer i, top 25 bits a
+      for (const [Type, std] of [
+        [Float64Array, 1],
+        [Float32Array, 0.37],
+      ] as const) {
+        const state = [words.nextUint32(), s1For(r) >>> 0, words.nextUint32(), words.nextUint32()];
+        assert.equal(streamFrom(state).nextUint32(), r >>> 0, "the crafted state does not start with the chosen word");
+        const [k, j] = [streamFrom(state), streamFrom(state)];
+        const wasm = new Type(KERNEL_MIN_DRAWS);
+        const js = new Type(KERNEL_MIN_DRAWS);
+        k.fillNormal(wasm, { std });
+        viaJs(j, js, std);
+        assert.equal(differing(wasm, js), 0, `layer ${i}, a = ${a}, ${Type.name}: draws differ`);
+        assert.deepEqual(k.state(), j.state(), `layer ${i}, a = ${a}, ${Type.name}: states differ`);
+        cases++;
+      }
+    }
+  }
+  assert.ok(cases > 3000, `only ${cases} boundary cases`);
 });
