@@ -16,7 +16,7 @@ import { Rng } from "../lib/core/rng";
 import { initTf, tf } from "../lib/core/tf";
 import { reducedLossAndGrads } from "../lib/topics/icl/reduced-loss";
 import { computeStats, disposeStatsTensors, statsTensors } from "../lib/topics/icl/task-stats";
-import { prepareSpec, sampleTasks, type TaskSpec } from "../lib/topics/icl/tasks";
+import { normalsPerTask, prepareSpec, sampleTasks, type TaskSpec } from "../lib/topics/icl/tasks";
 import { initParams, trainLSA } from "../lib/topics/icl/train";
 import { benchDir, expectClose, maxRelDiff, maxScaledDiff, refArray, refNumber, runBench, writeNpy, type Workload } from "./harness";
 
@@ -31,6 +31,7 @@ function workloads(d: number, n: number): Workload[] {
   const tag = `d=${d} n=${n} batch ${BATCH}`;
   const dir = benchDir("one-step-gd");
   const prepared = prepareSpec(spec);
+  const draws = new Float32Array(BATCH * normalsPerTask(spec));
 
   // shared inputs: the project's tasks and initial parameters
   const batch = sampleTasks(prepared, BATCH, new Rng(6));
@@ -127,6 +128,12 @@ function workloads(d: number, n: number): Workload[] {
       name: `  of which: sampling + statistics (JS), ${tag}`,
       run: () => void computeStats(sampleTasks(prepared, BATCH, stream)),
       reps: 10,
+      note: "project only (profile)",
+    },
+    {
+      name: `    of which: the step's ${draws.length} N(0, 1) draws (core/normal.ts)`,
+      run: () => stream.fillNormal(draws),
+      reps: 20,
       note: "project only (profile)",
     },
     {

@@ -1,8 +1,10 @@
 /**
  * lib/core/normal.ts: the distribution against Φ (moments, Kolmogorov-Smirnov, tail and wedge
  * probabilities, each with a tolerance of a few standard errors), its generator against
- * `Rng.fromState`, reproducibility, and golden values of the former lib/icl NormalStream (which this
- * stream reproduces bit for bit; the values were taken from that copy before its deletion).
+ * `Rng.fromState`, reproducibility, golden values of the former lib/icl NormalStream (which this
+ * stream reproduces bit for bit; the values were taken from that copy before its deletion), and the
+ * WebAssembly fill (core/normal-wasm.ts) against the JavaScript loop, on random streams and on
+ * crafted ones at every layer's acceptance boundary.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -16,7 +16,7 @@ import {
   f32load,
   f32store,
   f64c,
-  f64load,
+  f64loadAt,
   f64mul,
   f64PromoteF32,
   f64store,
@@ -33,6 +33,7 @@ import {
   mul,
   set,
   splat,
+  tee,
   V128,
   vadd,
   vload,
@@ -45,12 +46,12 @@ import {
  * stats(X, Y, XQ, B, n, d, q, inv, C, T): params 0..9 (inv float64, the rest i32; X, Y, XQ and C
  * float32 arrays, T a float64 scratch of (n + q) × Dp). Locals: 10 b, 11 i, 12 j, 13 k, 14 D,
  * 15 Dp, 16 rows, 17 src, 18 trow, 19 o, 20 pj, 21 pk, 22 pend, 23 stride (i32); 24 acc (v128);
- * 25 s (f64).
+ * 25 s (f64); 26 acc2 (v128).
  */
 function statsBody(): number[] {
   const [X, Y, XQ, B, n, d, q, inv, C, T] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const [b, i, j, k, D, Dp, rows, src, trow, o, pj, pk, pend, stride, acc, s] = [
-    10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+  const [b, i, j, k, D, Dp, rows, src, trow, o, pj, pk, pend, stride, acc, s, acc2] = [
+    10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
   ];
   const inc = (v: number, by = 1) => [...get(v), ...i32c(by), ...add, ...set(v)];
   const loopTo = (v: number, from: number[], limit: number[], code: number[], step = 1) => [
@@ -65,7 +66,12 @@ function statsBody(): number[] {
   const packRow = (label: number[]) => [
     ...at(T, times(i, Dp), 8),
     ...set(trow),
-    ...loopTo(j, i32c(0), get(d), [...at(trow, get(j), 8), ...at(src, get(j), 4), ...f32load, ...f64PromoteF32, ...f64store]),
+    // pk walks the float32 source, pj the float64 row (both free until the sums)
+    ...[...get(src), ...tee(pk), ...get(d), ...i32c(4), ...mul, ...add, ...set(pend), ...get(trow), ...set(pj)],
+    ...whileNot(
+      [...get(pk), ...get(pend), ...geS],
+      [...get(pj), ...get(pk), ...f32load, ...f64PromoteF32, ...f64store, ...inc(pj, 8), ...inc(pk, 4)],
+    ),
     ...at(trow, get(d), 8),
     ...label,
     ...f64store,
@@ -80,34 +86,55 @@ function statsBody(): number[] {
     // the query token (x_q, 0) when it enters the statistics; here i = n
     ...[...get(q), ...ifOpen, ...at(XQ, times(b, d), 4), ...set(src), ...packRow(f64c(0)), ...end],
   ];
-  // C[o + row D + col] = C[o + col D + row] = float32(s) for entry (j, k + l) when j <= k + l < D
-  const storeLane = (l: number) => {
+  // C[o + row D + col] = C[o + col D + row] = float32(s) for entry (row, k + l), row = j + dj, when
+  // row <= k + l < D (row < D follows: rows j + 1 = D only read the zero pad column)
+  const storeLane = (sum: number, dj: number, l: number) => {
     const kl = [...get(k), ...i32c(l), ...add];
+    const row = [...get(j), ...i32c(dj), ...add];
     return [
-      ...[...kl, ...get(j), ...geS, ...kl, ...get(D), ...ltS, ...i32and, ...ifOpen],
-      ...[...get(acc), ...lane(l), ...get(inv), ...f64mul, ...set(s)],
-      ...[...at(C, [...get(o), ...times(j, D), ...add, ...kl, ...add], 4), ...get(s), ...f32DemoteF64, ...f32store],
-      ...[...at(C, [...get(o), ...kl, ...get(D), ...mul, ...add, ...get(j), ...add], 4), ...get(s), ...f32DemoteF64, ...f32store],
+      ...[...kl, ...row, ...geS, ...kl, ...get(D), ...ltS, ...i32and, ...ifOpen],
+      ...[...get(sum), ...lane(l), ...get(inv), ...f64mul, ...set(s)],
+      ...[...at(C, [...get(o), ...row, ...get(D), ...mul, ...add, ...kl, ...add], 4), ...get(s), ...f32DemoteF64, ...f32store],
+      ...[...at(C, [...get(o), ...kl, ...get(D), ...mul, ...add, ...row, ...add], 4), ...get(s), ...f32DemoteF64, ...f32store],
       ...end,
     ];
   };
-  // pointers to T[0][j] and T[0][k], stepped one row (Dp float64) at a time
+  // pointers to T[0][j] and T[0][k], stepped one row (Dp float64) at a time; rows j and j + 1 share
+  // each row's load of columns k, k + 1 (T[i][j + 1] is at pj + 8), and each lane still sums over
+  // i in order, so the entries are the one-row-at-a-time sums bit for bit
   const stepBy = (v: number) => [...get(v), ...get(stride), ...add, ...set(v)];
+  const accumulate = (sum: number, offset: number) => [
+    ...get(sum),
+    ...get(pj),
+    ...f64loadAt(offset),
+    ...splat,
+    ...get(pk),
+    ...vload,
+    ...vmul,
+    ...vadd,
+    ...set(sum),
+  ];
   const pairSum = [
     ...vzero,
     ...set(acc),
+    ...vzero,
+    ...set(acc2),
     ...[...at(T, get(j), 8), ...set(pj), ...at(T, get(k), 8), ...set(pk), ...get(pj), ...times(rows, stride), ...add, ...set(pend)],
-    ...whileNot(
-      [...get(pj), ...get(pend), ...geS],
-      [...get(acc), ...get(pj), ...f64load, ...splat, ...get(pk), ...vload, ...vmul, ...vadd, ...set(acc), ...stepBy(pj), ...stepBy(pk)],
-    ),
+    ...whileNot([...get(pj), ...get(pend), ...geS], [...accumulate(acc, 0), ...accumulate(acc2, 8), ...stepBy(pj), ...stepBy(pk)]),
   ];
-  // k from j rounded down to even, two columns at a time
+  // rows j, j + 1 (j even) against columns k, k + 1 from j on
   const entries = loopTo(
     j,
     i32c(0),
     get(D),
-    loopTo(k, [...get(j), ...i32c(-2), ...i32and], get(D), [...pairSum, ...storeLane(0), ...storeLane(1)], 2),
+    loopTo(
+      k,
+      get(j),
+      get(D),
+      [...pairSum, ...storeLane(acc, 0, 0), ...storeLane(acc, 0, 1), ...storeLane(acc2, 1, 0), ...storeLane(acc2, 1, 1)],
+      2,
+    ),
+    2,
   );
   const code = [
     ...[...get(d), ...i32c(1), ...add, ...set(D)],
@@ -121,6 +148,7 @@ function statsBody(): number[] {
       [14, I32],
       [1, V128],
       [1, F64],
+      [1, V128],
     ],
     code,
   );
