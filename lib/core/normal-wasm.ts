@@ -1,7 +1,8 @@
 /**
  * NormalStream.fillNormal (core/normal.ts) as a WebAssembly kernel (assembled by core/wasm.ts):
  * the same xoshiro128** words, the same ZIGNOR ziggurat, the same float64 operations in the same
- * order, and the wedge and tail through JavaScript's own Math.log and Math.exp (imported), so it
+ * order (only the fast path's acceptance test is done on integers, with the same outcome: fillBody),
+ * and the wedge and tail through JavaScript's own Math.log and Math.exp (imported), so it
  * returns the JavaScript stream draw for draw and bit for bit (test/core/normal.test.ts) and leaves
  * the stream in the same state. Why: an icl training step draws ~2.7e5 normals, and at ~4.7 ns a
  * draw the JavaScript loop was the largest part of the step (docs/performance.md). Here a draw
@@ -10,7 +11,7 @@
  * WebAssembly port of V8's exp, bit-identical on 2.4e6 arguments, was no faster, so it was dropped).
  *
  * Memory: bytes 0-15 the stream's four state words, then the layer edges x_0..x_128 (float64, from
- * normal.ts's tables), x_i·2^-24 and the acceptance test's integer pairs, then the output chunk.
+ * normal.ts's tables), the acceptance test's integer pairs, then the output chunk.
  */
 import {
   add,

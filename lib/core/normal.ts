@@ -48,7 +48,7 @@ const ZIG_TABLES = { R: ZIG_R, x: ZIG_X, ratio: ZIG_RATIO };
 
 /**
  * Both paths give the same draws, so this only trades speed: the kernel's call and copy out cost
- * ~80 ns, against ~2 ns a draw saved, so it breaks even near 40 draws (measured).
+ * ~80 ns, against ~2 ns a draw saved, so it breaks even near 32-40 draws (measured).
  */
 export const KERNEL_MIN_DRAWS = 64;
 
